@@ -1,0 +1,36 @@
+//! Events: a conference, seminar, training course or the Dialogue itself.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "events")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub title: String,
+    pub kind: String,
+    pub description: Option<String>,
+    pub venue: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub timezone: String,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub capacity: Option<i32>,
+    pub seats_taken: i32,
+    pub registration_mode: String,
+    pub registration_opens_at: Option<DateTimeUtc>,
+    pub registration_closes_at: Option<DateTimeUtc>,
+    pub waitlist_enabled: bool,
+    pub status: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    /// Last change to anything the agenda or the calendar feeds show; never goes backwards.
+    pub agenda_updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

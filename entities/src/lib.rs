@@ -1,0 +1,14 @@
+//! sea-orm entities of Dialogue: one module per table, plain data with no behaviour.
+//!
+//! Enumerations are stored as text; the `dialogue` crate's domain layer parses them.
+
+pub mod api_tokens;
+pub mod events;
+pub mod rooms;
+pub mod session_speakers;
+pub mod session_tombstones;
+pub mod sessions;
+pub mod speakers;
+pub mod tracks;
+
+pub use sea_orm;

@@ -1,0 +1,17 @@
+//! Database schema of Dialogue, one migration per step.
+//!
+//! Every migration runs on SQLite and on PostgreSQL. Tables use UUID primary keys, UTC
+//! timestamps and plain text columns for enumerations (the domain layer parses them).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_agenda;
+
+/// Runs every migration of Dialogue in order.
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_agenda::Migration)]
+    }
+}
