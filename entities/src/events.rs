@@ -28,6 +28,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Last change to anything the agenda or the calendar feeds show; never goes backwards.
     pub agenda_updated_at: DateTimeUtc,
+    /// Bumped in the same transaction as every agenda change; the agenda cache keys on it.
+    pub agenda_version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -39,6 +39,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(Events::CreatedAt))
                     .col(timestamp_with_time_zone(Events::UpdatedAt))
                     .col(timestamp_with_time_zone(Events::AgendaUpdatedAt))
+                    .col(big_integer(Events::AgendaVersion).default(0))
                     .to_owned(),
             )
             .await?;
@@ -77,7 +78,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "ix_tracks_event", Tracks::Table, &[Tracks::EventId]).await?;
+        index(
+            manager,
+            "ix_tracks_event",
+            Tracks::Table,
+            &[Tracks::EventId],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -111,7 +118,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "ix_speakers_event", Speakers::Table, &[Speakers::EventId]).await?;
+        index(
+            manager,
+            "ix_speakers_event",
+            Speakers::Table,
+            &[Speakers::EventId],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -204,7 +217,10 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(SessionTombstones::EndsAt))
                     .col(integer(SessionTombstones::Sequence))
                     .col(timestamp_with_time_zone(SessionTombstones::DeletedAt))
-                    .foreign_key(&mut event_fk(SessionTombstones::Table, SessionTombstones::EventId))
+                    .foreign_key(&mut event_fk(
+                        SessionTombstones::Table,
+                        SessionTombstones::EventId,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -284,6 +300,7 @@ pub enum Events {
     CreatedAt,
     UpdatedAt,
     AgendaUpdatedAt,
+    AgendaVersion,
 }
 
 #[derive(DeriveIden, Clone, Copy)]

@@ -1,0 +1,266 @@
+//! The public agenda: published sessions grouped by the event's local days, each with its
+//! track, room and speakers' public fields. Rendered JSON is cached per agenda version and
+//! answered with a strong ETag (304 on `If-None-Match`).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Days, FixedOffset, NaiveDate};
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::{Binary, Json};
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use uuid::Uuid;
+
+use entities::events;
+
+use super::ApiTags;
+use super::auth::OptionalAuth;
+use super::common::{event_tz, local, visible_event};
+use super::enums::{SessionKind, SessionStatus, stored};
+use super::events::Event;
+use super::rooms::Room;
+use super::tracks::Track;
+use crate::api_errors;
+use crate::app::AppState;
+use crate::cache::Rendered;
+use crate::domain::agenda::group_by_local_day;
+use crate::domain::enums as domain;
+use crate::domain::event::start_of_local_day;
+use crate::error::AppError;
+use crate::store;
+use crate::store::sessions::SessionFilter;
+
+/// The published programme of an event.
+#[derive(Object, Debug)]
+pub struct Agenda {
+    pub event: Event,
+    /// Local days in order; days without sessions are left out.
+    pub days: Vec<AgendaDay>,
+}
+
+/// The sessions of one local day, by start time.
+#[derive(Object, Debug)]
+pub struct AgendaDay {
+    /// The local date in the event's time zone.
+    pub date: NaiveDate,
+    pub sessions: Vec<AgendaSession>,
+}
+
+/// A session with its track, room and speakers embedded.
+#[derive(Object, Debug)]
+pub struct AgendaSession {
+    pub id: Uuid,
+    pub title: String,
+    pub r#abstract: Option<String>,
+    pub kind: SessionKind,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub language: String,
+    pub capacity: Option<i32>,
+    pub status: SessionStatus,
+    pub sequence: i32,
+    pub track: Option<Track>,
+    pub room: Option<Room>,
+    pub speakers: Vec<PublicSpeaker>,
+}
+
+/// A speaker's public fields (never an e-mail address).
+#[derive(Object, Debug, Clone)]
+pub struct PublicSpeaker {
+    pub id: Uuid,
+    pub full_name: String,
+    pub position: Option<String>,
+    pub organization: Option<String>,
+    pub country: Option<String>,
+    pub photo_url: Option<String>,
+}
+
+#[derive(ApiResponse)]
+enum AgendaResponse {
+    /// The agenda.
+    #[oai(
+        status = 200,
+        content_type = "application/json",
+        actual_type = "Json<Agenda>"
+    )]
+    Ok(
+        Binary<bytes::Bytes>,
+        /// Strong validator of this body.
+        #[oai(header = "ETag")]
+        String,
+        #[oai(header = "Cache-Control")] String,
+    ),
+    /// The agenda has not changed since the ETag sent in `If-None-Match`.
+    #[oai(status = 304)]
+    NotModified(#[oai(header = "ETag")] String),
+}
+
+api_errors!(
+    enum AgendaError {
+        /// No such event, or a draft.
+        NotFound = 404,
+    }
+);
+
+/// The agenda operation.
+pub struct AgendaApi {
+    pub state: AppState,
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Agenda")]
+impl AgendaApi {
+    /// Read the agenda
+    ///
+    /// Published sessions grouped by the event's local day (a session at 23:30 local time is
+    /// on its local day), each with its track, room and speakers. Filters combine.
+    #[oai(
+        path = "/events/:event/agenda",
+        method = "get",
+        operation_id = "get_agenda"
+    )]
+    async fn agenda(
+        &self,
+        auth: OptionalAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// Only this local date.
+        day: Query<Option<NaiveDate>>,
+        /// Only this track.
+        track: Query<Option<Uuid>>,
+        /// Only sessions in this language (BCP 47).
+        language: Query<Option<String>>,
+        /// Only sessions with this speaker.
+        speaker: Query<Option<Uuid>>,
+        #[oai(name = "If-None-Match")] if_none_match: Header<Option<String>>,
+    ) -> Result<AgendaResponse, AgendaError> {
+        let event = visible_event(&self.state, &event.0, auth.is_organizer()).await?;
+        let filter = AgendaFilter {
+            day: day.0,
+            track: track.0,
+            language: language.0,
+            speaker: speaker.0,
+        };
+        let variant = filter.cache_key();
+        let rendered = match self
+            .state
+            .render_cache
+            .get(event.id, &variant, event.agenda_version)
+        {
+            Some(hit) => hit,
+            None => {
+                let agenda = build(&self.state, &event, &filter).await?;
+                let body = poem_openapi::types::ToJSON::to_json_string(&agenda).into_bytes();
+                self.state.render_cache.put(
+                    event.id,
+                    variant,
+                    Rendered::new(event.agenda_version, body),
+                )
+            }
+        };
+        if rendered.matches(if_none_match.0.as_deref()) {
+            return Ok(AgendaResponse::NotModified(rendered.etag.clone()));
+        }
+        Ok(AgendaResponse::Ok(
+            Binary(rendered.body.clone()),
+            rendered.etag.clone(),
+            "public, no-cache".into(),
+        ))
+    }
+}
+
+struct AgendaFilter {
+    day: Option<NaiveDate>,
+    track: Option<Uuid>,
+    language: Option<String>,
+    speaker: Option<Uuid>,
+}
+
+impl AgendaFilter {
+    fn cache_key(&self) -> String {
+        format!(
+            "agenda|{:?}|{:?}|{:?}|{:?}",
+            self.day, self.track, self.language, self.speaker
+        )
+    }
+}
+
+async fn build(
+    state: &AppState,
+    event: &events::Model,
+    filter: &AgendaFilter,
+) -> Result<Agenda, AppError> {
+    let tz = event_tz(event)?;
+    let mut session_filter = SessionFilter {
+        statuses: vec![domain::SessionStatus::Published],
+        track_id: filter.track,
+        speaker_id: filter.speaker,
+        language: filter.language.clone(),
+        ..Default::default()
+    };
+    if let Some(day) = filter.day {
+        session_filter.starts_from = Some(start_of_local_day(tz, day));
+        session_filter.starts_before = day
+            .checked_add_days(Days::new(1))
+            .map(|next| start_of_local_day(tz, next));
+    }
+    let rows = store::sessions::all(&state.db, event.id, &session_filter).await?;
+    let tracks: HashMap<Uuid, Track> =
+        store::programme::list_tracks(&state.db, event.id, None, store::programme::NO_LIMIT)
+            .await?
+            .iter()
+            .map(|t| (t.id, Track::from(t)))
+            .collect();
+    let rooms: HashMap<Uuid, Room> =
+        store::programme::list_rooms(&state.db, event.id, None, store::programme::NO_LIMIT)
+            .await?
+            .iter()
+            .map(|r| (r.id, Room::from(r)))
+            .collect();
+    let speakers: HashMap<Uuid, PublicSpeaker> = store::speakers::all_of_event(&state.db, event.id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            (
+                s.id,
+                PublicSpeaker {
+                    id: s.id,
+                    full_name: s.full_name,
+                    position: s.position,
+                    organization: s.organization,
+                    country: s.country,
+                    photo_url: s.photo_url,
+                },
+            )
+        })
+        .collect();
+    let mut days = Vec::new();
+    for (date, day_rows) in group_by_local_day(rows, tz, |row| row.session.starts_at) {
+        let mut sessions = Vec::with_capacity(day_rows.len());
+        for row in day_rows {
+            let s = row.session;
+            sessions.push(AgendaSession {
+                id: s.id,
+                title: s.title,
+                r#abstract: s.r#abstract,
+                kind: stored::<domain::SessionKind>(&s.kind)?.into(),
+                starts_at: local(s.starts_at, tz),
+                ends_at: local(s.ends_at, tz),
+                language: s.language,
+                capacity: s.capacity,
+                status: stored::<domain::SessionStatus>(&s.status)?.into(),
+                sequence: s.sequence,
+                track: s.track_id.and_then(|id| tracks.get(&id).cloned()),
+                room: s.room_id.and_then(|id| rooms.get(&id).cloned()),
+                speakers: row
+                    .speaker_ids
+                    .iter()
+                    .filter_map(|id| speakers.get(id).cloned())
+                    .collect(),
+            });
+        }
+        days.push(AgendaDay { date, sessions });
+    }
+    Ok(Agenda {
+        event: Event::from_model(event)?,
+        days,
+    })
+}

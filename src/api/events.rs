@@ -1,0 +1,451 @@
+//! Events: create, list, read, change, publish and cancel.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use uuid::Uuid;
+
+use entities::events;
+
+use super::ApiTags;
+use super::auth::{OptionalAuth, TokenAuth};
+use super::common::{after_id, event_tz, local, next_cursor, page_params, visible_event};
+use super::enums::{EventKind, EventStatus, RegistrationMode, stored};
+use super::patch_value;
+use crate::api_errors;
+use crate::app::AppState;
+use crate::domain::enums as domain;
+use crate::domain::event::{self as rules, EventFields, local_dates_window};
+use crate::error::AppError;
+use crate::store;
+
+/// An event as everyone sees it.
+#[derive(Object, Debug, Clone)]
+pub struct Event {
+    pub id: Uuid,
+    /// URL name: lowercase letters, digits and hyphens.
+    pub slug: String,
+    pub title: String,
+    pub kind: EventKind,
+    pub description: Option<String>,
+    pub venue: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    /// IANA time zone; times of this event are rendered in it.
+    pub timezone: String,
+    /// First local date.
+    pub starts_on: NaiveDate,
+    /// Last local date (inclusive).
+    pub ends_on: NaiveDate,
+    /// Seats for delegates; null means unlimited.
+    pub capacity: Option<i32>,
+    pub registration_mode: RegistrationMode,
+    pub registration_opens_at: Option<DateTime<FixedOffset>>,
+    pub registration_closes_at: Option<DateTime<FixedOffset>>,
+    pub waitlist_enabled: bool,
+    pub status: EventStatus,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl Event {
+    pub fn from_model(model: &events::Model) -> Result<Self, AppError> {
+        let tz = event_tz(model)?;
+        Ok(Event {
+            id: model.id,
+            slug: model.slug.clone(),
+            title: model.title.clone(),
+            kind: stored::<domain::EventKind>(&model.kind)?.into(),
+            description: model.description.clone(),
+            venue: model.venue.clone(),
+            city: model.city.clone(),
+            country: model.country.clone(),
+            timezone: model.timezone.clone(),
+            starts_on: model.starts_on,
+            ends_on: model.ends_on,
+            capacity: model.capacity,
+            registration_mode: stored::<domain::RegistrationMode>(&model.registration_mode)?.into(),
+            registration_opens_at: model.registration_opens_at.map(|t| local(t, tz)),
+            registration_closes_at: model.registration_closes_at.map(|t| local(t, tz)),
+            waitlist_enabled: model.waitlist_enabled,
+            status: stored::<domain::EventStatus>(&model.status)?.into(),
+            created_at: local(model.created_at, tz),
+            updated_at: local(model.updated_at, tz),
+        })
+    }
+}
+
+/// A new event; it starts as a draft.
+#[derive(Object, Debug)]
+pub struct NewEvent {
+    pub slug: String,
+    pub title: String,
+    /// Default `conference`.
+    pub kind: Option<EventKind>,
+    pub description: Option<String>,
+    pub venue: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    /// IANA name; default `Asia/Ashgabat`.
+    pub timezone: Option<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub capacity: Option<i32>,
+    /// Default `open`.
+    pub registration_mode: Option<RegistrationMode>,
+    pub registration_opens_at: Option<DateTime<FixedOffset>>,
+    pub registration_closes_at: Option<DateTime<FixedOffset>>,
+    /// Default `true`.
+    pub waitlist_enabled: Option<bool>,
+}
+
+/// Changes to an event: absent fields stay, `null` clears an optional field.
+#[derive(Object, Debug, Default)]
+pub struct EventPatch {
+    pub slug: Option<String>,
+    pub title: Option<String>,
+    pub kind: Option<EventKind>,
+    pub description: MaybeUndefined<String>,
+    pub venue: MaybeUndefined<String>,
+    pub city: MaybeUndefined<String>,
+    pub country: MaybeUndefined<String>,
+    pub timezone: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub capacity: MaybeUndefined<i32>,
+    pub registration_mode: Option<RegistrationMode>,
+    pub registration_opens_at: MaybeUndefined<DateTime<FixedOffset>>,
+    pub registration_closes_at: MaybeUndefined<DateTime<FixedOffset>>,
+    pub waitlist_enabled: Option<bool>,
+}
+
+/// A page of events.
+#[derive(Object, Debug)]
+pub struct EventPage {
+    pub items: Vec<Event>,
+    /// Pass as `?cursor=` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(ApiResponse)]
+enum Created {
+    /// The event was created as a draft.
+    #[oai(status = 201)]
+    Created(Json<Event>, #[oai(header = "Location")] String),
+}
+
+api_errors!(
+    enum CreateError {
+        /// No or an unknown token.
+        Unauthorized = 401,
+        /// The token is not an organizer's.
+        Forbidden = 403,
+        /// The slug is taken.
+        Conflict = 409,
+        /// A field breaks a rule; see `errors`.
+        Unprocessable = 422,
+    }
+);
+
+api_errors!(
+    enum ListError {
+        /// Bad `limit` or `cursor`.
+        Unprocessable = 422,
+    }
+);
+
+api_errors!(
+    enum ReadError {
+        /// No such event, or a draft.
+        NotFound = 404,
+    }
+);
+
+api_errors!(
+    enum ChangeError {
+        /// No or an unknown token.
+        Unauthorized = 401,
+        /// The token is not an organizer's.
+        Forbidden = 403,
+        /// No such event.
+        NotFound = 404,
+        /// The slug is taken, or sessions would fall outside the new dates.
+        Conflict = 409,
+        /// A field breaks a rule; see `errors`.
+        Unprocessable = 422,
+    }
+);
+
+api_errors!(
+    enum StatusError {
+        /// No or an unknown token.
+        Unauthorized = 401,
+        /// The token is not an organizer's.
+        Forbidden = 403,
+        /// No such event.
+        NotFound = 404,
+        /// The event's status does not allow this change.
+        Conflict = 409,
+    }
+);
+
+fn utc(value: Option<DateTime<FixedOffset>>) -> Option<DateTime<Utc>> {
+    value.map(|t| t.with_timezone(&Utc))
+}
+
+fn fields_of(model: &events::Model) -> Result<EventFields, AppError> {
+    Ok(EventFields {
+        slug: model.slug.clone(),
+        title: model.title.clone(),
+        kind: stored(&model.kind)?,
+        description: model.description.clone(),
+        venue: model.venue.clone(),
+        city: model.city.clone(),
+        country: model.country.clone(),
+        timezone: model.timezone.clone(),
+        starts_on: model.starts_on,
+        ends_on: model.ends_on,
+        capacity: model.capacity,
+        registration_mode: stored(&model.registration_mode)?,
+        registration_opens_at: model.registration_opens_at,
+        registration_closes_at: model.registration_closes_at,
+        waitlist_enabled: model.waitlist_enabled,
+    })
+}
+
+fn apply_patch(mut fields: EventFields, patch: EventPatch) -> EventFields {
+    if let Some(v) = patch.slug {
+        fields.slug = v;
+    }
+    if let Some(v) = patch.title {
+        fields.title = v;
+    }
+    if let Some(v) = patch.kind {
+        fields.kind = v.into();
+    }
+    fields.description = patch_value(fields.description, patch.description);
+    fields.venue = patch_value(fields.venue, patch.venue);
+    fields.city = patch_value(fields.city, patch.city);
+    fields.country = patch_value(fields.country, patch.country);
+    if let Some(v) = patch.timezone {
+        fields.timezone = v;
+    }
+    if let Some(v) = patch.starts_on {
+        fields.starts_on = v;
+    }
+    if let Some(v) = patch.ends_on {
+        fields.ends_on = v;
+    }
+    fields.capacity = patch_value(fields.capacity, patch.capacity);
+    if let Some(v) = patch.registration_mode {
+        fields.registration_mode = v.into();
+    }
+    fields.registration_opens_at = patch_value(
+        fields.registration_opens_at,
+        patch
+            .registration_opens_at
+            .map_value(|t| t.with_timezone(&Utc)),
+    );
+    fields.registration_closes_at = patch_value(
+        fields.registration_closes_at,
+        patch
+            .registration_closes_at
+            .map_value(|t| t.with_timezone(&Utc)),
+    );
+    if let Some(v) = patch.waitlist_enabled {
+        fields.waitlist_enabled = v;
+    }
+    fields
+}
+
+/// Event operations.
+pub struct EventsApi {
+    pub state: AppState,
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Events")]
+impl EventsApi {
+    /// Create an event
+    ///
+    /// Creates a draft event; publish it to make it public. Organizer token required.
+    #[oai(path = "/events", method = "post", operation_id = "create_event")]
+    async fn create(&self, auth: TokenAuth, body: Json<NewEvent>) -> Result<Created, CreateError> {
+        auth.0.require_organizer()?;
+        let body = body.0;
+        let fields = EventFields {
+            slug: body.slug,
+            title: body.title,
+            kind: body
+                .kind
+                .map(Into::into)
+                .unwrap_or(domain::EventKind::Conference),
+            description: body.description,
+            venue: body.venue,
+            city: body.city,
+            country: body.country,
+            timezone: body.timezone.unwrap_or_else(|| "Asia/Ashgabat".into()),
+            starts_on: body.starts_on,
+            ends_on: body.ends_on,
+            capacity: body.capacity,
+            registration_mode: body
+                .registration_mode
+                .map(Into::into)
+                .unwrap_or(domain::RegistrationMode::Open),
+            registration_opens_at: utc(body.registration_opens_at),
+            registration_closes_at: utc(body.registration_closes_at),
+            waitlist_enabled: body.waitlist_enabled.unwrap_or(true),
+        };
+        fields.validate()?;
+        let model = store::events::insert(&self.state.db, &fields, Utc::now()).await?;
+        let location = format!("/api/v1/events/{}", model.id);
+        Ok(Created::Created(Json(Event::from_model(&model)?), location))
+    }
+
+    /// List events
+    ///
+    /// Published events for everyone. With `?status=`, cancelled events too; organizers may
+    /// also list drafts.
+    #[oai(path = "/events", method = "get", operation_id = "list_events")]
+    async fn list(
+        &self,
+        auth: OptionalAuth,
+        /// Only events with this status (drafts: organizers only).
+        status: Query<Option<EventStatus>>,
+        /// Page size, 1–500 (default 50).
+        limit: Query<Option<u32>>,
+        /// Opaque cursor from the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<EventPage>, ListError> {
+        let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
+        let statuses = match (status.0, auth.is_organizer()) {
+            (Some(EventStatus::Draft), false) => Vec::new(),
+            (Some(status), _) => vec![status.into()],
+            (None, true) => domain::EventStatus::ALL.to_vec(),
+            (None, false) => vec![domain::EventStatus::Published],
+        };
+        let models = if statuses.is_empty() {
+            Vec::new()
+        } else {
+            store::events::list(&self.state.db, &statuses, after_id(after)?, limit).await?
+        };
+        let next_cursor = next_cursor(&models, limit, store::events::cursor_of);
+        let items = models
+            .iter()
+            .map(Event::from_model)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Json(EventPage { items, next_cursor }))
+    }
+
+    /// Read an event
+    ///
+    /// By id or slug. Drafts are 404 except for organizers.
+    #[oai(path = "/events/:event", method = "get", operation_id = "get_event")]
+    async fn read(
+        &self,
+        auth: OptionalAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+    ) -> Result<Json<Event>, ReadError> {
+        let model = visible_event(&self.state, &event.0, auth.is_organizer()).await?;
+        Ok(Json(Event::from_model(&model)?))
+    }
+
+    /// Change an event
+    ///
+    /// Absent fields stay as they are; `null` clears an optional field. Changing the dates or
+    /// time zone is refused (409) while a session would fall outside the new dates.
+    #[oai(
+        path = "/events/:event",
+        method = "patch",
+        operation_id = "update_event"
+    )]
+    async fn update(
+        &self,
+        auth: TokenAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        body: Json<EventPatch>,
+    ) -> Result<Json<Event>, ChangeError> {
+        auth.0.require_organizer()?;
+        let current = visible_event(&self.state, &event.0, true).await?;
+        let before = fields_of(&current)?;
+        let after = apply_patch(before.clone(), body.0);
+        let tz = after.validate()?;
+        if after.timezone != before.timezone
+            || after.starts_on != before.starts_on
+            || after.ends_on != before.ends_on
+        {
+            let window = local_dates_window(tz, after.starts_on, after.ends_on);
+            if let Some(outside) =
+                store::sessions::first_outside(&self.state.db, current.id, window).await?
+            {
+                return Err(AppError::conflict(format!(
+                    "session {:?} ({}) would fall outside the new dates; move it first",
+                    outside.title, outside.id
+                ))
+                .into());
+            }
+        }
+        let model = store::events::update(&self.state.db, current, &after, Utc::now()).await?;
+        Ok(Json(Event::from_model(&model)?))
+    }
+
+    /// Publish an event
+    ///
+    /// Makes a draft public. Publishing a published event changes nothing; a cancelled event
+    /// cannot be published again (409).
+    #[oai(
+        path = "/events/:event/publish",
+        method = "post",
+        operation_id = "publish_event"
+    )]
+    async fn publish(
+        &self,
+        auth: TokenAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+    ) -> Result<Json<Event>, StatusError> {
+        self.change_status(auth, &event.0, rules::publish).await
+    }
+
+    /// Cancel an event
+    ///
+    /// The event stays visible as cancelled; registration closes.
+    #[oai(
+        path = "/events/:event/cancel",
+        method = "post",
+        operation_id = "cancel_event"
+    )]
+    async fn cancel(
+        &self,
+        auth: TokenAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+    ) -> Result<Json<Event>, StatusError> {
+        self.change_status(auth, &event.0, rules::cancel).await
+    }
+}
+
+impl EventsApi {
+    async fn change_status(
+        &self,
+        auth: TokenAuth,
+        reference: &str,
+        transition: fn(
+            domain::EventStatus,
+        ) -> Result<domain::EventStatus, rules::StatusChangeRefused>,
+    ) -> Result<Json<Event>, StatusError> {
+        auth.0.require_organizer()?;
+        let current = visible_event(&self.state, reference, true).await?;
+        let from: domain::EventStatus = stored(&current.status)?;
+        let to = transition(from).map_err(|refused| AppError::conflict(refused.to_string()))?;
+        let model = if to == from {
+            current
+        } else {
+            store::events::set_status(&self.state.db, current, to, Utc::now()).await?
+        };
+        Ok(Json(Event::from_model(&model)?))
+    }
+}

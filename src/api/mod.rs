@@ -1,0 +1,91 @@
+//! HTTP only: one module per OpenAPI tag, each an `#[OpenApi]` struct with its request and
+//! response types. Handlers check rights, translate between API types and domain fields, and
+//! call `store`; they hold no rules of their own.
+
+pub mod agenda;
+pub mod auth;
+pub mod common;
+pub mod enums;
+pub mod errors;
+pub mod events;
+pub mod health;
+pub mod rooms;
+pub mod sessions;
+pub mod speakers;
+pub mod tracks;
+
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{OpenApiService, Tags};
+
+use crate::app::AppState;
+
+/// The tags of the OpenAPI document, one per area.
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Liveness and readiness probes.
+    Health,
+    /// Events: the Dialogue, conferences, seminars, training courses.
+    Events,
+    /// Thematic tracks of an event's programme.
+    Tracks,
+    /// Rooms of the venue.
+    Rooms,
+    /// Speakers; e-mail addresses are for organizers only.
+    Speakers,
+    /// Sessions of the programme.
+    Sessions,
+    /// The published agenda, grouped by local day.
+    Agenda,
+}
+
+/// Every API of the service, as one OpenAPI document.
+pub type Apis = (
+    health::HealthApi,
+    events::EventsApi,
+    tracks::TracksApi,
+    rooms::RoomsApi,
+    speakers::SpeakersApi,
+    sessions::SessionsApi,
+    agenda::AgendaApi,
+);
+
+/// The OpenAPI service over every API.
+pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
+    let apis = (
+        health::HealthApi {
+            state: state.clone(),
+        },
+        events::EventsApi {
+            state: state.clone(),
+        },
+        tracks::TracksApi {
+            state: state.clone(),
+        },
+        rooms::RoomsApi {
+            state: state.clone(),
+        },
+        speakers::SpeakersApi {
+            state: state.clone(),
+        },
+        sessions::SessionsApi {
+            state: state.clone(),
+        },
+        agenda::AgendaApi {
+            state: state.clone(),
+        },
+    );
+    OpenApiService::new(apis, "Dialogue", env!("CARGO_PKG_VERSION")).description(
+        "Event and conference management for the interregional Dialogue on digital \
+         cooperation, seminars and training courses: agendas, registration, badges, check-in \
+         and calendar feeds. Errors are RFC 9457 problem details (application/problem+json).",
+    )
+}
+
+/// A patched optional value: absent keeps `current`, `null` clears it.
+pub fn patch_value<T>(current: Option<T>, patch: MaybeUndefined<T>) -> Option<T> {
+    match patch {
+        MaybeUndefined::Undefined => current,
+        MaybeUndefined::Null => None,
+        MaybeUndefined::Value(value) => Some(value),
+    }
+}

@@ -1,0 +1,198 @@
+//! Rooms of an event: create, list, change, delete.
+
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use uuid::Uuid;
+
+use entities::rooms;
+
+use super::ApiTags;
+use super::auth::{OptionalAuth, TokenAuth};
+use super::common::{after_id, next_cursor, page_params, path_id, visible_event};
+use super::errors::{DeleteError, ListError, ManageError};
+use super::patch_value;
+use crate::app::AppState;
+use crate::domain::speaker::RoomFields;
+use crate::error::AppError;
+use crate::store::{self, pagination::After};
+
+/// A room of the venue.
+#[derive(Object, Debug, Clone)]
+pub struct Room {
+    pub id: Uuid,
+    pub name: String,
+    /// Seats in the room; informational (session capacity is what limits sign-ups).
+    pub capacity: Option<i32>,
+    pub description: Option<String>,
+}
+
+impl From<&rooms::Model> for Room {
+    fn from(model: &rooms::Model) -> Self {
+        Room {
+            id: model.id,
+            name: model.name.clone(),
+            capacity: model.capacity,
+            description: model.description.clone(),
+        }
+    }
+}
+
+/// A new room.
+#[derive(Object, Debug)]
+pub struct NewRoom {
+    pub name: String,
+    pub capacity: Option<i32>,
+    pub description: Option<String>,
+}
+
+/// Changes to a room.
+#[derive(Object, Debug)]
+pub struct RoomPatch {
+    pub name: Option<String>,
+    pub capacity: MaybeUndefined<i32>,
+    pub description: MaybeUndefined<String>,
+}
+
+/// A page of rooms.
+#[derive(Object, Debug)]
+pub struct RoomPage {
+    pub items: Vec<Room>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(ApiResponse)]
+enum Created {
+    /// The room was created.
+    #[oai(status = 201)]
+    Created(Json<Room>, #[oai(header = "Location")] String),
+}
+
+#[derive(ApiResponse)]
+enum Deleted {
+    /// The room was deleted.
+    #[oai(status = 204)]
+    Deleted,
+}
+
+/// Room operations.
+pub struct RoomsApi {
+    pub state: AppState,
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Rooms")]
+impl RoomsApi {
+    /// Create a room
+    #[oai(
+        path = "/events/:event/rooms",
+        method = "post",
+        operation_id = "create_room"
+    )]
+    async fn create(
+        &self,
+        auth: TokenAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        body: Json<NewRoom>,
+    ) -> Result<Created, ManageError> {
+        auth.0.require_organizer()?;
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let fields = RoomFields {
+            name: body.0.name,
+            capacity: body.0.capacity,
+            description: body.0.description,
+        };
+        fields.validate()?;
+        let model = store::programme::save_room(&self.state.db, event.id, None, &fields).await?;
+        let location = format!("/api/v1/events/{}/rooms/{}", event.id, model.id);
+        Ok(Created::Created(Json(Room::from(&model)), location))
+    }
+
+    /// List rooms
+    #[oai(
+        path = "/events/:event/rooms",
+        method = "get",
+        operation_id = "list_rooms"
+    )]
+    async fn list(
+        &self,
+        auth: OptionalAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// Page size, 1–500 (default 50).
+        limit: Query<Option<u32>>,
+        /// Opaque cursor from the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<RoomPage>, ListError> {
+        let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
+        let event = visible_event(&self.state, &event.0, auth.is_organizer()).await?;
+        let models =
+            store::programme::list_rooms(&self.state.db, event.id, after_id(after)?, limit).await?;
+        Ok(Json(RoomPage {
+            next_cursor: next_cursor(&models, limit, |m| After::Id(m.id)),
+            items: models.iter().map(Room::from).collect(),
+        }))
+    }
+
+    /// Change a room
+    #[oai(
+        path = "/events/:event/rooms/:id",
+        method = "patch",
+        operation_id = "update_room"
+    )]
+    async fn update(
+        &self,
+        auth: TokenAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The room's id.
+        id: Path<String>,
+        body: Json<RoomPatch>,
+    ) -> Result<Json<Room>, ManageError> {
+        auth.0.require_organizer()?;
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let current = self.find(event.id, &id.0).await?;
+        let fields = RoomFields {
+            name: body.0.name.unwrap_or(current.name),
+            capacity: patch_value(current.capacity, body.0.capacity),
+            description: patch_value(current.description, body.0.description),
+        };
+        fields.validate()?;
+        let model =
+            store::programme::save_room(&self.state.db, event.id, Some(current.id), &fields)
+                .await?;
+        Ok(Json(Room::from(&model)))
+    }
+
+    /// Delete a room
+    ///
+    /// Refused (409) while a session takes place in the room.
+    #[oai(
+        path = "/events/:event/rooms/:id",
+        method = "delete",
+        operation_id = "delete_room"
+    )]
+    async fn delete(
+        &self,
+        auth: TokenAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The room's id.
+        id: Path<String>,
+    ) -> Result<Deleted, DeleteError> {
+        auth.0.require_organizer()?;
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let current = self.find(event.id, &id.0).await?;
+        store::programme::delete_room(&self.state.db, event.id, current.id).await?;
+        Ok(Deleted::Deleted)
+    }
+}
+
+impl RoomsApi {
+    async fn find(&self, event_id: Uuid, id: &str) -> Result<rooms::Model, AppError> {
+        store::programme::find_room(&self.state.db, event_id, path_id(id, "room")?)
+            .await?
+            .ok_or(AppError::NotFound("room"))
+    }
+}

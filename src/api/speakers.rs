@@ -1,0 +1,252 @@
+//! Speakers of an event. Everyone sees their public fields; e-mail is for organizers only.
+
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use uuid::Uuid;
+
+use entities::speakers;
+
+use super::ApiTags;
+use super::auth::{OptionalAuth, TokenAuth};
+use super::common::{after_id, next_cursor, page_params, path_id, visible_event};
+use super::errors::{DeleteError, ListError, ManageError, ReadError};
+use super::patch_value;
+use crate::app::AppState;
+use crate::domain::speaker::SpeakerFields;
+use crate::error::AppError;
+use crate::store::{self, pagination::After};
+
+/// A speaker. `email` appears only in answers to organizers.
+#[derive(Object, Debug, Clone)]
+pub struct Speaker {
+    pub id: Uuid,
+    pub full_name: String,
+    pub position: Option<String>,
+    pub organization: Option<String>,
+    pub country: Option<String>,
+    pub bio: Option<String>,
+    pub photo_url: Option<String>,
+    /// Organizers only.
+    #[oai(skip_serializing_if_is_none)]
+    pub email: Option<String>,
+}
+
+impl Speaker {
+    /// The speaker as `organizer` or as the public may see them.
+    pub fn view(model: &speakers::Model, organizer: bool) -> Self {
+        Speaker {
+            id: model.id,
+            full_name: model.full_name.clone(),
+            position: model.position.clone(),
+            organization: model.organization.clone(),
+            country: model.country.clone(),
+            bio: model.bio.clone(),
+            photo_url: model.photo_url.clone(),
+            email: if organizer { model.email.clone() } else { None },
+        }
+    }
+}
+
+/// A new speaker.
+#[derive(Object, Debug)]
+pub struct NewSpeaker {
+    pub full_name: String,
+    pub position: Option<String>,
+    pub organization: Option<String>,
+    pub country: Option<String>,
+    pub bio: Option<String>,
+    pub photo_url: Option<String>,
+    /// Never shown publicly.
+    pub email: Option<String>,
+}
+
+/// Changes to a speaker.
+#[derive(Object, Debug)]
+pub struct SpeakerPatch {
+    pub full_name: Option<String>,
+    pub position: MaybeUndefined<String>,
+    pub organization: MaybeUndefined<String>,
+    pub country: MaybeUndefined<String>,
+    pub bio: MaybeUndefined<String>,
+    pub photo_url: MaybeUndefined<String>,
+    pub email: MaybeUndefined<String>,
+}
+
+/// A page of speakers.
+#[derive(Object, Debug)]
+pub struct SpeakerPage {
+    pub items: Vec<Speaker>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(ApiResponse)]
+enum Created {
+    /// The speaker was created.
+    #[oai(status = 201)]
+    Created(Json<Speaker>, #[oai(header = "Location")] String),
+}
+
+#[derive(ApiResponse)]
+enum Deleted {
+    /// The speaker was deleted.
+    #[oai(status = 204)]
+    Deleted,
+}
+
+/// Speaker operations.
+pub struct SpeakersApi {
+    pub state: AppState,
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Speakers")]
+impl SpeakersApi {
+    /// Create a speaker
+    #[oai(
+        path = "/events/:event/speakers",
+        method = "post",
+        operation_id = "create_speaker"
+    )]
+    async fn create(
+        &self,
+        auth: TokenAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        body: Json<NewSpeaker>,
+    ) -> Result<Created, ManageError> {
+        auth.0.require_organizer()?;
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let body = body.0;
+        let fields = SpeakerFields {
+            full_name: body.full_name,
+            position: body.position,
+            organization: body.organization,
+            country: body.country,
+            bio: body.bio,
+            photo_url: body.photo_url,
+            email: body.email,
+        };
+        fields.validate()?;
+        let model = store::speakers::save(&self.state.db, event.id, None, &fields).await?;
+        let location = format!("/api/v1/events/{}/speakers/{}", event.id, model.id);
+        Ok(Created::Created(
+            Json(Speaker::view(&model, true)),
+            location,
+        ))
+    }
+
+    /// List speakers
+    ///
+    /// Public fields for everyone; organizers also see e-mail addresses.
+    #[oai(
+        path = "/events/:event/speakers",
+        method = "get",
+        operation_id = "list_speakers"
+    )]
+    async fn list(
+        &self,
+        auth: OptionalAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// Page size, 1–500 (default 50).
+        limit: Query<Option<u32>>,
+        /// Opaque cursor from the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<SpeakerPage>, ListError> {
+        let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
+        let organizer = auth.is_organizer();
+        let event = visible_event(&self.state, &event.0, organizer).await?;
+        let models =
+            store::speakers::list(&self.state.db, event.id, after_id(after)?, limit).await?;
+        Ok(Json(SpeakerPage {
+            next_cursor: next_cursor(&models, limit, |m| After::Id(m.id)),
+            items: models.iter().map(|m| Speaker::view(m, organizer)).collect(),
+        }))
+    }
+
+    /// Read a speaker
+    #[oai(
+        path = "/events/:event/speakers/:id",
+        method = "get",
+        operation_id = "get_speaker"
+    )]
+    async fn read(
+        &self,
+        auth: OptionalAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The speaker's id.
+        id: Path<String>,
+    ) -> Result<Json<Speaker>, ReadError> {
+        let organizer = auth.is_organizer();
+        let event = visible_event(&self.state, &event.0, organizer).await?;
+        let model = self.find(event.id, &id.0).await?;
+        Ok(Json(Speaker::view(&model, organizer)))
+    }
+
+    /// Change a speaker
+    #[oai(
+        path = "/events/:event/speakers/:id",
+        method = "patch",
+        operation_id = "update_speaker"
+    )]
+    async fn update(
+        &self,
+        auth: TokenAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The speaker's id.
+        id: Path<String>,
+        body: Json<SpeakerPatch>,
+    ) -> Result<Json<Speaker>, ManageError> {
+        auth.0.require_organizer()?;
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let current = self.find(event.id, &id.0).await?;
+        let patch = body.0;
+        let fields = SpeakerFields {
+            full_name: patch.full_name.unwrap_or(current.full_name),
+            position: patch_value(current.position, patch.position),
+            organization: patch_value(current.organization, patch.organization),
+            country: patch_value(current.country, patch.country),
+            bio: patch_value(current.bio, patch.bio),
+            photo_url: patch_value(current.photo_url, patch.photo_url),
+            email: patch_value(current.email, patch.email),
+        };
+        fields.validate()?;
+        let model =
+            store::speakers::save(&self.state.db, event.id, Some(current.id), &fields).await?;
+        Ok(Json(Speaker::view(&model, true)))
+    }
+
+    /// Delete a speaker
+    ///
+    /// Refused (409) while the speaker is listed in a session.
+    #[oai(
+        path = "/events/:event/speakers/:id",
+        method = "delete",
+        operation_id = "delete_speaker"
+    )]
+    async fn delete(
+        &self,
+        auth: TokenAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The speaker's id.
+        id: Path<String>,
+    ) -> Result<Deleted, DeleteError> {
+        auth.0.require_organizer()?;
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let current = self.find(event.id, &id.0).await?;
+        store::speakers::delete(&self.state.db, event.id, current.id).await?;
+        Ok(Deleted::Deleted)
+    }
+}
+
+impl SpeakersApi {
+    async fn find(&self, event_id: Uuid, id: &str) -> Result<speakers::Model, AppError> {
+        store::speakers::find(&self.state.db, event_id, path_id(id, "speaker")?)
+            .await?
+            .ok_or(AppError::NotFound("speaker"))
+    }
+}

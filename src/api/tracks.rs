@@ -1,0 +1,199 @@
+//! Tracks of an event: create, list, change, delete.
+
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use uuid::Uuid;
+
+use entities::tracks;
+
+use super::ApiTags;
+use super::auth::{OptionalAuth, TokenAuth};
+use super::common::{after_id, next_cursor, page_params, path_id, visible_event};
+use super::errors::{DeleteError, ListError, ManageError};
+use super::patch_value;
+use crate::app::AppState;
+use crate::domain::speaker::TrackFields;
+use crate::error::AppError;
+use crate::store::{self, pagination::After};
+
+/// A thematic strand of the programme.
+#[derive(Object, Debug, Clone)]
+pub struct Track {
+    pub id: Uuid,
+    pub name: String,
+    /// `#RRGGBB`.
+    pub color: Option<String>,
+    pub description: Option<String>,
+}
+
+impl From<&tracks::Model> for Track {
+    fn from(model: &tracks::Model) -> Self {
+        Track {
+            id: model.id,
+            name: model.name.clone(),
+            color: model.color.clone(),
+            description: model.description.clone(),
+        }
+    }
+}
+
+/// A new track.
+#[derive(Object, Debug)]
+pub struct NewTrack {
+    pub name: String,
+    pub color: Option<String>,
+    pub description: Option<String>,
+}
+
+/// Changes to a track.
+#[derive(Object, Debug)]
+pub struct TrackPatch {
+    pub name: Option<String>,
+    pub color: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+}
+
+/// A page of tracks.
+#[derive(Object, Debug)]
+pub struct TrackPage {
+    pub items: Vec<Track>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(ApiResponse)]
+enum Created {
+    /// The track was created.
+    #[oai(status = 201)]
+    Created(Json<Track>, #[oai(header = "Location")] String),
+}
+
+#[derive(ApiResponse)]
+enum Deleted {
+    /// The track was deleted.
+    #[oai(status = 204)]
+    Deleted,
+}
+
+/// Track operations.
+pub struct TracksApi {
+    pub state: AppState,
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Tracks")]
+impl TracksApi {
+    /// Create a track
+    #[oai(
+        path = "/events/:event/tracks",
+        method = "post",
+        operation_id = "create_track"
+    )]
+    async fn create(
+        &self,
+        auth: TokenAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        body: Json<NewTrack>,
+    ) -> Result<Created, ManageError> {
+        auth.0.require_organizer()?;
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let fields = TrackFields {
+            name: body.0.name,
+            color: body.0.color,
+            description: body.0.description,
+        };
+        fields.validate()?;
+        let model = store::programme::save_track(&self.state.db, event.id, None, &fields).await?;
+        let location = format!("/api/v1/events/{}/tracks/{}", event.id, model.id);
+        Ok(Created::Created(Json(Track::from(&model)), location))
+    }
+
+    /// List tracks
+    #[oai(
+        path = "/events/:event/tracks",
+        method = "get",
+        operation_id = "list_tracks"
+    )]
+    async fn list(
+        &self,
+        auth: OptionalAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// Page size, 1–500 (default 50).
+        limit: Query<Option<u32>>,
+        /// Opaque cursor from the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<TrackPage>, ListError> {
+        let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
+        let event = visible_event(&self.state, &event.0, auth.is_organizer()).await?;
+        let models =
+            store::programme::list_tracks(&self.state.db, event.id, after_id(after)?, limit)
+                .await?;
+        Ok(Json(TrackPage {
+            next_cursor: next_cursor(&models, limit, |m| After::Id(m.id)),
+            items: models.iter().map(Track::from).collect(),
+        }))
+    }
+
+    /// Change a track
+    #[oai(
+        path = "/events/:event/tracks/:id",
+        method = "patch",
+        operation_id = "update_track"
+    )]
+    async fn update(
+        &self,
+        auth: TokenAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The track's id.
+        id: Path<String>,
+        body: Json<TrackPatch>,
+    ) -> Result<Json<Track>, ManageError> {
+        auth.0.require_organizer()?;
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let current = self.find(event.id, &id.0).await?;
+        let fields = TrackFields {
+            name: body.0.name.unwrap_or(current.name),
+            color: patch_value(current.color, body.0.color),
+            description: patch_value(current.description, body.0.description),
+        };
+        fields.validate()?;
+        let model =
+            store::programme::save_track(&self.state.db, event.id, Some(current.id), &fields)
+                .await?;
+        Ok(Json(Track::from(&model)))
+    }
+
+    /// Delete a track
+    ///
+    /// Refused (409) while a session belongs to the track.
+    #[oai(
+        path = "/events/:event/tracks/:id",
+        method = "delete",
+        operation_id = "delete_track"
+    )]
+    async fn delete(
+        &self,
+        auth: TokenAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The track's id.
+        id: Path<String>,
+    ) -> Result<Deleted, DeleteError> {
+        auth.0.require_organizer()?;
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let current = self.find(event.id, &id.0).await?;
+        store::programme::delete_track(&self.state.db, event.id, current.id).await?;
+        Ok(Deleted::Deleted)
+    }
+}
+
+impl TracksApi {
+    async fn find(&self, event_id: Uuid, id: &str) -> Result<tracks::Model, AppError> {
+        store::programme::find_track(&self.state.db, event_id, path_id(id, "track")?)
+            .await?
+            .ok_or(AppError::NotFound("track"))
+    }
+}

@@ -1,0 +1,135 @@
+//! The application: its shared state and the HTTP endpoint built from it. `main`, the tests
+//! and the benchmarks all build the service here, the same way.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use poem::{Endpoint, EndpointExt, IntoResponse, PathPattern, Request, Response, Route};
+use poem_openapi::OperationId;
+use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::api;
+use crate::cache::RenderCache;
+use crate::config::Config;
+use crate::error::problem_for_any_error;
+use crate::store;
+
+/// What every request handler may use.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    /// Rendered agendas and feeds of this instance, keyed by agenda version.
+    pub render_cache: Arc<RenderCache>,
+}
+
+impl AppState {
+    /// Connects to the configured database and applies pending migrations.
+    pub async fn connect(config: Config) -> Result<Self, DbErr> {
+        let url = config.effective_database_url();
+        if url.starts_with("sqlite:") {
+            std::fs::create_dir_all(&config.data_dir)
+                .map_err(|err| DbErr::Custom(format!("cannot create data directory: {err}")))?;
+        }
+        let db = store::connect(&url, config.max_connections).await?;
+        store::migrate(&db).await?;
+        Ok(Self::new(db, config))
+    }
+
+    /// State over an already migrated pool.
+    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        AppState {
+            db,
+            config: Arc::new(config),
+            render_cache: Arc::new(RenderCache::default()),
+        }
+    }
+}
+
+/// The whole HTTP service: the API, its OpenAPI document and Swagger UI, request logging,
+/// the body size limit and problem+json for every error.
+pub fn build_app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
+    let api = api::service(&state);
+    let spec = api.spec_endpoint();
+    let ui = api.swagger_ui();
+    let max_body_bytes = state.config.max_body_bytes;
+    Route::new()
+        .at("/api/v1/openapi.json", spec)
+        .nest("/docs", ui)
+        .nest("/", api)
+        .around(move |next, req| limit_body(next, req, max_body_bytes))
+        .data(state)
+        .with(poem::middleware::CatchPanic::new())
+        .around(log_request)
+        .catch_all_error(problem_for_any_error)
+}
+
+/// The OpenAPI document as served at `/api/v1/openapi.json`.
+pub fn openapi_json(state: &AppState) -> String {
+    api::service(state).spec()
+}
+
+/// One log line per request: method, path template, status and duration.
+async fn log_request<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Result<Response> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let raw_path = req.uri().path().to_owned();
+    let result = next.call(req).await.map(IntoResponse::into_response);
+    let (status, pattern, operation) = match &result {
+        Ok(response) => (
+            response.status(),
+            response.data::<PathPattern>().cloned(),
+            response.data::<OperationId>().map(|id| id.0),
+        ),
+        Err(err) => (
+            err.status(),
+            err.data::<PathPattern>().cloned(),
+            err.data::<OperationId>().map(|id| id.0),
+        ),
+    };
+    let path = pattern
+        .map(|p| p.0.to_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or(raw_path);
+    tracing::info!(
+        method = %method,
+        path = %path,
+        operation = operation.unwrap_or("-"),
+        status = status.as_u16(),
+        duration_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    result
+}
+
+/// Refuses bodies over `max` bytes with 413, whether or not they announce their length.
+async fn limit_body<E: Endpoint>(
+    next: Arc<E>,
+    mut req: Request,
+    max: usize,
+) -> poem::Result<Response> {
+    let too_large = || {
+        poem::Error::from_string(
+            format!("the request body is larger than {max} bytes"),
+            poem::http::StatusCode::PAYLOAD_TOO_LARGE,
+        )
+    };
+    let announced = req
+        .headers()
+        .get(poem::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    match announced {
+        Some(length) if length > max as u64 => return Err(too_large()),
+        Some(_) => {}
+        None => {
+            let body = req
+                .take_body()
+                .into_bytes_limit(max)
+                .await
+                .map_err(|_| too_large())?;
+            req.set_body(body);
+        }
+    }
+    next.call(req).await.map(IntoResponse::into_response)
+}

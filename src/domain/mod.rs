@@ -1,0 +1,10 @@
+//! The rules of Dialogue, free of HTTP and SQL: what a valid event or session is, how the
+//! agenda is grouped, how tokens look. Each module is unit-tested where it lives.
+
+pub mod agenda;
+pub mod enums;
+pub mod event;
+pub mod session;
+pub mod speaker;
+pub mod token;
+pub mod validation;

@@ -1,0 +1,90 @@
+//! What valid speakers, tracks and rooms are: the people and places an agenda refers to.
+
+use super::validation::{self, LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, ValidationErrors};
+
+/// Every field of a speaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpeakerFields {
+    pub full_name: String,
+    pub position: Option<String>,
+    pub organization: Option<String>,
+    pub country: Option<String>,
+    pub bio: Option<String>,
+    pub photo_url: Option<String>,
+    pub email: Option<String>,
+}
+
+impl SpeakerFields {
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        errors.required_text("full_name", &self.full_name, SHORT_TEXT);
+        errors.optional_text("position", self.position.as_deref(), MEDIUM_TEXT);
+        errors.optional_text("organization", self.organization.as_deref(), MEDIUM_TEXT);
+        errors.optional_text("country", self.country.as_deref(), MEDIUM_TEXT);
+        errors.optional_text("bio", self.bio.as_deref(), LONG_TEXT);
+        if let Some(url) = &self.photo_url {
+            errors.check("photo_url", validation::http_url(url));
+        }
+        if let Some(email) = &self.email {
+            errors.check("email", validation::email(email));
+        }
+        errors.into_result(())
+    }
+}
+
+/// Every field of a track.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackFields {
+    pub name: String,
+    pub color: Option<String>,
+    pub description: Option<String>,
+}
+
+impl TrackFields {
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        errors.required_text("name", &self.name, SHORT_TEXT);
+        if let Some(color) = &self.color {
+            errors.check("color", validation::hex_color(color));
+        }
+        errors.optional_text("description", self.description.as_deref(), LONG_TEXT);
+        errors.into_result(())
+    }
+}
+
+/// Every field of a room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomFields {
+    pub name: String,
+    pub capacity: Option<i32>,
+    pub description: Option<String>,
+}
+
+impl RoomFields {
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        errors.required_text("name", &self.name, SHORT_TEXT);
+        errors.capacity("capacity", self.capacity);
+        errors.optional_text("description", self.description.as_deref(), LONG_TEXT);
+        errors.into_result(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speaker_email_and_photo_are_checked() {
+        let speaker = SpeakerFields {
+            full_name: "Aýna Berdiýewa".into(),
+            position: None,
+            organization: None,
+            country: None,
+            bio: None,
+            photo_url: Some("ftp://x".into()),
+            email: Some("not-an-email".into()),
+        };
+        assert_eq!(speaker.validate().unwrap_err().errors.len(), 2);
+    }
+}

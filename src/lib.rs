@@ -1,0 +1,25 @@
+//! Dialogue: event and conference management for the interregional Dialogue on digital
+//! cooperation in Ashgabat, its seminars and training courses.
+//!
+//! A guided tour, in the order data flows (`api` → `domain` and `store` → `entities`):
+//!
+//! - [`config`]: settings from flags and the environment.
+//! - [`app`]: the shared state and the HTTP endpoint built from it (used by `main`, tests, benches).
+//! - [`api`]: HTTP only, one module per OpenAPI tag; checks rights, converts types, calls `store`.
+//! - [`domain`]: the rules (validation, clashes, local days, tokens), free of HTTP and SQL.
+//! - [`store`]: queries and transactions over sea-orm on SQLite or PostgreSQL.
+//! - [`error`]: one error type and its single mapping to problem+json.
+//! - [`cache`]: rendered agendas and feeds, keyed by the event's agenda version.
+//! - [`bootstrap`]: first-start work: the initial organizer token and the demo data.
+
+pub mod api;
+pub mod app;
+pub mod bootstrap;
+pub mod cache;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod store;
+
+pub use app::{AppState, build_app};
+pub use config::Config;

@@ -1,0 +1,158 @@
+//! Events: look-up by id or slug, writes, listing, and the agenda version that every
+//! agenda change bumps (which also serializes concurrent agenda writes of one event).
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use entities::events;
+
+use super::is_unique_violation;
+use super::pagination::After;
+use crate::domain::enums::EventStatus;
+use crate::domain::event::EventFields;
+use crate::error::AppError;
+
+/// The event named by `reference`: its UUID or its slug.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    reference: &str,
+) -> Result<Option<events::Model>, AppError> {
+    let query = match Uuid::parse_str(reference) {
+        Ok(id) => events::Entity::find_by_id(id),
+        Err(_) => events::Entity::find().filter(events::Column::Slug.eq(reference)),
+    };
+    Ok(query.one(db).await?)
+}
+
+fn slug_taken(slug: &str) -> AppError {
+    AppError::conflict(format!(
+        "the slug {slug:?} is already used by another event"
+    ))
+}
+
+/// Creates a draft event.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    fields: &EventFields,
+    now: DateTime<Utc>,
+) -> Result<events::Model, AppError> {
+    let mut model = events::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        status: Set(EventStatus::Draft.as_str().to_owned()),
+        seats_taken: Set(0),
+        created_at: Set(now),
+        agenda_version: Set(0),
+        ..Default::default()
+    };
+    apply(&mut model, fields, now);
+    model.insert(db).await.map_err(|err| {
+        if is_unique_violation(&err) {
+            slug_taken(&fields.slug)
+        } else {
+            err.into()
+        }
+    })
+}
+
+/// Replaces an event's fields, bumping its agenda version.
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    current: events::Model,
+    fields: &EventFields,
+    now: DateTime<Utc>,
+) -> Result<events::Model, AppError> {
+    let version = current.agenda_version + 1;
+    let mut model: events::ActiveModel = current.into();
+    apply(&mut model, fields, now);
+    model.agenda_version = Set(version);
+    model.update(db).await.map_err(|err| {
+        if is_unique_violation(&err) {
+            slug_taken(&fields.slug)
+        } else {
+            err.into()
+        }
+    })
+}
+
+fn apply(model: &mut events::ActiveModel, fields: &EventFields, now: DateTime<Utc>) {
+    model.slug = Set(fields.slug.clone());
+    model.title = Set(fields.title.clone());
+    model.kind = Set(fields.kind.as_str().to_owned());
+    model.description = Set(fields.description.clone());
+    model.venue = Set(fields.venue.clone());
+    model.city = Set(fields.city.clone());
+    model.country = Set(fields.country.clone());
+    model.timezone = Set(fields.timezone.clone());
+    model.starts_on = Set(fields.starts_on);
+    model.ends_on = Set(fields.ends_on);
+    model.capacity = Set(fields.capacity);
+    model.registration_mode = Set(fields.registration_mode.as_str().to_owned());
+    model.registration_opens_at = Set(fields.registration_opens_at);
+    model.registration_closes_at = Set(fields.registration_closes_at);
+    model.waitlist_enabled = Set(fields.waitlist_enabled);
+    model.updated_at = Set(now);
+    model.agenda_updated_at = Set(now);
+}
+
+/// Sets an event's status, bumping its agenda version.
+pub async fn set_status<C: ConnectionTrait>(
+    db: &C,
+    current: events::Model,
+    status: EventStatus,
+    now: DateTime<Utc>,
+) -> Result<events::Model, AppError> {
+    let version = current.agenda_version + 1;
+    let mut model: events::ActiveModel = current.into();
+    model.status = Set(status.as_str().to_owned());
+    model.updated_at = Set(now);
+    model.agenda_updated_at = Set(now);
+    model.agenda_version = Set(version);
+    Ok(model.update(db).await?)
+}
+
+/// Marks the event's agenda as changed. Run it first in every transaction that changes a
+/// track, room, speaker or session: on PostgreSQL it takes the event row's lock and on SQLite
+/// the write lock, so concurrent agenda writes of one event run one after the other.
+pub async fn touch_agenda<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    events::Entity::update_many()
+        .col_expr(
+            events::Column::AgendaVersion,
+            Expr::col(events::Column::AgendaVersion).add(1),
+        )
+        .col_expr(events::Column::AgendaUpdatedAt, Expr::value(now))
+        .filter(events::Column::Id.eq(event_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// One page of events with one of `statuses`, in creation order.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    statuses: &[EventStatus],
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<events::Model>, AppError> {
+    let mut query = events::Entity::find()
+        .filter(events::Column::Status.is_in(statuses.iter().map(|s| s.as_str())))
+        .order_by_asc(events::Column::Id)
+        .limit(limit);
+    if let Some(id) = after {
+        query = query.filter(events::Column::Id.gt(id));
+    }
+    Ok(query.all(db).await?)
+}
+
+/// The position after an event, for the next page's cursor.
+pub fn cursor_of(event: &events::Model) -> After {
+    After::Id(event.id)
+}

@@ -1,0 +1,176 @@
+//! Tracks and rooms of an event. Every write bumps the event's agenda version first; a track
+//! or room still used by a session cannot be deleted.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
+
+use entities::{rooms, sessions, tracks};
+
+use super::events::touch_agenda;
+use crate::domain::speaker::{RoomFields, TrackFields};
+use crate::error::AppError;
+
+/// A page size that means "all of them" (SQLite binds limits as signed integers).
+pub const NO_LIMIT: u64 = i64::MAX as u64;
+
+/// A track of `event_id`.
+pub async fn find_track<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    id: Uuid,
+) -> Result<Option<tracks::Model>, AppError> {
+    Ok(tracks::Entity::find_by_id(id)
+        .filter(tracks::Column::EventId.eq(event_id))
+        .one(db)
+        .await?)
+}
+
+/// One page of an event's tracks, in creation order.
+pub async fn list_tracks<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<tracks::Model>, AppError> {
+    let mut query = tracks::Entity::find()
+        .filter(tracks::Column::EventId.eq(event_id))
+        .order_by_asc(tracks::Column::Id)
+        .limit(limit);
+    if let Some(after) = after {
+        query = query.filter(tracks::Column::Id.gt(after));
+    }
+    Ok(query.all(db).await?)
+}
+
+/// Creates or replaces a track (`id` None creates).
+pub async fn save_track(
+    db: &DatabaseConnection,
+    event_id: Uuid,
+    id: Option<Uuid>,
+    fields: &TrackFields,
+) -> Result<tracks::Model, AppError> {
+    let txn = db.begin().await?;
+    touch_agenda(&txn, event_id, Utc::now()).await?;
+    let model = tracks::ActiveModel {
+        id: Set(id.unwrap_or_else(Uuid::now_v7)),
+        event_id: Set(event_id),
+        name: Set(fields.name.clone()),
+        color: Set(fields.color.clone()),
+        description: Set(fields.description.clone()),
+    };
+    let saved = if id.is_some() {
+        model.update(&txn).await?
+    } else {
+        model.insert(&txn).await?
+    };
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Deletes a track no session uses.
+pub async fn delete_track(
+    db: &DatabaseConnection,
+    event_id: Uuid,
+    id: Uuid,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    touch_agenda(&txn, event_id, Utc::now()).await?;
+    let users = sessions::Entity::find()
+        .filter(sessions::Column::TrackId.eq(id))
+        .count(&txn)
+        .await?;
+    if users > 0 {
+        return Err(AppError::conflict(format!(
+            "the track is used by {users} session(s); move or delete them first"
+        )));
+    }
+    tracks::Entity::delete_by_id(id)
+        .filter(tracks::Column::EventId.eq(event_id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A room of `event_id`.
+pub async fn find_room<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    id: Uuid,
+) -> Result<Option<rooms::Model>, AppError> {
+    Ok(rooms::Entity::find_by_id(id)
+        .filter(rooms::Column::EventId.eq(event_id))
+        .one(db)
+        .await?)
+}
+
+/// One page of an event's rooms, in creation order.
+pub async fn list_rooms<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<rooms::Model>, AppError> {
+    let mut query = rooms::Entity::find()
+        .filter(rooms::Column::EventId.eq(event_id))
+        .order_by_asc(rooms::Column::Id)
+        .limit(limit);
+    if let Some(after) = after {
+        query = query.filter(rooms::Column::Id.gt(after));
+    }
+    Ok(query.all(db).await?)
+}
+
+/// Creates or replaces a room (`id` None creates).
+pub async fn save_room(
+    db: &DatabaseConnection,
+    event_id: Uuid,
+    id: Option<Uuid>,
+    fields: &RoomFields,
+) -> Result<rooms::Model, AppError> {
+    let txn = db.begin().await?;
+    touch_agenda(&txn, event_id, Utc::now()).await?;
+    let model = rooms::ActiveModel {
+        id: Set(id.unwrap_or_else(Uuid::now_v7)),
+        event_id: Set(event_id),
+        name: Set(fields.name.clone()),
+        capacity: Set(fields.capacity),
+        description: Set(fields.description.clone()),
+    };
+    let saved = if id.is_some() {
+        model.update(&txn).await?
+    } else {
+        model.insert(&txn).await?
+    };
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Deletes a room no session uses.
+pub async fn delete_room(
+    db: &DatabaseConnection,
+    event_id: Uuid,
+    id: Uuid,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    touch_agenda(&txn, event_id, Utc::now()).await?;
+    let users = sessions::Entity::find()
+        .filter(sessions::Column::RoomId.eq(id))
+        .count(&txn)
+        .await?;
+    if users > 0 {
+        return Err(AppError::conflict(format!(
+            "the room is used by {users} session(s); move or delete them first"
+        )));
+    }
+    rooms::Entity::delete_by_id(id)
+        .filter(rooms::Column::EventId.eq(event_id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}

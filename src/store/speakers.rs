@@ -1,0 +1,105 @@
+//! Speakers of an event. Every write bumps the event's agenda version first; a speaker who
+//! still speaks in a session cannot be deleted.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
+
+use entities::{session_speakers, speakers};
+
+use super::events::touch_agenda;
+use crate::domain::speaker::SpeakerFields;
+use crate::error::AppError;
+
+/// A speaker of `event_id`.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    id: Uuid,
+) -> Result<Option<speakers::Model>, AppError> {
+    Ok(speakers::Entity::find_by_id(id)
+        .filter(speakers::Column::EventId.eq(event_id))
+        .one(db)
+        .await?)
+}
+
+/// One page of an event's speakers, in creation order.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<speakers::Model>, AppError> {
+    let mut query = speakers::Entity::find()
+        .filter(speakers::Column::EventId.eq(event_id))
+        .order_by_asc(speakers::Column::Id)
+        .limit(limit);
+    if let Some(after) = after {
+        query = query.filter(speakers::Column::Id.gt(after));
+    }
+    Ok(query.all(db).await?)
+}
+
+/// Every speaker of an event (for the agenda and feeds).
+pub async fn all_of_event<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+) -> Result<Vec<speakers::Model>, AppError> {
+    Ok(speakers::Entity::find()
+        .filter(speakers::Column::EventId.eq(event_id))
+        .all(db)
+        .await?)
+}
+
+/// Creates or replaces a speaker (`id` None creates).
+pub async fn save(
+    db: &DatabaseConnection,
+    event_id: Uuid,
+    id: Option<Uuid>,
+    fields: &SpeakerFields,
+) -> Result<speakers::Model, AppError> {
+    let txn = db.begin().await?;
+    touch_agenda(&txn, event_id, Utc::now()).await?;
+    let model = speakers::ActiveModel {
+        id: Set(id.unwrap_or_else(Uuid::now_v7)),
+        event_id: Set(event_id),
+        full_name: Set(fields.full_name.clone()),
+        position: Set(fields.position.clone()),
+        organization: Set(fields.organization.clone()),
+        country: Set(fields.country.clone()),
+        bio: Set(fields.bio.clone()),
+        photo_url: Set(fields.photo_url.clone()),
+        email: Set(fields.email.clone()),
+    };
+    let saved = if id.is_some() {
+        model.update(&txn).await?
+    } else {
+        model.insert(&txn).await?
+    };
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Deletes a speaker who is in no session.
+pub async fn delete(db: &DatabaseConnection, event_id: Uuid, id: Uuid) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    touch_agenda(&txn, event_id, Utc::now()).await?;
+    let sessions = session_speakers::Entity::find()
+        .filter(session_speakers::Column::SpeakerId.eq(id))
+        .count(&txn)
+        .await?;
+    if sessions > 0 {
+        return Err(AppError::conflict(format!(
+            "the speaker is in {sessions} session(s); remove them from those first"
+        )));
+    }
+    speakers::Entity::delete_by_id(id)
+        .filter(speakers::Column::EventId.eq(event_id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
