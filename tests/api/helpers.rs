@@ -1,0 +1,416 @@
+//! The test harness: every test gets its own fresh database (a SQLite file, or a PostgreSQL
+//! database created for it and dropped after), the real application, and an HTTP client.
+//! `db_test!` writes each test twice, once per store.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
+use dialogue::domain::enums::TokenRole;
+use dialogue::{AppState, Config, build_app, store};
+use futures::FutureExt;
+use poem::endpoint::BoxEndpoint;
+use poem::http::{HeaderMap, Method, StatusCode};
+use poem::test::TestClient;
+use poem::{EndpointExt, Response};
+use sea_orm::{ConnectionTrait, Database, Statement};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// Which store a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Whether PostgreSQL tests were explicitly turned off (never in CI).
+pub fn postgres_skipped() -> bool {
+    std::env::var("DIALOGUE_TEST_SKIP_POSTGRES").is_ok_and(|v| v == "1")
+}
+
+/// A fresh, migrated database of one backend; remove it with [`TestDb::drop_db`].
+pub struct TestDb {
+    pub backend: Backend,
+    pub url: String,
+    name: String,
+}
+
+impl TestDb {
+    pub async fn create(backend: Backend) -> TestDb {
+        let name = format!("dialogue_test_{}", Uuid::new_v4().simple());
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join("dialogue-tests");
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let path = dir.join(format!("{name}.db"));
+                TestDb {
+                    backend,
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    name: path.display().to_string(),
+                }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let admin = Database::connect(&admin_url).await.unwrap_or_else(|err| {
+                    panic!(
+                        "PostgreSQL is not reachable at {admin_url}: {err}. Start it (see README) \
+                         or set DIALOGUE_TEST_SKIP_POSTGRES=1 to skip PostgreSQL tests locally."
+                    )
+                });
+                admin
+                    .execute_raw(Statement::from_string(
+                        admin.get_database_backend(),
+                        format!("CREATE DATABASE {name}"),
+                    ))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(base, _)| base.to_owned())
+                    .unwrap_or(admin_url);
+                TestDb {
+                    backend,
+                    url: format!("{base}/{name}"),
+                    name,
+                }
+            }
+        }
+    }
+
+    pub async fn drop_db(&self) {
+        match self.backend {
+            Backend::Sqlite => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", self.name));
+                }
+            }
+            Backend::Postgres => {
+                if let Ok(admin) = Database::connect(&postgres_admin_url()).await {
+                    let _ = admin
+                        .execute_raw(Statement::from_string(
+                            admin.get_database_backend(),
+                            format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+                        ))
+                        .await;
+                    admin.close().await.ok();
+                }
+            }
+        }
+    }
+
+    /// A new application instance (its own pool) on this database.
+    pub async fn app(&self) -> TestApp {
+        let config = Config::for_database(self.url.clone());
+        let state = AppState::connect(config)
+            .await
+            .expect("connect and migrate");
+        let organizer = store::tokens::create(&state.db, TokenRole::Organizer, None, "tests")
+            .await
+            .expect("organizer token")
+            .token;
+        TestApp {
+            client: TestClient::new(build_app(state.clone()).boxed()),
+            state,
+            organizer,
+            backend: self.backend,
+        }
+    }
+}
+
+/// Runs `test` against a fresh database of `backend`, then drops the database, also when
+/// the test fails.
+pub async fn run<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    if backend == Backend::Postgres && postgres_skipped() {
+        eprintln!("PostgreSQL test skipped (DIALOGUE_TEST_SKIP_POSTGRES=1)");
+        return;
+    }
+    let db = TestDb::create(backend).await;
+    let handle = TestDb {
+        backend,
+        url: db.url.clone(),
+        name: db.name.clone(),
+    };
+    let outcome = AssertUnwindSafe(test(db)).catch_unwind().await;
+    handle.drop_db().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL, each with a fresh
+/// database and one application instance: `db_test!(name, |app| async move { … });`
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::helpers::run($crate::helpers::Backend::Sqlite, |db| async move {
+                    let $app = db.app().await;
+                    $body.await
+                })
+                .await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::helpers::run($crate::helpers::Backend::Postgres, |db| async move {
+                    let $app = db.app().await;
+                    $body.await
+                })
+                .await;
+            }
+        }
+    };
+}
+
+/// One running application and a client for it.
+pub struct TestApp {
+    pub client: TestClient<BoxEndpoint<'static, Response>>,
+    pub state: AppState,
+    /// A valid organizer token.
+    pub organizer: String,
+    pub backend: Backend,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+    /// The body as JSON (`Value::Null` when it is not JSON).
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the status, printing the body when it differs.
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> &Self {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        self
+    }
+
+    /// Asserts a problem+json error with this status.
+    #[track_caller]
+    pub fn expect_problem(&self, status: u16) -> &Self {
+        self.expect(status);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "errors are problem+json: {}",
+            self.text
+        );
+        assert_eq!(self.body["status"], status, "problem status: {}", self.text);
+        assert!(self.body["title"].is_string() && self.body["detail"].is_string());
+        assert!(self.body["type"].is_string() && self.body["errors"].is_array());
+        self
+    }
+
+    /// The fields named in a validation problem.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn id(&self) -> String {
+        self.body["id"].as_str().expect("id in body").to_owned()
+    }
+}
+
+impl TestApp {
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let mut request = self.client.request(method, path.to_owned());
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        if let Some(body) = body {
+            request = request.body_json(body);
+        }
+        read(request.send().await.0).await
+    }
+
+    /// Sends raw bytes as the body, with a content type.
+    pub async fn call_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut request = self
+            .client
+            .request(method, path.to_owned())
+            .content_type(content_type)
+            .body(body);
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        read(request.send().await.0).await
+    }
+
+    /// Sends a request with extra headers and no body.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.client.get(path.to_owned());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        read(request.send().await.0).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.call(Method::GET, path, None, None).await
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    /// POST as the organizer.
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, Some(&self.organizer), Some(&body))
+            .await
+    }
+
+    /// PATCH as the organizer.
+    pub async fn patch(&self, path: &str, body: Value) -> Reply {
+        self.call(Method::PATCH, path, Some(&self.organizer), Some(&body))
+            .await
+    }
+
+    /// DELETE as the organizer.
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.call(Method::DELETE, path, Some(&self.organizer), None)
+            .await
+    }
+
+    /// A check-in token bound to `event_id`.
+    pub async fn checkin_token(&self, event_id: &str) -> String {
+        let id = Uuid::parse_str(event_id).expect("event id");
+        store::tokens::create(&self.state.db, TokenRole::Checkin, Some(id), "scanner")
+            .await
+            .expect("check-in token")
+            .token
+    }
+
+    /// Creates an event (draft) from `overrides` merged over sensible defaults; returns its body.
+    pub async fn create_event(&self, overrides: Value) -> Value {
+        let mut body = serde_json::json!({
+            "slug": format!("event-{}", &Uuid::new_v4().simple().to_string()[..12]),
+            "title": "Interregional Dialogue",
+            "kind": "dialogue",
+            "timezone": "Asia/Ashgabat",
+            "starts_on": "2026-11-18",
+            "ends_on": "2026-11-19",
+            "capacity": 300
+        });
+        merge(&mut body, overrides);
+        let reply = self.post("/api/v1/events", body).await;
+        reply.expect(201);
+        reply.body.clone()
+    }
+
+    /// Creates and publishes an event; returns its body.
+    pub async fn published_event(&self, overrides: Value) -> Value {
+        let event = self.create_event(overrides).await;
+        let id = event["id"].as_str().expect("id").to_owned();
+        let reply = self
+            .post(&format!("/api/v1/events/{id}/publish"), Value::Null)
+            .await;
+        reply.expect(200);
+        reply.body.clone()
+    }
+
+    /// Creates a session in `event_id` from overrides over defaults (published, 09:00–10:00
+    /// local on the first day); returns the reply.
+    pub async fn create_session(&self, event_id: &str, overrides: Value) -> Reply {
+        let mut body = serde_json::json!({
+            "title": "Session",
+            "kind": "talk",
+            "starts_at": "2026-11-18T09:00:00+05:00",
+            "ends_at": "2026-11-18T10:00:00+05:00",
+            "language": "en",
+            "status": "published"
+        });
+        merge(&mut body, overrides);
+        self.post(&format!("/api/v1/events/{event_id}/sessions"), body)
+            .await
+    }
+
+    /// Counts rows of a table, straight from the database.
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let backend = self.state.db.get_database_backend();
+        let row = self
+            .state
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("count")
+    }
+}
+
+/// Shallow-merges the keys of `overrides` into `body`.
+pub fn merge(body: &mut Value, overrides: Value) {
+    if let (Some(target), Value::Object(source)) = (body.as_object_mut(), overrides) {
+        for (key, value) in source {
+            target.insert(key, value);
+        }
+    }
+}
+
+async fn read(response: Response) -> Reply {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().into_bytes().await.expect("read body");
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Reply {
+        status,
+        headers,
+        text,
+        body,
+    }
+}

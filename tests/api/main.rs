@@ -1,0 +1,12 @@
+//! Integration tests over HTTP against a real database: each test runs on SQLite and on
+//! PostgreSQL (see `helpers::db_test!`).
+
+mod helpers;
+
+mod agenda;
+mod auth;
+mod events;
+mod malformed;
+mod openapi;
+mod programme;
+mod sessions;

@@ -1,0 +1,51 @@
+//! The committed OpenAPI document matches what the server serves; docs and probes answer.
+
+use crate::db_test;
+
+db_test!(
+    committed_openapi_document_matches_the_served_one,
+    |app| async move {
+        let served = app.get("/api/v1/openapi.json").await;
+        served.expect(200);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
+        let committed = std::fs::read_to_string(path).expect(
+            "openapi/openapi.json is missing: run `cargo run -- openapi > openapi/openapi.json`",
+        );
+        let committed: serde_json::Value =
+            serde_json::from_str(&committed).expect("committed JSON");
+        assert!(
+            committed == served.body,
+            "openapi/openapi.json differs from the served document: \
+         run `cargo run -- openapi > openapi/openapi.json` and commit it"
+        );
+        // Every operation is tagged and described, and declares its error responses.
+        for (path, item) in served.body["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                assert!(
+                    operation["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                    "{method} {path} untagged"
+                );
+                assert!(
+                    operation["summary"].is_string(),
+                    "{method} {path} has no summary"
+                );
+                if path.starts_with("/api/") {
+                    assert!(
+                        operation["responses"]["500"].is_object(),
+                        "{method} {path} lacks 500"
+                    );
+                }
+            }
+        }
+    }
+);
+
+db_test!(docs_and_probes_answer, |app| async move {
+    let docs = app.get("/docs").await;
+    docs.expect(200);
+    assert!(docs.text.contains("swagger"));
+    let health = app.get("/healthz").await;
+    health.expect(200);
+    assert_eq!(health.text, "ok");
+    app.get("/readyz").await.expect(200);
+});
