@@ -1,1 +1,424 @@
-fn main() {}
+//! Load benchmark: starts the release server on SQLite and on PostgreSQL, seeds an event with
+//! 300 sessions, and drives each hot path at 64 concurrent connections for a fixed time.
+//! Prints requests/s, p50, p99, errors, server peak RSS and each figure's ratio to the
+//! `/healthz` ceiling. Run with `cargo bench --bench load` (env: BENCH_SECONDS, BENCH_CONNECTIONS,
+//! BENCH_BACKENDS=sqlite,postgres, TEST_POSTGRES_URL).
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::{Client, Method};
+use serde_json::{Value, json};
+
+const ORGANIZER_TOKEN: &str = "dlg_org_benchmarkbenchmarkbenchmark";
+const SESSIONS: usize = 300;
+
+/// One request of a scenario; `n` is a unique, increasing number for this run.
+struct Spec {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    token: Option<&'static str>,
+    /// Extra header, e.g. If-None-Match.
+    header: Option<(&'static str, String)>,
+}
+
+type MakeRequest = Arc<dyn Fn(u64) -> Spec + Send + Sync>;
+
+struct Scenario {
+    name: String,
+    make: MakeRequest,
+    /// Statuses that count as success.
+    ok: &'static [u16],
+}
+
+struct Figures {
+    name: String,
+    requests: u64,
+    errors: u64,
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+fn main() {
+    let seconds: u64 = env_or("BENCH_SECONDS", 10);
+    let connections: usize = env_or("BENCH_CONNECTIONS", 64);
+    let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    println!(
+        "Dialogue load benchmark: {connections} connections, {seconds} s per scenario, {} cores",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    for backend in backends.split(',').map(str::trim).filter(|b| !b.is_empty()) {
+        runtime.block_on(run_backend(backend, seconds, connections));
+    }
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+async fn run_backend(backend: &str, seconds: u64, connections: usize) {
+    let port = free_port();
+    let data_dir = std::env::temp_dir().join(format!("dialogue-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let database_url = match backend {
+        "sqlite" => None,
+        "postgres" => Some(fresh_postgres_database().await),
+        other => panic!("unknown backend {other}"),
+    };
+    let mut server = start_server(port, &data_dir, database_url.as_deref());
+    let base = format!("http://127.0.0.1:{port}");
+    let client = Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()
+        .expect("client");
+    wait_ready(&client, &base).await;
+    let event = seed(&client, &base).await;
+    println!(
+        "\n== {backend} ({} sessions seeded in event {event})",
+        SESSIONS
+    );
+
+    let scenarios = scenarios(&client, &base, &event).await;
+    let mut results = Vec::new();
+    for scenario in scenarios {
+        let figures = drive(&client, &base, &scenario, seconds, connections).await;
+        results.push(figures);
+    }
+    let rss = peak_rss_kib(server.id());
+    print_table(&results, rss);
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+/// The scenarios measured, the ceiling first. Later issues add theirs here.
+async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
+    let agenda_path = format!("/api/v1/events/{event}/agenda");
+    let etag = client
+        .get(format!("{base}{agenda_path}"))
+        .send()
+        .await
+        .ok()
+        .and_then(|r| {
+            r.headers()
+                .get("etag")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let agenda = agenda_path.clone();
+    let agenda_304 = agenda_path.clone();
+    vec![
+        Scenario {
+            name: "GET /healthz (ceiling)".into(),
+            make: Arc::new(|_| get("/healthz")),
+            ok: &[200],
+        },
+        Scenario {
+            name: "GET agenda JSON (300 sessions)".into(),
+            make: Arc::new(move |_| get(&agenda)),
+            ok: &[200],
+        },
+        Scenario {
+            name: "GET agenda, If-None-Match (304)".into(),
+            make: Arc::new(move |_| Spec {
+                header: Some(("if-none-match", etag.clone())),
+                ..get(&agenda_304)
+            }),
+            ok: &[304],
+        },
+    ]
+}
+
+fn get(path: &str) -> Spec {
+    Spec {
+        method: Method::GET,
+        path: path.to_owned(),
+        body: None,
+        token: None,
+        header: None,
+    }
+}
+
+async fn drive(
+    client: &Client,
+    base: &str,
+    scenario: &Scenario,
+    seconds: u64,
+    connections: usize,
+) -> Figures {
+    let counter = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let client = client.clone();
+        let base = base.to_owned();
+        let make = scenario.make.clone();
+        let ok = scenario.ok;
+        let counter = counter.clone();
+        let errors = errors.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(16_384);
+            while Instant::now() < deadline {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let spec = make(n);
+                let mut request = client.request(spec.method, format!("{base}{}", spec.path));
+                if let Some(token) = spec.token {
+                    request = request.bearer_auth(token);
+                }
+                if let Some((name, value)) = spec.header {
+                    request = request.header(name, value);
+                }
+                if let Some(body) = spec.body {
+                    request = request
+                        .header("content-type", "application/json")
+                        .body(body.to_string());
+                }
+                let sent = Instant::now();
+                let outcome = request.send().await;
+                let good = match outcome {
+                    Ok(response) => {
+                        let status = response.status().as_u16();
+                        let drained = response.bytes().await.is_ok();
+                        drained && ok.contains(&status)
+                    }
+                    Err(_) => false,
+                };
+                latencies.push(sent.elapsed().as_micros() as u32);
+                if !good {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        if let Ok(mut part) = task.await {
+            latencies.append(&mut part);
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort_unstable();
+    let percentile = |p: f64| -> f64 {
+        if latencies.is_empty() {
+            return 0.0;
+        }
+        let index = ((latencies.len() as f64 - 1.0) * p).round() as usize;
+        latencies[index] as f64 / 1000.0
+    };
+    Figures {
+        name: scenario.name.clone(),
+        requests: latencies.len() as u64,
+        errors: errors.load(Ordering::Relaxed),
+        rps: latencies.len() as f64 / elapsed,
+        p50_ms: percentile(0.50),
+        p99_ms: percentile(0.99),
+    }
+}
+
+fn print_table(results: &[Figures], rss_kib: Option<u64>) {
+    let ceiling = results.first().map(|f| f.rps).unwrap_or(1.0).max(1.0);
+    println!(
+        "{:<36} {:>10} {:>9} {:>9} {:>9} {:>8} {:>9}",
+        "scenario", "req/s", "p50 ms", "p99 ms", "requests", "errors", "ceiling%"
+    );
+    for f in results {
+        println!(
+            "{:<36} {:>10.0} {:>9.2} {:>9.2} {:>9} {:>8} {:>8.1}%",
+            f.name,
+            f.rps,
+            f.p50_ms,
+            f.p99_ms,
+            f.requests,
+            f.errors,
+            100.0 * f.rps / ceiling
+        );
+    }
+    match rss_kib {
+        Some(kib) => println!("server peak RSS: {:.1} MiB", kib as f64 / 1024.0),
+        None => println!("server peak RSS: unavailable"),
+    }
+}
+
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|line| line.starts_with("VmHWM:"))
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|kib| kib.parse().ok())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+fn start_server(port: u16, data_dir: &std::path::Path, database_url: Option<&str>) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dialogue"));
+    command
+        .arg("serve")
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env("DATA_DIR", data_dir)
+        .env("DIALOGUE_ORGANIZER_TOKEN", ORGANIZER_TOKEN)
+        .env(
+            "RUST_LOG",
+            std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    if let Some(url) = database_url {
+        command.env("DATABASE_URL", url);
+    }
+    command.spawn().expect("start the dialogue server")
+}
+
+async fn wait_ready(client: &Client, base: &str) {
+    for _ in 0..300 {
+        if let Ok(response) = client.get(format!("{base}/readyz")).send().await
+            && response.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server did not become ready");
+}
+
+async fn fresh_postgres_database() -> String {
+    let admin_url = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin = sea_orm::Database::connect(&admin_url)
+        .await
+        .expect("PostgreSQL reachable for the benchmark");
+    use sea_orm::ConnectionTrait;
+    for sql in [
+        "DROP DATABASE IF EXISTS dialogue_bench WITH (FORCE)",
+        "CREATE DATABASE dialogue_bench",
+    ] {
+        admin
+            .execute_raw(sea_orm::Statement::from_string(
+                admin.get_database_backend(),
+                sql,
+            ))
+            .await
+            .expect("prepare benchmark database");
+    }
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_owned())
+        .unwrap_or(admin_url);
+    format!("{base}/dialogue_bench")
+}
+
+async fn call(client: &Client, base: &str, method: Method, path: &str, body: Value) -> Value {
+    let response = client
+        .request(method, format!("{base}{path}"))
+        .bearer_auth(ORGANIZER_TOKEN)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("seed request");
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    assert!(
+        status.is_success(),
+        "seeding {path} failed: {status} {text}"
+    );
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// An event of five days with 6 tracks, 10 rooms, 40 speakers and 300 published sessions.
+async fn seed(client: &Client, base: &str) -> String {
+    let event = call(
+        client,
+        base,
+        Method::POST,
+        "/api/v1/events",
+        json!({"slug": "bench-dialogue", "title": "Benchmark Dialogue", "kind": "dialogue",
+               "timezone": "Asia/Ashgabat", "starts_on": "2026-11-16", "ends_on": "2026-11-20",
+               "capacity": 1000000}),
+    )
+    .await;
+    let id = event["id"].as_str().expect("event id").to_owned();
+    let mut tracks = Vec::new();
+    for n in 0..6 {
+        let track = call(
+            client,
+            base,
+            Method::POST,
+            &format!("/api/v1/events/{id}/tracks"),
+            json!({"name": format!("Track {n}"), "color": "#2E86C1"}),
+        )
+        .await;
+        tracks.push(track["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let mut rooms = Vec::new();
+    for n in 0..10 {
+        let room = call(
+            client,
+            base,
+            Method::POST,
+            &format!("/api/v1/events/{id}/rooms"),
+            json!({"name": format!("Hall {n}"), "capacity": 200}),
+        )
+        .await;
+        rooms.push(room["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let mut speakers = Vec::new();
+    for n in 0..40 {
+        let speaker = call(client, base, Method::POST, &format!("/api/v1/events/{id}/speakers"),
+            json!({"full_name": format!("Speaker Number {n}"), "organization": "Partner Organization",
+                   "email": format!("speaker{n}@example.org"), "bio": "Works on digital cooperation."})).await;
+        speakers.push(speaker["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let languages = ["tk", "ru", "en"];
+    for n in 0..SESSIONS {
+        let day = 16 + (n / 60);
+        let slot = (n % 60) / 10;
+        let room = n % 10;
+        let hour = 9 + slot;
+        call(client, base, Method::POST, &format!("/api/v1/events/{id}/sessions?allow_overlap=true"),
+            json!({
+                "title": format!("Session {n}: digital public services and cybersecurity"),
+                "abstract": "Sanly hyzmatlar we kiberhowpsuzlyk. Цифровые услуги и кибербезопасность. Digital services.",
+                "kind": "talk",
+                "track_id": tracks[n % tracks.len()],
+                "room_id": rooms[room],
+                "starts_at": format!("2026-11-{day:02}T{hour:02}:00:00+05:00"),
+                "ends_at": format!("2026-11-{day:02}T{hour:02}:50:00+05:00"),
+                "language": languages[n % 3],
+                "speaker_ids": [speakers[n % 40], speakers[(n + 7) % 40]],
+                "status": "published"
+            })).await;
+    }
+    call(
+        client,
+        base,
+        Method::POST,
+        &format!("/api/v1/events/{id}/publish"),
+        Value::Null,
+    )
+    .await;
+    id
+}

@@ -17,7 +17,13 @@ use crate::store;
 /// What every request handler may use.
 #[derive(Clone)]
 pub struct AppState {
+    /// Reads (and writes on PostgreSQL).
     pub db: DatabaseConnection,
+    /// Writes: on SQLite a pool of one connection, so writers queue in the process instead of
+    /// polling SQLite's lock; on PostgreSQL the same pool as `db`.
+    pub writer: DatabaseConnection,
+    /// The secret delegates' manage and calendar tokens are derived from (shared by instances).
+    pub token_secret: Arc<Vec<u8>>,
     pub config: Arc<Config>,
     /// Rendered agendas and feeds of this instance, keyed by agenda version.
     pub render_cache: Arc<RenderCache>,
@@ -33,13 +39,29 @@ impl AppState {
         }
         let db = store::connect(&url, config.max_connections).await?;
         store::migrate(&db).await?;
-        Ok(Self::new(db, config))
+        let writer = if store::is_postgres(&db) {
+            db.clone()
+        } else {
+            store::connect(&url, 1).await?
+        };
+        let token_secret = store::secrets::get_or_create(&writer, "token-derivation")
+            .await
+            .map_err(|err| DbErr::Custom(err.to_string()))?;
+        Ok(AppState {
+            db,
+            writer,
+            token_secret: Arc::new(token_secret),
+            config: Arc::new(config),
+            render_cache: Arc::new(RenderCache::default()),
+        })
     }
 
-    /// State over an already migrated pool.
+    /// State over one already migrated pool (used to print the OpenAPI document).
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         AppState {
+            writer: db.clone(),
             db,
+            token_secret: Arc::new(Vec::new()),
             config: Arc::new(config),
             render_cache: Arc::new(RenderCache::default()),
         }

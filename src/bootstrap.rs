@@ -36,7 +36,7 @@ pub async fn ensure_organizer_token(
         let hash = token::hash(seed);
         let exists = api_tokens::Entity::find()
             .filter(api_tokens::Column::TokenHash.eq(hash.clone()))
-            .one(&state.db)
+            .one(&state.writer)
             .await?
             .is_some();
         if !exists {
@@ -49,7 +49,7 @@ pub async fn ensure_organizer_token(
                 created_at: Set(Utc::now()),
                 revoked_at: Set(None),
             }
-            .insert(&state.db)
+            .insert(&state.writer)
             .await;
             // Another instance starting at the same moment may have stored it first.
             if let Err(err) = inserted
@@ -60,11 +60,11 @@ pub async fn ensure_organizer_token(
         }
         return Ok(None);
     }
-    if store::tokens::count_organizer_tokens(&state.db).await? > 0 {
+    if store::tokens::count_organizer_tokens(&state.writer).await? > 0 {
         return Ok(None);
     }
     let issued =
-        store::tokens::create(&state.db, TokenRole::Organizer, None, "first start").await?;
+        store::tokens::create(&state.writer, TokenRole::Organizer, None, "first start").await?;
     Ok(Some(issued.token))
 }
 
@@ -75,7 +75,7 @@ pub const DEMO_TRAINING: &str = "cyber-ai-training";
 
 /// Loads the demo programme unless it is there already. Returns whether it loaded anything.
 pub async fn load_demo(state: &AppState, today: NaiveDate) -> Result<bool, AppError> {
-    if store::events::find(&state.db, DEMO_DIALOGUE)
+    if store::events::find(&state.writer, DEMO_DIALOGUE)
         .await?
         .is_some()
     {
@@ -109,8 +109,8 @@ async fn create_published_event(
 ) -> Result<entities::events::Model, AppError> {
     fields.validate()?;
     let now = Utc::now();
-    let event = store::events::insert(&state.db, &fields, now).await?;
-    store::events::set_status(&state.db, event, EventStatus::Published, now).await
+    let event = store::events::insert(&state.writer, &fields, now).await?;
+    store::events::set_status(&state.writer, event, EventStatus::Published, now).await
 }
 
 struct DemoSession<'a> {
@@ -150,7 +150,7 @@ async fn add_sessions(
             speaker_ids: s.speakers.iter().map(|i| speakers[*i]).collect(),
             status: SessionStatus::Published,
         };
-        store::sessions::save(&state.db, event_id, None, &fields, false).await?;
+        store::sessions::save(&state.writer, event_id, None, &fields, false).await?;
     }
     Ok(())
 }
@@ -172,7 +172,7 @@ async fn add_speakers(
             email: None,
         };
         ids.push(
-            store::speakers::save(&state.db, event_id, None, &fields)
+            store::speakers::save(&state.writer, event_id, None, &fields)
                 .await?
                 .id,
         );
@@ -237,7 +237,7 @@ async fn load_dialogue(state: &AppState, tz: Tz, day1: NaiveDate) -> Result<(), 
             description: text(description),
         };
         tracks.push(
-            store::programme::save_track(&state.db, event.id, None, &fields)
+            store::programme::save_track(&state.writer, event.id, None, &fields)
                 .await?
                 .id,
         );
@@ -255,7 +255,7 @@ async fn load_dialogue(state: &AppState, tz: Tz, day1: NaiveDate) -> Result<(), 
             description: None,
         };
         rooms.push(
-            store::programme::save_room(&state.db, event.id, None, &fields)
+            store::programme::save_room(&state.writer, event.id, None, &fields)
                 .await?
                 .id,
         );
@@ -540,7 +540,7 @@ async fn load_training(state: &AppState, tz: Tz, day1: NaiveDate) -> Result<(), 
             description: None,
         };
         tracks.push(
-            store::programme::save_track(&state.db, event.id, None, &fields)
+            store::programme::save_track(&state.writer, event.id, None, &fields)
                 .await?
                 .id,
         );
@@ -553,7 +553,7 @@ async fn load_training(state: &AppState, tz: Tz, day1: NaiveDate) -> Result<(), 
             description: None,
         };
         rooms.push(
-            store::programme::save_room(&state.db, event.id, None, &fields)
+            store::programme::save_room(&state.writer, event.id, None, &fields)
                 .await?
                 .id,
         );

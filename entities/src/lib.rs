@@ -4,7 +4,11 @@
 
 pub mod api_tokens;
 pub mod events;
+pub mod idempotency_keys;
+pub mod registration_sessions;
+pub mod registrations;
 pub mod rooms;
+pub mod server_secrets;
 pub mod session_speakers;
 pub mod session_tombstones;
 pub mod sessions;

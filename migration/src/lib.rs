@@ -6,12 +6,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_agenda;
+mod m20261122_000002_registrations;
 
 /// Runs every migration of Dialogue in order.
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_agenda::Migration)]
+        vec![
+            Box::new(m20261122_000001_agenda::Migration),
+            Box::new(m20261122_000002_registrations::Migration),
+        ]
     }
 }

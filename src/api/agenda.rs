@@ -117,6 +117,7 @@ impl AgendaApi {
         method = "get",
         operation_id = "get_agenda"
     )]
+    #[allow(clippy::too_many_arguments)]
     async fn agenda(
         &self,
         auth: OptionalAuth,

@@ -36,12 +36,37 @@ impl Principal {
     pub fn is_organizer(&self) -> bool {
         matches!(self, Principal::Organizer)
     }
+
+    /// The registration of a manage token; 403 for other tokens.
+    pub fn require_delegate(&self) -> Result<Uuid, AppError> {
+        match self {
+            Principal::Delegate { registration_id } => Ok(*registration_id),
+            _ => Err(AppError::Forbidden(
+                "this operation needs the delegate's manage token".into(),
+            )),
+        }
+    }
 }
 
 /// `Authorization: Bearer <token>`: an organizer, check-in or manage token.
 #[derive(SecurityScheme)]
-#[oai(ty = "bearer", checker = "resolve_token")]
+#[oai(ty = "bearer", rename = "Token", checker = "resolve_token")]
 pub struct TokenAuth(pub Principal);
+
+/// An organizer token, checked before the request body is read: 401 without a valid token,
+/// 403 for a valid token of another kind.
+#[derive(SecurityScheme)]
+#[oai(
+    ty = "bearer",
+    rename = "OrganizerToken",
+    checker = "resolve_organizer"
+)]
+pub struct OrganizerAuth(pub Principal);
+
+/// A delegate's manage token (handed out at registration): the registration it reaches.
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer", rename = "ManageToken", checker = "resolve_delegate")]
+pub struct DelegateAuth(pub Uuid);
 
 /// The same token, optional: public operations show more to organizers.
 #[derive(SecurityScheme)]
@@ -65,6 +90,17 @@ async fn resolve_token(req: &Request, bearer: Bearer) -> poem::Result<Principal>
     Ok(principal_of(state, &bearer.token).await?)
 }
 
+async fn resolve_organizer(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
+    let principal = resolve_token(req, bearer).await?;
+    principal.require_organizer()?;
+    Ok(principal)
+}
+
+async fn resolve_delegate(req: &Request, bearer: Bearer) -> poem::Result<Uuid> {
+    let principal = resolve_token(req, bearer).await?;
+    Ok(principal.require_delegate()?)
+}
+
 /// The principal a presented token stands for; 401 when it stands for nothing.
 pub async fn principal_of(state: &AppState, presented: &str) -> Result<Principal, AppError> {
     match token::kind_of(presented) {
@@ -79,6 +115,14 @@ pub async fn principal_of(state: &AppState, presented: &str) -> Result<Principal
                     None => Err(AppError::Unauthorized),
                 },
                 Err(err) => Err(AppError::Internal(err.to_string())),
+            }
+        }
+        Some(TokenKind::Manage) => {
+            match store::registrations::find_by_manage_token(&state.db, presented).await? {
+                Some(registration) => Ok(Principal::Delegate {
+                    registration_id: registration.id,
+                }),
+                None => Err(AppError::Unauthorized),
             }
         }
         _ => Err(AppError::Unauthorized),

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use entities::events;
 
 use super::ApiTags;
-use super::auth::{OptionalAuth, TokenAuth};
+use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, event_tz, local, next_cursor, page_params, visible_event};
 use super::enums::{EventKind, EventStatus, RegistrationMode, stored};
 use super::patch_value;
@@ -271,8 +271,11 @@ impl EventsApi {
     ///
     /// Creates a draft event; publish it to make it public. Organizer token required.
     #[oai(path = "/events", method = "post", operation_id = "create_event")]
-    async fn create(&self, auth: TokenAuth, body: Json<NewEvent>) -> Result<Created, CreateError> {
-        auth.0.require_organizer()?;
+    async fn create(
+        &self,
+        _auth: OrganizerAuth,
+        body: Json<NewEvent>,
+    ) -> Result<Created, CreateError> {
         let body = body.0;
         let fields = EventFields {
             slug: body.slug,
@@ -298,7 +301,7 @@ impl EventsApi {
             waitlist_enabled: body.waitlist_enabled.unwrap_or(true),
         };
         fields.validate()?;
-        let model = store::events::insert(&self.state.db, &fields, Utc::now()).await?;
+        let model = store::events::insert(&self.state.writer, &fields, Utc::now()).await?;
         let location = format!("/api/v1/events/{}", model.id);
         Ok(Created::Created(Json(Event::from_model(&model)?), location))
     }
@@ -363,12 +366,11 @@ impl EventsApi {
     )]
     async fn update(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         body: Json<EventPatch>,
     ) -> Result<Json<Event>, ChangeError> {
-        auth.0.require_organizer()?;
         let current = visible_event(&self.state, &event.0, true).await?;
         let before = fields_of(&current)?;
         let after = apply_patch(before.clone(), body.0);
@@ -388,7 +390,7 @@ impl EventsApi {
                 .into());
             }
         }
-        let model = store::events::update(&self.state.db, current, &after, Utc::now()).await?;
+        let model = store::events::update(&self.state.writer, current, &after, Utc::now()).await?;
         Ok(Json(Event::from_model(&model)?))
     }
 
@@ -403,11 +405,11 @@ impl EventsApi {
     )]
     async fn publish(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
     ) -> Result<Json<Event>, StatusError> {
-        self.change_status(auth, &event.0, rules::publish).await
+        self.change_status(&event.0, rules::publish).await
     }
 
     /// Cancel an event
@@ -420,31 +422,29 @@ impl EventsApi {
     )]
     async fn cancel(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
     ) -> Result<Json<Event>, StatusError> {
-        self.change_status(auth, &event.0, rules::cancel).await
+        self.change_status(&event.0, rules::cancel).await
     }
 }
 
 impl EventsApi {
     async fn change_status(
         &self,
-        auth: TokenAuth,
         reference: &str,
         transition: fn(
             domain::EventStatus,
         ) -> Result<domain::EventStatus, rules::StatusChangeRefused>,
     ) -> Result<Json<Event>, StatusError> {
-        auth.0.require_organizer()?;
         let current = visible_event(&self.state, reference, true).await?;
         let from: domain::EventStatus = stored(&current.status)?;
         let to = transition(from).map_err(|refused| AppError::conflict(refused.to_string()))?;
         let model = if to == from {
             current
         } else {
-            store::events::set_status(&self.state.db, current, to, Utc::now()).await?
+            store::events::set_status(&self.state.writer, current, to, Utc::now()).await?
         };
         Ok(Json(Event::from_model(&model)?))
     }

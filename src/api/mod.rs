@@ -5,10 +5,12 @@
 pub mod agenda;
 pub mod auth;
 pub mod common;
+pub mod delegates;
 pub mod enums;
 pub mod errors;
 pub mod events;
 pub mod health;
+pub mod registrations;
 pub mod rooms;
 pub mod sessions;
 pub mod speakers;
@@ -36,6 +38,10 @@ pub enum ApiTags {
     Sessions,
     /// The published agenda, grouped by local day.
     Agenda,
+    /// Registration of delegates; accreditation by organizers.
+    Registrations,
+    /// Self-service for delegates with their manage token.
+    Delegates,
 }
 
 /// Every API of the service, as one OpenAPI document.
@@ -47,6 +53,8 @@ pub type Apis = (
     speakers::SpeakersApi,
     sessions::SessionsApi,
     agenda::AgendaApi,
+    registrations::RegistrationsApi,
+    delegates::DelegatesApi,
 );
 
 /// The OpenAPI service over every API.
@@ -71,6 +79,12 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         agenda::AgendaApi {
+            state: state.clone(),
+        },
+        registrations::RegistrationsApi {
+            state: state.clone(),
+        },
+        delegates::DelegatesApi {
             state: state.clone(),
         },
     );

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use entities::rooms;
 
 use super::ApiTags;
-use super::auth::{OptionalAuth, TokenAuth};
+use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, next_cursor, page_params, path_id, visible_event};
 use super::errors::{DeleteError, ListError, ManageError};
 use super::patch_value;
@@ -91,12 +91,11 @@ impl RoomsApi {
     )]
     async fn create(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         body: Json<NewRoom>,
     ) -> Result<Created, ManageError> {
-        auth.0.require_organizer()?;
         let event = visible_event(&self.state, &event.0, true).await?;
         let fields = RoomFields {
             name: body.0.name,
@@ -104,7 +103,8 @@ impl RoomsApi {
             description: body.0.description,
         };
         fields.validate()?;
-        let model = store::programme::save_room(&self.state.db, event.id, None, &fields).await?;
+        let model =
+            store::programme::save_room(&self.state.writer, event.id, None, &fields).await?;
         let location = format!("/api/v1/events/{}/rooms/{}", event.id, model.id);
         Ok(Created::Created(Json(Room::from(&model)), location))
     }
@@ -143,14 +143,13 @@ impl RoomsApi {
     )]
     async fn update(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         /// The room's id.
         id: Path<String>,
         body: Json<RoomPatch>,
     ) -> Result<Json<Room>, ManageError> {
-        auth.0.require_organizer()?;
         let event = visible_event(&self.state, &event.0, true).await?;
         let current = self.find(event.id, &id.0).await?;
         let fields = RoomFields {
@@ -160,7 +159,7 @@ impl RoomsApi {
         };
         fields.validate()?;
         let model =
-            store::programme::save_room(&self.state.db, event.id, Some(current.id), &fields)
+            store::programme::save_room(&self.state.writer, event.id, Some(current.id), &fields)
                 .await?;
         Ok(Json(Room::from(&model)))
     }
@@ -175,16 +174,15 @@ impl RoomsApi {
     )]
     async fn delete(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         /// The room's id.
         id: Path<String>,
     ) -> Result<Deleted, DeleteError> {
-        auth.0.require_organizer()?;
         let event = visible_event(&self.state, &event.0, true).await?;
         let current = self.find(event.id, &id.0).await?;
-        store::programme::delete_room(&self.state.db, event.id, current.id).await?;
+        store::programme::delete_room(&self.state.writer, event.id, current.id).await?;
         Ok(Deleted::Deleted)
     }
 }

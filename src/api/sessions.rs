@@ -11,7 +11,7 @@ use uuid::Uuid;
 use entities::events;
 
 use super::ApiTags;
-use super::auth::{OptionalAuth, TokenAuth};
+use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{event_tz, local, next_cursor, page_params, path_id, visible_event};
 use super::enums::{SessionKind, SessionStatus, stored};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
@@ -150,14 +150,13 @@ impl SessionsApi {
     )]
     async fn create(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         /// Keep the session even if its room or a speaker is busy.
         allow_overlap: Query<Option<bool>>,
         body: Json<NewSession>,
     ) -> Result<Created, ManageError> {
-        auth.0.require_organizer()?;
         let event = visible_event(&self.state, &event.0, true).await?;
         let body = body.0;
         let fields = SessionFields {
@@ -181,7 +180,7 @@ impl SessionsApi {
         };
         validate(&fields, &event)?;
         let row = store::sessions::save(
-            &self.state.db,
+            &self.state.writer,
             event.id,
             None,
             &fields,
@@ -312,7 +311,7 @@ impl SessionsApi {
     )]
     async fn update(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         /// The session's id.
@@ -321,7 +320,6 @@ impl SessionsApi {
         allow_overlap: Query<Option<bool>>,
         body: Json<SessionPatch>,
     ) -> Result<Json<Session>, ManageError> {
-        auth.0.require_organizer()?;
         let event = visible_event(&self.state, &event.0, true).await?;
         let current = self.find(event.id, &id.0).await?;
         let before = store::sessions::row_fields(&current)?;
@@ -347,7 +345,7 @@ impl SessionsApi {
         };
         validate(&fields, &event)?;
         let row = store::sessions::save(
-            &self.state.db,
+            &self.state.writer,
             event.id,
             Some(&current),
             &fields,
@@ -367,16 +365,15 @@ impl SessionsApi {
     )]
     async fn delete(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         /// The session's id.
         id: Path<String>,
     ) -> Result<Deleted, DeleteError> {
-        auth.0.require_organizer()?;
         let event = visible_event(&self.state, &event.0, true).await?;
         let current = self.find(event.id, &id.0).await?;
-        store::sessions::delete(&self.state.db, event.id, &current).await?;
+        store::sessions::delete(&self.state.writer, event.id, &current).await?;
         Ok(Deleted::Deleted)
     }
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use entities::speakers;
 
 use super::ApiTags;
-use super::auth::{OptionalAuth, TokenAuth};
+use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, next_cursor, page_params, path_id, visible_event};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
@@ -110,12 +110,11 @@ impl SpeakersApi {
     )]
     async fn create(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         body: Json<NewSpeaker>,
     ) -> Result<Created, ManageError> {
-        auth.0.require_organizer()?;
         let event = visible_event(&self.state, &event.0, true).await?;
         let body = body.0;
         let fields = SpeakerFields {
@@ -128,7 +127,7 @@ impl SpeakersApi {
             email: body.email,
         };
         fields.validate()?;
-        let model = store::speakers::save(&self.state.db, event.id, None, &fields).await?;
+        let model = store::speakers::save(&self.state.writer, event.id, None, &fields).await?;
         let location = format!("/api/v1/events/{}/speakers/{}", event.id, model.id);
         Ok(Created::Created(
             Json(Speaker::view(&model, true)),
@@ -193,14 +192,13 @@ impl SpeakersApi {
     )]
     async fn update(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         /// The speaker's id.
         id: Path<String>,
         body: Json<SpeakerPatch>,
     ) -> Result<Json<Speaker>, ManageError> {
-        auth.0.require_organizer()?;
         let event = visible_event(&self.state, &event.0, true).await?;
         let current = self.find(event.id, &id.0).await?;
         let patch = body.0;
@@ -215,7 +213,7 @@ impl SpeakersApi {
         };
         fields.validate()?;
         let model =
-            store::speakers::save(&self.state.db, event.id, Some(current.id), &fields).await?;
+            store::speakers::save(&self.state.writer, event.id, Some(current.id), &fields).await?;
         Ok(Json(Speaker::view(&model, true)))
     }
 
@@ -229,16 +227,15 @@ impl SpeakersApi {
     )]
     async fn delete(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         /// The speaker's id.
         id: Path<String>,
     ) -> Result<Deleted, DeleteError> {
-        auth.0.require_organizer()?;
         let event = visible_event(&self.state, &event.0, true).await?;
         let current = self.find(event.id, &id.0).await?;
-        store::speakers::delete(&self.state.db, event.id, current.id).await?;
+        store::speakers::delete(&self.state.writer, event.id, current.id).await?;
         Ok(Deleted::Deleted)
     }
 }

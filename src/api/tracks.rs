@@ -9,7 +9,7 @@ use uuid::Uuid;
 use entities::tracks;
 
 use super::ApiTags;
-use super::auth::{OptionalAuth, TokenAuth};
+use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, next_cursor, page_params, path_id, visible_event};
 use super::errors::{DeleteError, ListError, ManageError};
 use super::patch_value;
@@ -91,12 +91,11 @@ impl TracksApi {
     )]
     async fn create(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         body: Json<NewTrack>,
     ) -> Result<Created, ManageError> {
-        auth.0.require_organizer()?;
         let event = visible_event(&self.state, &event.0, true).await?;
         let fields = TrackFields {
             name: body.0.name,
@@ -104,7 +103,8 @@ impl TracksApi {
             description: body.0.description,
         };
         fields.validate()?;
-        let model = store::programme::save_track(&self.state.db, event.id, None, &fields).await?;
+        let model =
+            store::programme::save_track(&self.state.writer, event.id, None, &fields).await?;
         let location = format!("/api/v1/events/{}/tracks/{}", event.id, model.id);
         Ok(Created::Created(Json(Track::from(&model)), location))
     }
@@ -144,14 +144,13 @@ impl TracksApi {
     )]
     async fn update(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         /// The track's id.
         id: Path<String>,
         body: Json<TrackPatch>,
     ) -> Result<Json<Track>, ManageError> {
-        auth.0.require_organizer()?;
         let event = visible_event(&self.state, &event.0, true).await?;
         let current = self.find(event.id, &id.0).await?;
         let fields = TrackFields {
@@ -161,7 +160,7 @@ impl TracksApi {
         };
         fields.validate()?;
         let model =
-            store::programme::save_track(&self.state.db, event.id, Some(current.id), &fields)
+            store::programme::save_track(&self.state.writer, event.id, Some(current.id), &fields)
                 .await?;
         Ok(Json(Track::from(&model)))
     }
@@ -176,16 +175,15 @@ impl TracksApi {
     )]
     async fn delete(
         &self,
-        auth: TokenAuth,
+        _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
         /// The track's id.
         id: Path<String>,
     ) -> Result<Deleted, DeleteError> {
-        auth.0.require_organizer()?;
         let event = visible_event(&self.state, &event.0, true).await?;
         let current = self.find(event.id, &id.0).await?;
-        store::programme::delete_track(&self.state.db, event.id, current.id).await?;
+        store::programme::delete_track(&self.state.writer, event.id, current.id).await?;
         Ok(Deleted::Deleted)
     }
 }

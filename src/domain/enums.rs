@@ -110,6 +110,38 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// Who a delegate is at the event; colours the badge.
+    Category("category") {
+        Delegate = "delegate",
+        Speaker = "speaker",
+        Press = "press",
+        Observer = "observer",
+        Organizer = "organizer",
+        Staff = "staff",
+    }
+);
+
+text_enum!(
+    /// A registration's state. Only `confirmed` holds a seat.
+    RegistrationStatus("registration status") {
+        Confirmed = "confirmed",
+        Waitlisted = "waitlisted",
+        Pending = "pending",
+        Rejected = "rejected",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// A chosen session's state. `pending` while the registration itself holds no seat.
+    ChoiceStatus("session choice status") {
+        Confirmed = "confirmed",
+        Waitlisted = "waitlisted",
+        Pending = "pending",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

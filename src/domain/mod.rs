@@ -4,6 +4,7 @@
 pub mod agenda;
 pub mod enums;
 pub mod event;
+pub mod registration;
 pub mod session;
 pub mod speaker;
 pub mod token;

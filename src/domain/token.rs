@@ -40,6 +40,34 @@ pub fn generate(kind: TokenKind) -> String {
     format!("{}{body}", kind.prefix())
 }
 
+/// A token derived from a server secret: the same inputs always give the same token, so a
+/// replayed request can be answered with the token it first received, while only the hash is
+/// stored. `purpose` separates kinds (manage, calendar); `generation` allows rotation.
+pub fn derive(secret: &[u8], kind: TokenKind, subject: uuid::Uuid, generation: i32) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = match Hmac::<Sha256>::new_from_slice(secret) {
+        Ok(mac) => mac,
+        Err(_) => return generate(kind),
+    };
+    mac.update(kind.prefix().as_bytes());
+    mac.update(subject.as_bytes());
+    mac.update(&generation.to_be_bytes());
+    let digest = mac.finalize().into_bytes();
+    let body = data_encoding::BASE32_NOPAD
+        .encode(&digest[..20])
+        .to_ascii_lowercase();
+    format!("{}{body}", kind.prefix())
+}
+
+/// Compares two tokens in constant time.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 /// The kind a presented token claims to be, if any.
 pub fn kind_of(token: &str) -> Option<TokenKind> {
     TokenKind::ALL
@@ -66,5 +94,19 @@ mod tests {
         assert_eq!(kind_of("Bearer nonsense"), None);
         assert_eq!(hash(&a).len(), 64);
         assert_ne!(hash(&a), hash(&b));
+    }
+
+    #[test]
+    fn derived_tokens_are_stable_and_separate() {
+        let id = uuid::Uuid::now_v7();
+        let a = derive(b"secret", TokenKind::Manage, id, 0);
+        assert_eq!(a, derive(b"secret", TokenKind::Manage, id, 0));
+        assert_ne!(a, derive(b"other", TokenKind::Manage, id, 0));
+        assert_ne!(
+            derive(b"secret", TokenKind::Calendar, id, 0),
+            derive(b"secret", TokenKind::Calendar, id, 1)
+        );
+        assert_eq!(kind_of(&a), Some(TokenKind::Manage));
+        assert!(same(&a, &a.clone()) && !same(&a, "x"));
     }
 }

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -59,24 +59,43 @@ pub async fn insert<C: ConnectionTrait>(
     })
 }
 
-/// Replaces an event's fields, bumping its agenda version.
-pub async fn update<C: ConnectionTrait>(
-    db: &C,
+/// Replaces an event's fields, bumping its agenda version. Runs with the event's row locked:
+/// the capacity cannot drop below the seats already taken, and seats it adds are filled from
+/// the waiting list in the same transaction.
+pub async fn update(
+    db: &DatabaseConnection,
     current: events::Model,
     fields: &EventFields,
     now: DateTime<Utc>,
 ) -> Result<events::Model, AppError> {
+    let txn = db.begin().await?;
+    super::seats::lock_event(&txn, current.id).await?;
+    let current = events::Entity::find_by_id(current.id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("event"))?;
+    if let Some(capacity) = fields.capacity
+        && capacity < current.seats_taken
+    {
+        return Err(AppError::conflict(format!(
+            "capacity cannot drop below the {} seats already taken",
+            current.seats_taken
+        )));
+    }
     let version = current.agenda_version + 1;
     let mut model: events::ActiveModel = current.into();
     apply(&mut model, fields, now);
     model.agenda_version = Set(version);
-    model.update(db).await.map_err(|err| {
+    let updated = model.update(&txn).await.map_err(|err| {
         if is_unique_violation(&err) {
             slug_taken(&fields.slug)
         } else {
-            err.into()
+            AppError::from(err)
         }
-    })
+    })?;
+    super::seats::promote_event(&txn, &updated, now).await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 fn apply(model: &mut events::ActiveModel, fields: &EventFields, now: DateTime<Utc>) {

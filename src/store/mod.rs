@@ -5,6 +5,9 @@
 pub mod events;
 pub mod pagination;
 pub mod programme;
+pub mod registrations;
+pub mod seats;
+pub mod secrets;
 pub mod sessions;
 pub mod speakers;
 pub mod tokens;

@@ -302,6 +302,18 @@ pub async fn save(
     };
     let saved = match current {
         Some(row) => {
+            let seats_taken = sessions::Entity::find_by_id(row.session.id)
+                .one(&txn)
+                .await?
+                .map(|s| s.seats_taken)
+                .unwrap_or(0);
+            if let Some(capacity) = fields.capacity
+                && capacity < seats_taken
+            {
+                return Err(AppError::conflict(format!(
+                    "capacity cannot drop below the {seats_taken} seats already taken"
+                )));
+            }
             let before = row_fields(row)?;
             let sequence = row.session.sequence + i32::from(before.visible_change(fields));
             model.id = Set(row.session.id);
@@ -314,6 +326,7 @@ pub async fn save(
                     .await?;
                 insert_speakers(&txn, saved.id, &fields.speaker_ids).await?;
             }
+            super::seats::promote_session(&txn, saved.id).await?;
             saved
         }
         None => {

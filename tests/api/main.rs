@@ -5,8 +5,10 @@ mod helpers;
 
 mod agenda;
 mod auth;
+mod concurrency;
 mod events;
 mod malformed;
 mod openapi;
 mod programme;
+mod registrations;
 mod sessions;

@@ -1,0 +1,656 @@
+//! Registrations of an event: delegates register (anyone, while registration is open);
+//! organizers list (JSON or CSV), read, approve and reject.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use poem::Response;
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
+use poem_openapi::types::{ToJSON, Type};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use entities::events;
+
+use super::ApiTags;
+use super::auth::OrganizerAuth;
+use super::common::{after_id, event_tz, local, next_cursor, page_params, path_id, visible_event};
+use super::enums::stored;
+use super::errors::ManageError;
+use crate::api_errors;
+use crate::app::AppState;
+use crate::domain::enums as domain;
+use crate::domain::registration::{RegistrationRequest, check_open, initial_status};
+use crate::domain::token::{self, TokenKind};
+use crate::domain::validation::ValidationErrors;
+use crate::error::AppError;
+use crate::store::pagination::After;
+use crate::store::registrations::{Idempotency, Registered, RegistrationFilter, RegistrationRow};
+use crate::store::{self};
+
+/// Who a delegate is at the event.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum Category {
+    Delegate,
+    Speaker,
+    Press,
+    Observer,
+    Organizer,
+    Staff,
+}
+
+impl From<Category> for domain::Category {
+    fn from(value: Category) -> Self {
+        match value {
+            Category::Delegate => domain::Category::Delegate,
+            Category::Speaker => domain::Category::Speaker,
+            Category::Press => domain::Category::Press,
+            Category::Observer => domain::Category::Observer,
+            Category::Organizer => domain::Category::Organizer,
+            Category::Staff => domain::Category::Staff,
+        }
+    }
+}
+
+/// A registration's state; only `confirmed` holds a seat.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum RegistrationStatus {
+    Confirmed,
+    Waitlisted,
+    Pending,
+    Rejected,
+    Cancelled,
+}
+
+impl From<RegistrationStatus> for domain::RegistrationStatus {
+    fn from(value: RegistrationStatus) -> Self {
+        match value {
+            RegistrationStatus::Confirmed => domain::RegistrationStatus::Confirmed,
+            RegistrationStatus::Waitlisted => domain::RegistrationStatus::Waitlisted,
+            RegistrationStatus::Pending => domain::RegistrationStatus::Pending,
+            RegistrationStatus::Rejected => domain::RegistrationStatus::Rejected,
+            RegistrationStatus::Cancelled => domain::RegistrationStatus::Cancelled,
+        }
+    }
+}
+
+/// A delegate's registration request.
+#[derive(Object, Debug, Clone)]
+pub struct NewRegistration {
+    pub full_name: String,
+    /// Compared case-insensitively: one registration per address and event.
+    pub email: String,
+    pub organization: Option<String>,
+    pub position: Option<String>,
+    pub country: Option<String>,
+    /// Default `delegate`.
+    pub category: Option<Category>,
+    /// Published sessions of the event that do not overlap each other.
+    #[oai(default)]
+    pub session_ids: Vec<Uuid>,
+    /// BCP 47 tag for messages and the badge; default `en`.
+    pub locale: Option<String>,
+    /// Must be true: consent to the processing of these data.
+    pub consent: bool,
+}
+
+/// The state of one chosen session.
+#[derive(Object, Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SessionChoice {
+    pub session_id: Uuid,
+    /// `confirmed`, `waitlisted`, or `pending` while the registration holds no seat.
+    pub status: String,
+}
+
+/// The answer to a registration: keep `manage_token`, it is shown only here.
+#[derive(Object, Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct RegistrationCreated {
+    pub id: Uuid,
+    /// `confirmed`, `waitlisted` or `pending`.
+    pub status: String,
+    pub sessions: Vec<SessionChoice>,
+    /// Bearer token for `/api/v1/registrations/me`; shown once.
+    #[serde(default)]
+    pub manage_token: String,
+    pub badge_url: String,
+    pub calendar_url: String,
+}
+
+/// A registration as its delegate and the organizers see it.
+#[derive(Object, Debug, Clone)]
+pub struct Registration {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub full_name: String,
+    pub email: String,
+    pub organization: Option<String>,
+    pub position: Option<String>,
+    pub country: Option<String>,
+    pub category: String,
+    pub locale: String,
+    pub status: String,
+    pub sessions: Vec<SessionChoice>,
+    pub badge_url: String,
+    /// The personal calendar feed (a secret link; rotate it to revoke).
+    pub calendar_url: String,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A page of registrations.
+#[derive(Object, Debug)]
+pub struct RegistrationPage {
+    pub items: Vec<Registration>,
+    pub next_cursor: Option<String>,
+}
+
+/// The choices of a registration, as shown to people.
+pub fn choices(row: &RegistrationRow) -> Vec<SessionChoice> {
+    row.choices
+        .iter()
+        .map(|c| SessionChoice {
+            session_id: c.session_id,
+            status: if c.status == domain::ChoiceStatus::Pending.as_str() {
+                row.registration.status.clone()
+            } else {
+                c.status.clone()
+            },
+        })
+        .collect()
+}
+
+/// Links a delegate is handed.
+pub fn badge_url(state: &AppState) -> String {
+    format!(
+        "{}/api/v1/registrations/me/badge.svg",
+        state.config.public_url
+    )
+}
+
+/// The personal calendar link of a registration at its current generation.
+pub fn calendar_url(state: &AppState, id: Uuid, generation: i32) -> String {
+    let token = token::derive(&state.token_secret, TokenKind::Calendar, id, generation);
+    format!(
+        "{}/api/v1/registrations/{id}/calendar.ics?token={token}",
+        state.config.public_url
+    )
+}
+
+impl Registration {
+    pub fn view(
+        state: &AppState,
+        row: &RegistrationRow,
+        event: &events::Model,
+    ) -> Result<Self, AppError> {
+        let tz = event_tz(event)?;
+        let r = &row.registration;
+        Ok(Registration {
+            id: r.id,
+            event_id: r.event_id,
+            full_name: r.full_name.clone(),
+            email: r.email.clone(),
+            organization: r.organization.clone(),
+            position: r.position.clone(),
+            country: r.country.clone(),
+            category: r.category.clone(),
+            locale: r.locale.clone(),
+            status: r.status.clone(),
+            sessions: choices(row),
+            badge_url: badge_url(state),
+            calendar_url: calendar_url(state, r.id, r.calendar_generation),
+            created_at: local(r.created_at, tz),
+            updated_at: local(r.updated_at, tz),
+        })
+    }
+}
+
+#[derive(ApiResponse)]
+enum Created {
+    /// Registered: `status` says whether a seat is held. A retry with the same
+    /// `Idempotency-Key` and body answers the same.
+    #[oai(status = 201)]
+    Created(
+        Json<RegistrationCreated>,
+        #[oai(header = "Location")] String,
+        /// `true` when this is the stored answer to an earlier identical request.
+        #[oai(header = "Idempotent-Replayed")]
+        Option<String>,
+    ),
+}
+
+api_errors!(
+    enum RegisterError {
+        /// No such event, or a draft.
+        NotFound = 404,
+        /// Already registered, registration closed, or the event is full without a waiting list.
+        Conflict = 409,
+        /// A field breaks a rule (consent, e-mail, sessions…); see `errors`.
+        Unprocessable = 422,
+    }
+);
+
+api_errors!(
+    enum OrganizerListError {
+        /// No or an unknown token.
+        Unauthorized = 401,
+        /// The token is not an organizer's.
+        Forbidden = 403,
+        /// No such event.
+        NotFound = 404,
+        /// Bad `limit` or `cursor`.
+        Unprocessable = 422,
+    }
+);
+
+api_errors!(
+    enum OrganizerReadError {
+        /// No or an unknown token.
+        Unauthorized = 401,
+        /// The token is not an organizer's.
+        Forbidden = 403,
+        /// No such event or registration.
+        NotFound = 404,
+    }
+);
+
+/// The registration list as JSON, or as CSV when the client asks for `text/csv`.
+pub enum ListResponse {
+    Json(RegistrationPage),
+    Csv(String),
+}
+
+impl poem::IntoResponse for ListResponse {
+    fn into_response(self) -> Response {
+        match self {
+            ListResponse::Json(page) => Response::builder()
+                .content_type("application/json; charset=utf-8")
+                .body(page.to_json_string()),
+            ListResponse::Csv(text) => Response::builder()
+                .content_type("text/csv; charset=utf-8")
+                .header(
+                    "Content-Disposition",
+                    "attachment; filename=\"registrations.csv\"",
+                )
+                .body(text),
+        }
+    }
+}
+
+impl ApiResponse for ListResponse {
+    fn meta() -> MetaResponses {
+        MetaResponses {
+            responses: vec![MetaResponse {
+                description: "The registrations: JSON pages, or every match as CSV (UTF-8 with a \
+                              byte order mark) when `Accept: text/csv`.",
+                status: Some(200),
+                status_range: None,
+                content: vec![
+                    MetaMediaType {
+                        content_type: "application/json; charset=utf-8",
+                        schema: RegistrationPage::schema_ref(),
+                    },
+                    MetaMediaType {
+                        content_type: "text/csv; charset=utf-8",
+                        schema: String::schema_ref(),
+                    },
+                ],
+                headers: vec![],
+            }],
+        }
+    }
+
+    fn register(registry: &mut Registry) {
+        RegistrationPage::register(registry);
+    }
+}
+
+/// Registration operations of an event.
+pub struct RegistrationsApi {
+    pub state: AppState,
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Registrations")]
+impl RegistrationsApi {
+    /// Register a delegate
+    ///
+    /// Open to anyone while the event is published and its registration window is open.
+    /// Seats are decided in the database: `confirmed` holds a seat, `waitlisted` waits in
+    /// order, `pending` awaits accreditation (`registration_mode = approval`). A full session
+    /// puts that choice on its waiting list while the rest stands. Send an `Idempotency-Key`
+    /// to make retries safe.
+    #[oai(
+        path = "/events/:event/registrations",
+        method = "post",
+        operation_id = "register"
+    )]
+    async fn register(
+        &self,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// Makes retries safe: the same key and body return the first answer.
+        #[oai(name = "Idempotency-Key")]
+        idempotency_key: Header<Option<String>>,
+        body: Json<NewRegistration>,
+    ) -> Result<Created, RegisterError> {
+        let event = visible_event(&self.state, &event.0, false).await?;
+        let request_hash = hex::encode(Sha256::digest(body.0.to_json_string().as_bytes()));
+        let body = body.0;
+        let request = RegistrationRequest {
+            full_name: body.full_name,
+            email: body.email,
+            organization: body.organization,
+            position: body.position,
+            country: body.country,
+            category: body
+                .category
+                .map(Into::into)
+                .unwrap_or(domain::Category::Delegate),
+            session_ids: body.session_ids,
+            locale: body.locale.unwrap_or_else(|| "en".into()),
+            consent: body.consent,
+        };
+        let idempotency = match idempotency_key.0 {
+            Some(key) => Some(Idempotency {
+                key: check_key(&key)?,
+                request_hash,
+            }),
+            None => None,
+        };
+        // A retry is answered from the record even after registration has closed.
+        if let Some(idempotency) = &idempotency
+            && let Some(replayed) =
+                store::registrations::replay(&self.state.db, event.id, idempotency).await?
+        {
+            return Ok(self.replayed(event.id, replayed)?);
+        }
+        check_open(
+            stored(&event.status)?,
+            stored(&event.registration_mode)?,
+            event.registration_opens_at,
+            event.registration_closes_at,
+            Utc::now(),
+        )
+        .map_err(|closed| AppError::conflict(closed.to_string()))?;
+        request.validate()?;
+        store::registrations::check_choices(&self.state.db, event.id, &request.session_ids).await?;
+        let wanted = initial_status(stored(&event.registration_mode)?);
+        let state = &self.state;
+        let outcome = store::registrations::register(
+            &self.state.writer,
+            &event,
+            &request,
+            wanted,
+            &self.state.token_secret,
+            idempotency.as_ref(),
+            |row| {
+                let created = created_body(state, row, String::new());
+                Ok((
+                    201,
+                    serde_json::to_string(&created)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                ))
+            },
+        )
+        .await?;
+        match outcome {
+            Registered::Created(row) => {
+                let manage_token = token::derive(
+                    &self.state.token_secret,
+                    TokenKind::Manage,
+                    row.registration.id,
+                    0,
+                );
+                let body = created_body(&self.state, &row, manage_token);
+                let location = format!("/api/v1/events/{}/registrations/{}", event.id, body.id);
+                Ok(Created::Created(Json(body), location, None))
+            }
+            replayed => Ok(self.replayed(event.id, replayed)?),
+        }
+    }
+
+    /// List registrations
+    ///
+    /// Filters combine; `q` searches name, e-mail and organization. With `Accept: text/csv`
+    /// every match is returned as CSV (UTF-8 with a byte order mark, so spreadsheets show
+    /// Turkmen and Cyrillic letters correctly). Organizer token required.
+    #[oai(
+        path = "/events/:event/registrations",
+        method = "get",
+        operation_id = "list_registrations"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn list(
+        &self,
+        _auth: OrganizerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// Only registrations with this status.
+        status: Query<Option<RegistrationStatus>>,
+        /// Only this category.
+        category: Query<Option<Category>>,
+        /// Only registrations that chose this session.
+        session: Query<Option<Uuid>>,
+        /// Search in name, e-mail and organization (case-insensitive).
+        q: Query<Option<String>>,
+        /// Page size, 1–500 (default 50); JSON only.
+        limit: Query<Option<u32>>,
+        /// Opaque cursor from the previous page; JSON only.
+        cursor: Query<Option<String>>,
+        #[oai(name = "Accept")] accept: Header<Option<String>>,
+    ) -> Result<ListResponse, OrganizerListError> {
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let filter = RegistrationFilter {
+            status: status.0.map(Into::into),
+            category: category
+                .0
+                .map(|c| domain::Category::from(c).as_str().to_owned()),
+            session_id: session.0,
+            search: q.0.filter(|q| !q.trim().is_empty()),
+        };
+        let wants_csv = accept.0.is_some_and(|a| a.contains("text/csv"));
+        if wants_csv {
+            let rows =
+                store::registrations::list(&self.state.db, event.id, &filter, None, None).await?;
+            return Ok(ListResponse::Csv(to_csv(&rows, &event)?));
+        }
+        let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
+        let rows = store::registrations::list(
+            &self.state.db,
+            event.id,
+            &filter,
+            after_id(after)?,
+            Some(limit),
+        )
+        .await?;
+        Ok(ListResponse::Json(RegistrationPage {
+            next_cursor: next_cursor(&rows, limit, |r| After::Id(r.registration.id)),
+            items: rows
+                .iter()
+                .map(|row| Registration::view(&self.state, row, &event))
+                .collect::<Result<_, _>>()?,
+        }))
+    }
+
+    /// Read a registration
+    #[oai(
+        path = "/events/:event/registrations/:id",
+        method = "get",
+        operation_id = "get_registration"
+    )]
+    async fn read(
+        &self,
+        _auth: OrganizerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The registration's id.
+        id: Path<String>,
+    ) -> Result<Json<Registration>, OrganizerReadError> {
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let row = self.find(&event, &id.0).await?;
+        Ok(Json(Registration::view(&self.state, &row, &event)?))
+    }
+
+    /// Approve a registration
+    ///
+    /// Accredits a pending registration: it takes a seat, or joins the waiting list when
+    /// none is left (409 when the event keeps no waiting list).
+    #[oai(
+        path = "/events/:event/registrations/:id/approve",
+        method = "post",
+        operation_id = "approve_registration"
+    )]
+    async fn approve(
+        &self,
+        _auth: OrganizerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The registration's id.
+        id: Path<String>,
+    ) -> Result<Json<Registration>, ManageError> {
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let row = self.find(&event, &id.0).await?;
+        let row =
+            store::registrations::approve(&self.state.writer, &event, row.registration.id).await?;
+        Ok(Json(Registration::view(&self.state, &row, &event)?))
+    }
+
+    /// Reject a registration
+    ///
+    /// Ends a pending, waitlisted or confirmed registration; a freed seat goes to the next
+    /// delegate on the waiting list in the same transaction.
+    #[oai(
+        path = "/events/:event/registrations/:id/reject",
+        method = "post",
+        operation_id = "reject_registration"
+    )]
+    async fn reject(
+        &self,
+        _auth: OrganizerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The registration's id.
+        id: Path<String>,
+    ) -> Result<Json<Registration>, ManageError> {
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let row = self.find(&event, &id.0).await?;
+        let row =
+            store::registrations::reject(&self.state.writer, &event, row.registration.id).await?;
+        Ok(Json(Registration::view(&self.state, &row, &event)?))
+    }
+}
+
+impl RegistrationsApi {
+    async fn find(&self, event: &events::Model, id: &str) -> Result<RegistrationRow, AppError> {
+        store::registrations::find(&self.state.db, path_id(id, "registration")?)
+            .await?
+            .filter(|row| row.registration.event_id == event.id)
+            .ok_or(AppError::NotFound("registration"))
+    }
+
+    fn replayed(&self, event_id: Uuid, replayed: Registered) -> Result<Created, AppError> {
+        let Registered::Replayed {
+            body,
+            registration_id,
+            ..
+        } = replayed
+        else {
+            return Err(AppError::Internal("expected a replay".into()));
+        };
+        let mut created: RegistrationCreated =
+            serde_json::from_str(&body).map_err(|e| AppError::Internal(e.to_string()))?;
+        created.manage_token = token::derive(
+            &self.state.token_secret,
+            TokenKind::Manage,
+            registration_id,
+            0,
+        );
+        let location = format!("/api/v1/events/{event_id}/registrations/{registration_id}");
+        Ok(Created::Created(
+            Json(created),
+            location,
+            Some("true".into()),
+        ))
+    }
+}
+
+fn created_body(
+    state: &AppState,
+    row: &RegistrationRow,
+    manage_token: String,
+) -> RegistrationCreated {
+    RegistrationCreated {
+        id: row.registration.id,
+        status: row.registration.status.clone(),
+        sessions: choices(row),
+        manage_token,
+        badge_url: badge_url(state),
+        calendar_url: calendar_url(
+            state,
+            row.registration.id,
+            row.registration.calendar_generation,
+        ),
+    }
+}
+
+/// An idempotency key: 1–200 visible ASCII characters.
+fn check_key(key: &str) -> Result<String, ValidationErrors> {
+    let ok = (1..=200).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(key.to_owned())
+    } else {
+        Err(ValidationErrors::single(
+            "Idempotency-Key",
+            "must be 1 to 200 visible ASCII characters",
+        ))
+    }
+}
+
+fn to_csv(rows: &[RegistrationRow], event: &events::Model) -> Result<String, AppError> {
+    let tz = event_tz(event)?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "id",
+        "status",
+        "full_name",
+        "email",
+        "organization",
+        "position",
+        "country",
+        "category",
+        "locale",
+        "sessions",
+        "registered_at",
+    ];
+    let fail = |e: csv::Error| AppError::Internal(e.to_string());
+    writer.write_record(header).map_err(fail)?;
+    for row in rows {
+        let r = &row.registration;
+        let sessions: Vec<String> = choices(row)
+            .iter()
+            .map(|c| format!("{}:{}", c.session_id, c.status))
+            .collect();
+        writer
+            .write_record([
+                r.id.to_string(),
+                r.status.clone(),
+                r.full_name.clone(),
+                r.email.clone(),
+                r.organization.clone().unwrap_or_default(),
+                r.position.clone().unwrap_or_default(),
+                r.country.clone().unwrap_or_default(),
+                r.category.clone(),
+                r.locale.clone(),
+                sessions.join(" "),
+                local(r.created_at, tz).to_rfc3339(),
+            ])
+            .map_err(fail)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(format!("\u{feff}{text}"))
+}

@@ -1,0 +1,175 @@
+//! Seats under concurrency: many delegates at once, on PostgreSQL through two application
+//! instances (two pools) sharing one database, and on SQLite through one instance.
+
+use std::sync::Arc;
+
+use poem::http::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, run};
+use crate::registrations::{assert_invariants, delegate};
+
+/// Application instances on one database: two on PostgreSQL, one on SQLite.
+async fn instances(db: &crate::helpers::TestDb) -> Vec<Arc<TestApp>> {
+    let count = if db.backend == Backend::Postgres {
+        2
+    } else {
+        1
+    };
+    let mut apps = Vec::new();
+    for _ in 0..count {
+        apps.push(Arc::new(db.app().await));
+    }
+    apps
+}
+
+/// Sends `bodies` as registrations all at once, spread over the instances.
+async fn register_all(apps: &[Arc<TestApp>], event: &str, bodies: Vec<Value>) -> Vec<(u16, Value)> {
+    let mut tasks = Vec::new();
+    for (n, body) in bodies.into_iter().enumerate() {
+        let app = apps[n % apps.len()].clone();
+        let path = format!("/api/v1/events/{event}/registrations");
+        tasks.push(tokio::spawn(async move {
+            let reply = app.call(Method::POST, &path, None, Some(&body)).await;
+            (reply.status.as_u16(), reply.body)
+        }));
+    }
+    let mut replies = Vec::new();
+    for task in tasks {
+        replies.push(task.await.expect("task"));
+    }
+    replies
+}
+
+fn statuses(replies: &[(u16, Value)]) -> (usize, usize, usize) {
+    let count = |s: &str| replies.iter().filter(|(_, b)| b["status"] == s).count();
+    let failed = replies.iter().filter(|(status, _)| *status != 201).count();
+    (count("confirmed"), count("waitlisted"), failed)
+}
+
+async fn two_hundred_delegates_for_fifty_seats(db: crate::helpers::TestDb) {
+    let apps = instances(&db).await;
+    let event = apps[0].published_event(json!({"capacity": 50})).await;
+    let event = event["id"].as_str().unwrap().to_owned();
+    let bodies = (0..200)
+        .map(|n| delegate(&format!("d{n}@example.org"), &[]))
+        .collect();
+    let replies = register_all(&apps, &event, bodies).await;
+    let failures: Vec<_> = replies.iter().filter(|(s, _)| *s != 201).collect();
+    assert!(failures.is_empty(), "no request may fail: {failures:?}");
+    assert_eq!(statuses(&replies), (50, 150, 0));
+    assert_invariants(&apps[0]).await;
+}
+
+async fn sixty_sign_ups_for_ten_session_seats(db: crate::helpers::TestDb) {
+    let apps = instances(&db).await;
+    let event = apps[0].published_event(json!({"capacity": null})).await;
+    let event = event["id"].as_str().unwrap().to_owned();
+    let session = apps[0]
+        .create_session(&event, json!({"capacity": 10}))
+        .await;
+    let session = session.id();
+    let bodies = (0..60)
+        .map(|n| delegate(&format!("s{n}@example.org"), &[&session]))
+        .collect();
+    let replies = register_all(&apps, &event, bodies).await;
+    assert_eq!(statuses(&replies), (60, 0, 0), "every registration stands");
+    let seats = |s: &str| {
+        replies
+            .iter()
+            .filter(|(_, b)| b["sessions"][0]["status"] == s)
+            .count()
+    };
+    assert_eq!((seats("confirmed"), seats("waitlisted")), (10, 50));
+    assert_invariants(&apps[0]).await;
+}
+
+async fn cancellations_and_registrations_race(db: crate::helpers::TestDb) {
+    let apps = instances(&db).await;
+    let event = apps[0].published_event(json!({"capacity": 30})).await;
+    let event = event["id"].as_str().unwrap().to_owned();
+    // 30 confirmed, then 20 waiting in a known order.
+    let first = register_all(
+        &apps,
+        &event,
+        (0..30)
+            .map(|n| delegate(&format!("c{n}@example.org"), &[]))
+            .collect(),
+    )
+    .await;
+    let mut waiting = Vec::new();
+    for n in 0..20 {
+        let reply = apps[n % apps.len()]
+            .call(
+                Method::POST,
+                &format!("/api/v1/events/{event}/registrations"),
+                None,
+                Some(&delegate(&format!("w{n}@example.org"), &[])),
+            )
+            .await;
+        assert_eq!(reply.body["status"], "waitlisted");
+        waiting.push(reply.body["manage_token"].as_str().unwrap().to_owned());
+    }
+    // Now 15 cancel while 15 newcomers register, all at once.
+    let mut tasks = Vec::new();
+    for (n, (_, body)) in first.iter().take(15).enumerate() {
+        let app = apps[n % apps.len()].clone();
+        let token = body["manage_token"].as_str().unwrap().to_owned();
+        tasks.push(tokio::spawn(async move {
+            app.call(
+                Method::DELETE,
+                "/api/v1/registrations/me",
+                Some(&token),
+                None,
+            )
+            .await
+            .status
+            .as_u16()
+        }));
+    }
+    for n in 0..15 {
+        let app = apps[n % apps.len()].clone();
+        let path = format!("/api/v1/events/{event}/registrations");
+        tasks.push(tokio::spawn(async move {
+            let body = delegate(&format!("new{n}@example.org"), &[]);
+            app.call(Method::POST, &path, None, Some(&body))
+                .await
+                .status
+                .as_u16()
+        }));
+    }
+    for task in tasks {
+        let status = task.await.expect("task");
+        assert!(
+            status == 200 || status == 201,
+            "request failed with {status}"
+        );
+    }
+    assert_invariants(&apps[0]).await;
+    // Freed seats went to the waiting list in order: the first 15 waiting are confirmed.
+    for (n, token) in waiting.iter().enumerate() {
+        let me = apps[0].get_as("/api/v1/registrations/me", token).await;
+        let expected = if n < 15 { "confirmed" } else { "waitlisted" };
+        assert_eq!(me.body["status"], expected, "waiting delegate {n}");
+    }
+}
+
+macro_rules! both_stores {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                super::run(super::Backend::Sqlite, super::$name).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres_two_instances() {
+                super::run(super::Backend::Postgres, super::$name).await;
+            }
+        }
+    };
+}
+
+both_stores!(two_hundred_delegates_for_fifty_seats);
+both_stores!(sixty_sign_ups_for_ten_session_seats);
+both_stores!(cancellations_and_registrations_race);
