@@ -120,6 +120,7 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
         })
         .unwrap_or_default();
     let agenda = agenda_path.clone();
+    let agenda_gzip = agenda_path.clone();
     let agenda_304 = agenda_path.clone();
     vec![
         Scenario {
@@ -128,8 +129,16 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
             ok: &[200],
         },
         Scenario {
-            name: "GET agenda JSON (300 sessions)".into(),
+            name: "GET agenda JSON, 300 sessions".into(),
             make: Arc::new(move |_| get(&agenda)),
+            ok: &[200],
+        },
+        Scenario {
+            name: "GET agenda JSON, gzip".into(),
+            make: Arc::new(move |_| Spec {
+                header: Some(("accept-encoding", "gzip".into())),
+                ..get(&agenda_gzip)
+            }),
             ok: &[200],
         },
         Scenario {

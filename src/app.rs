@@ -124,7 +124,8 @@ async fn log_request<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Result<Re
     result
 }
 
-/// Refuses bodies over `max` bytes with 413, whether or not they announce their length.
+/// Refuses bodies over `max` bytes with 413, whether or not they announce their length, and
+/// URLs carrying NUL characters (which PostgreSQL cannot store or compare) with 400.
 async fn limit_body<E: Endpoint>(
     next: Arc<E>,
     mut req: Request,
@@ -136,6 +137,12 @@ async fn limit_body<E: Endpoint>(
             poem::http::StatusCode::PAYLOAD_TOO_LARGE,
         )
     };
+    if req.uri().to_string().contains("%00") {
+        return Err(poem::Error::from_string(
+            "the URL must not contain NUL characters",
+            poem::http::StatusCode::BAD_REQUEST,
+        ));
+    }
     let announced = req
         .headers()
         .get(poem::http::header::CONTENT_LENGTH)

@@ -12,11 +12,12 @@ use uuid::Uuid;
 /// Entries kept before the cache is emptied (keys include user-chosen filters).
 const MAX_ENTRIES: usize = 4096;
 
-/// One rendered document.
+/// One rendered document, kept plain and gzip-compressed (compressed once, served many times).
 #[derive(Debug)]
 pub struct Rendered {
     pub version: i64,
     pub body: bytes::Bytes,
+    pub gzip: bytes::Bytes,
     /// A strong validator computed over `body`.
     pub etag: String,
 }
@@ -26,19 +27,28 @@ impl Rendered {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         body.hash(&mut hasher);
         let etag = format!("\"{:016x}{:x}\"", hasher.finish(), body.len());
+        let gzip = gzip(&body);
         Rendered {
             version,
             body: body.into(),
+            gzip: gzip.into(),
             etag,
         }
     }
 
-    /// Whether an `If-None-Match` value names this document.
+    /// The ETag of the gzip variant (a different representation needs its own tag).
+    pub fn gzip_etag(&self) -> String {
+        format!("{}-gz\"", self.etag.trim_end_matches('"'))
+    }
+
+    /// Whether an `If-None-Match` value names this document (weak comparison, RFC 9110
+    /// §13.1.2: a `W/` prefix added by a compressing proxy still matches).
     pub fn matches(&self, if_none_match: Option<&str>) -> bool {
         if_none_match.is_some_and(|value| {
             value.split(',').any(|tag| {
                 let tag = tag.trim();
-                tag == "*" || tag == self.etag
+                let tag = tag.strip_prefix("W/").unwrap_or(tag);
+                tag == "*" || tag == self.etag || tag == self.gzip_etag()
             })
         })
     }
@@ -70,5 +80,51 @@ impl RenderCache {
             entries.insert((event, variant), rendered.clone());
         }
         rendered
+    }
+}
+
+/// Whether an `Accept-Encoding` value accepts gzip.
+pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
+    accept_encoding.is_some_and(|value| {
+        value.split(',').any(|part| {
+            let mut pieces = part.split(';');
+            let coding = pieces.next().unwrap_or("").trim();
+            let refused =
+                pieces.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
+    })
+}
+
+fn gzip(body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    match encoder.write_all(body).and_then(|()| encoder.finish()) {
+        Ok(compressed) => compressed,
+        Err(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_match_strong_weak_and_gzip_forms() {
+        let rendered = Rendered::new(1, b"{}".to_vec());
+        assert!(rendered.matches(Some(&rendered.etag)));
+        assert!(rendered.matches(Some(&format!("W/{}", rendered.etag))));
+        assert!(rendered.matches(Some(&format!("\"x\", {}", rendered.gzip_etag()))));
+        assert!(!rendered.matches(Some("\"other\"")));
+        assert!(!rendered.gzip.is_empty());
+    }
+
+    #[test]
+    fn gzip_negotiation() {
+        assert!(accepts_gzip(Some("gzip, deflate, br")));
+        assert!(accepts_gzip(Some("br;q=1.0, gzip;q=0.8")));
+        assert!(!accepts_gzip(Some("gzip;q=0")));
+        assert!(!accepts_gzip(Some("identity")));
+        assert!(!accepts_gzip(None));
     }
 }

@@ -32,6 +32,13 @@ pub fn event_tz(event: &events::Model) -> Result<Tz, AppError> {
     parse_timezone(&event.timezone).map_err(AppError::Internal)
 }
 
+/// An incoming instant in UTC, to the microsecond (what PostgreSQL keeps; SQLite then stores
+/// the same value, so both compare and page alike).
+pub fn to_utc(at: DateTime<FixedOffset>) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    at.with_timezone(&Utc).trunc_subsecs(6)
+}
+
 /// An instant as the event's local time with its offset.
 pub fn local(at: DateTime<Utc>, tz: Tz) -> DateTime<FixedOffset> {
     at.with_timezone(&tz).fixed_offset()

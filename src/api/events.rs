@@ -11,7 +11,7 @@ use entities::events;
 
 use super::ApiTags;
 use super::auth::{OptionalAuth, OrganizerAuth};
-use super::common::{after_id, event_tz, local, next_cursor, page_params, visible_event};
+use super::common::{after_id, event_tz, local, next_cursor, page_params, to_utc, visible_event};
 use super::enums::{EventKind, EventStatus, RegistrationMode, stored};
 use super::patch_value;
 use crate::api_errors;
@@ -192,7 +192,7 @@ api_errors!(
 );
 
 fn utc(value: Option<DateTime<FixedOffset>>) -> Option<DateTime<Utc>> {
-    value.map(|t| t.with_timezone(&Utc))
+    value.map(to_utc)
 }
 
 fn fields_of(model: &events::Model) -> Result<EventFields, AppError> {
@@ -244,15 +244,11 @@ fn apply_patch(mut fields: EventFields, patch: EventPatch) -> EventFields {
     }
     fields.registration_opens_at = patch_value(
         fields.registration_opens_at,
-        patch
-            .registration_opens_at
-            .map_value(|t| t.with_timezone(&Utc)),
+        patch.registration_opens_at.map_value(to_utc),
     );
     fields.registration_closes_at = patch_value(
         fields.registration_closes_at,
-        patch
-            .registration_closes_at
-            .map_value(|t| t.with_timezone(&Utc)),
+        patch.registration_closes_at.map_value(to_utc),
     );
     if let Some(v) = patch.waitlist_enabled {
         fields.waitlist_enabled = v;
@@ -375,22 +371,13 @@ impl EventsApi {
         let before = fields_of(&current)?;
         let after = apply_patch(before.clone(), body.0);
         let tz = after.validate()?;
-        if after.timezone != before.timezone
+        let new_window = (after.timezone != before.timezone
             || after.starts_on != before.starts_on
-            || after.ends_on != before.ends_on
-        {
-            let window = local_dates_window(tz, after.starts_on, after.ends_on);
-            if let Some(outside) =
-                store::sessions::first_outside(&self.state.db, current.id, window).await?
-            {
-                return Err(AppError::conflict(format!(
-                    "session {:?} ({}) would fall outside the new dates; move it first",
-                    outside.title, outside.id
-                ))
-                .into());
-            }
-        }
-        let model = store::events::update(&self.state.writer, current, &after, Utc::now()).await?;
+            || after.ends_on != before.ends_on)
+            .then(|| local_dates_window(tz, after.starts_on, after.ends_on));
+        let model =
+            store::events::update(&self.state.writer, current, &after, new_window, Utc::now())
+                .await?;
         Ok(Json(Event::from_model(&model)?))
     }
 

@@ -11,7 +11,7 @@ use entities::rooms;
 use super::ApiTags;
 use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, next_cursor, page_params, path_id, visible_event};
-use super::errors::{DeleteError, ListError, ManageError};
+use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
 use crate::app::AppState;
 use crate::domain::speaker::RoomFields;
@@ -133,6 +133,25 @@ impl RoomsApi {
             next_cursor: next_cursor(&models, limit, |m| After::Id(m.id)),
             items: models.iter().map(Room::from).collect(),
         }))
+    }
+
+    /// Read a room
+    #[oai(
+        path = "/events/:event/rooms/:id",
+        method = "get",
+        operation_id = "get_room"
+    )]
+    async fn read(
+        &self,
+        auth: OptionalAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The room's id.
+        id: Path<String>,
+    ) -> Result<Json<Room>, ReadError> {
+        let event = visible_event(&self.state, &event.0, auth.is_organizer()).await?;
+        let model = self.find(event.id, &id.0).await?;
+        Ok(Json(Room::from(&model)))
     }
 
     /// Change a room

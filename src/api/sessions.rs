@@ -1,7 +1,7 @@
 //! Sessions of an event: create, list, read, change, delete. Drafts are organizers' only;
 //! room and speaker clashes are refused unless `?allow_overlap=true`.
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
@@ -12,7 +12,7 @@ use entities::events;
 
 use super::ApiTags;
 use super::auth::{OptionalAuth, OrganizerAuth};
-use super::common::{event_tz, local, next_cursor, page_params, path_id, visible_event};
+use super::common::{event_tz, local, next_cursor, page_params, path_id, to_utc, visible_event};
 use super::enums::{SessionKind, SessionStatus, stored};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
@@ -168,8 +168,8 @@ impl SessionsApi {
                 .unwrap_or(domain::SessionKind::Talk),
             track_id: body.track_id,
             room_id: body.room_id,
-            starts_at: body.starts_at.with_timezone(&Utc),
-            ends_at: body.ends_at.with_timezone(&Utc),
+            starts_at: to_utc(body.starts_at),
+            ends_at: to_utc(body.ends_at),
             language: body.language.unwrap_or_else(|| "en".into()),
             capacity: body.capacity,
             speaker_ids: body.speaker_ids,
@@ -330,14 +330,8 @@ impl SessionsApi {
             kind: patch.kind.map(Into::into).unwrap_or(before.kind),
             track_id: patch_value(before.track_id, patch.track_id),
             room_id: patch_value(before.room_id, patch.room_id),
-            starts_at: patch
-                .starts_at
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or(before.starts_at),
-            ends_at: patch
-                .ends_at
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or(before.ends_at),
+            starts_at: patch.starts_at.map(to_utc).unwrap_or(before.starts_at),
+            ends_at: patch.ends_at.map(to_utc).unwrap_or(before.ends_at),
             language: patch.language.unwrap_or(before.language),
             capacity: patch_value(before.capacity, patch.capacity),
             speaker_ids: patch.speaker_ids.unwrap_or(before.speaker_ids),

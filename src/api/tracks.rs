@@ -11,7 +11,7 @@ use entities::tracks;
 use super::ApiTags;
 use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, next_cursor, page_params, path_id, visible_event};
-use super::errors::{DeleteError, ListError, ManageError};
+use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
 use crate::app::AppState;
 use crate::domain::speaker::TrackFields;
@@ -134,6 +134,25 @@ impl TracksApi {
             next_cursor: next_cursor(&models, limit, |m| After::Id(m.id)),
             items: models.iter().map(Track::from).collect(),
         }))
+    }
+
+    /// Read a track
+    #[oai(
+        path = "/events/:event/tracks/:id",
+        method = "get",
+        operation_id = "get_track"
+    )]
+    async fn read(
+        &self,
+        auth: OptionalAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The track's id.
+        id: Path<String>,
+    ) -> Result<Json<Track>, ReadError> {
+        let event = visible_event(&self.state, &event.0, auth.is_organizer()).await?;
+        let model = self.find(event.id, &id.0).await?;
+        Ok(Json(Track::from(&model)))
     }
 
     /// Change a track

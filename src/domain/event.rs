@@ -1,10 +1,14 @@
 //! What a valid event is, its life cycle, and the span of time its local dates cover.
 
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::enums::{EventKind, EventStatus, RegistrationMode};
 use super::validation::{self, LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, ValidationErrors};
+
+/// The earliest and latest years an event may take place in.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 9999;
 
 /// The longest event accepted, in days.
 pub const MAX_EVENT_DAYS: u64 = 366;
@@ -40,6 +44,27 @@ impl EventFields {
         errors.optional_text("city", self.city.as_deref(), MEDIUM_TEXT);
         errors.optional_text("country", self.country.as_deref(), MEDIUM_TEXT);
         let timezone = errors.check("timezone", parse_timezone(&self.timezone));
+        for (field, date) in [("starts_on", self.starts_on), ("ends_on", self.ends_on)] {
+            if !(MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
+                errors.add(
+                    field,
+                    format!("must be in the years {MIN_YEAR} to {MAX_YEAR}"),
+                );
+            }
+        }
+        for (field, at) in [
+            ("registration_opens_at", self.registration_opens_at),
+            ("registration_closes_at", self.registration_closes_at),
+        ] {
+            if let Some(at) = at
+                && !(MIN_YEAR..=MAX_YEAR).contains(&at.year())
+            {
+                errors.add(
+                    field,
+                    format!("must be in the years {MIN_YEAR} to {MAX_YEAR}"),
+                );
+            }
+        }
         if self.ends_on < self.starts_on {
             errors.add("ends_on", "must be on or after starts_on");
         } else if (self.ends_on - self.starts_on).num_days() as u64 >= MAX_EVENT_DAYS {

@@ -93,6 +93,11 @@ impl ValidationErrors {
                 field,
                 format!("must be at most {max} characters (got {count})"),
             );
+        } else if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            self.add(field, "must not contain control characters");
         }
     }
 
@@ -256,6 +261,8 @@ mod tests {
         assert!(errors.is_empty());
         errors.required_text("title", &"ş".repeat(201), 200);
         errors.required_text("name", "   ", 10);
-        assert_eq!(errors.errors.len(), 2);
+        errors.required_text("nul", "a\u{0}b", 10);
+        errors.optional_text("abstract", Some("line one\nline two\ttabbed"), 100);
+        assert_eq!(errors.errors.len(), 3);
     }
 }

@@ -22,11 +22,42 @@ pub async fn find<C: ConnectionTrait>(
     db: &C,
     reference: &str,
 ) -> Result<Option<events::Model>, AppError> {
+    if reference.contains('\0') {
+        return Ok(None);
+    }
     let query = match Uuid::parse_str(reference) {
         Ok(id) => events::Entity::find_by_id(id),
         Err(_) => events::Entity::find().filter(events::Column::Slug.eq(reference)),
     };
     Ok(query.one(db).await?)
+}
+
+/// The few columns the hot read paths need to decide visibility and cache freshness.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct EventHead {
+    pub id: Uuid,
+    pub status: String,
+    pub agenda_version: i64,
+}
+
+/// The head of the event named by `reference` (id or slug).
+pub async fn find_head<C: ConnectionTrait>(
+    db: &C,
+    reference: &str,
+) -> Result<Option<EventHead>, AppError> {
+    if reference.contains('\0') {
+        return Ok(None);
+    }
+    let query = events::Entity::find()
+        .select_only()
+        .column(events::Column::Id)
+        .column(events::Column::Status)
+        .column(events::Column::AgendaVersion);
+    let query = match Uuid::parse_str(reference) {
+        Ok(id) => query.filter(events::Column::Id.eq(id)),
+        Err(_) => query.filter(events::Column::Slug.eq(reference)),
+    };
+    Ok(query.into_model::<EventHead>().one(db).await?)
 }
 
 fn slug_taken(slug: &str) -> AppError {
@@ -60,12 +91,14 @@ pub async fn insert<C: ConnectionTrait>(
 }
 
 /// Replaces an event's fields, bumping its agenda version. Runs with the event's row locked:
+/// with `new_window` (changed dates or zone) no session may lie outside it;
 /// the capacity cannot drop below the seats already taken, and seats it adds are filled from
 /// the waiting list in the same transaction.
 pub async fn update(
     db: &DatabaseConnection,
     current: events::Model,
     fields: &EventFields,
+    new_window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     now: DateTime<Utc>,
 ) -> Result<events::Model, AppError> {
     let txn = db.begin().await?;
@@ -74,6 +107,15 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("event"))?;
+    // Checked under the lock that session writes also take, so no session can slip outside.
+    if let Some(window) = new_window
+        && let Some(outside) = super::sessions::first_outside(&txn, current.id, window).await?
+    {
+        return Err(AppError::conflict(format!(
+            "session {:?} ({}) would fall outside the new dates; move it first",
+            outside.title, outside.id
+        )));
+    }
     if let Some(capacity) = fields.capacity
         && capacity < current.seats_taken
     {

@@ -713,7 +713,7 @@ db_test!(public_reads_need_no_token, |app| async move {
         .iter()
         .map(|s| s["id"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(ids, [session.clone()]);
+    assert_eq!(ids, std::slice::from_ref(&session));
     app.get(&format!("{base}/sessions/{draft_session}"))
         .await
         .expect_problem(404);
@@ -768,7 +768,7 @@ db_test!(checkin_tokens_read_like_the_public, |app| async move {
             .iter()
             .map(|s| s["id"].as_str().unwrap().to_owned())
             .collect();
-        assert_eq!(ids, [session.clone()]);
+        assert_eq!(ids, std::slice::from_ref(&session));
         let asked = app
             .get_as(&format!("{base}/sessions?status=draft"), &token)
             .await;

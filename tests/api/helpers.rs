@@ -119,7 +119,6 @@ impl TestDb {
             client: TestClient::new(build_app(state.clone()).boxed()),
             state,
             organizer,
-            backend: self.backend,
         }
     }
 }
@@ -184,7 +183,6 @@ pub struct TestApp {
     pub state: AppState,
     /// A valid organizer token.
     pub organizer: String,
-    pub backend: Backend,
 }
 
 /// A response, read whole.

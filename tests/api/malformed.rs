@@ -654,7 +654,12 @@ db_test!(unparseable_ids_are_404, |app| async move {
                     .call(method.clone(), &path, Some(&app.organizer), body.as_ref())
                     .await;
                 // `..` may be normalised away by the router; it must still be a client error.
-                let allowed: &[u16] = if bad == ".." { &[404, 405] } else { &[404] };
+                // A NUL in the URL is refused outright (400).
+                let allowed: &[u16] = match bad {
+                    ".." => &[404, 405],
+                    "%00" => &[400],
+                    _ => &[404],
+                };
                 refused(&reply, allowed, &format!("{method} {path}"));
             }
         }
@@ -705,4 +710,33 @@ db_test!(bad_query_parameters_are_refused, |app| async move {
         .await;
     refused(&reply, BAD_INPUT, "allow_overlap=maybe");
     assert_eq!(app.count_rows("sessions").await, 0);
+});
+
+db_test!(nul_characters_are_refused_not_500, |app| async move {
+    app.post(
+        "/api/v1/events",
+        json!({"slug": "nul-test", "title": "A\u{0}B", "starts_on": "2026-11-18", "ends_on": "2026-11-18"}),
+    )
+    .await
+    .expect_problem(422);
+    let event = app.create_event(json!({})).await;
+    let id = event["id"].as_str().unwrap();
+    app.patch(&format!("/api/v1/events/{id}"), json!({"city": "\u{0}"}))
+        .await
+        .expect_problem(422);
+    app.post(
+        &format!("/api/v1/events/{id}/tracks"),
+        json!({"name": "T\u{0}"}),
+    )
+    .await
+    .expect_problem(422);
+    app.create_session(id, json!({"title": "S\u{0}"}))
+        .await
+        .expect_problem(422);
+    app.get("/api/v1/events/a%00b").await.expect_problem(400);
+    app.get(&format!("/api/v1/events/{id}/sessions?language=%00"))
+        .await
+        .expect_problem(400);
+    assert_eq!(app.count_rows("events").await, 1);
+    assert_eq!(app.count_rows("tracks").await, 0);
 });

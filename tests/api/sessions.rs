@@ -1333,3 +1333,42 @@ db_test!(
         assert_eq!(app.count_rows("sessions").await, 1);
     }
 );
+
+db_test!(
+    sub_microsecond_times_page_without_repeats,
+    |app| async move {
+        let event = app.create_event(json!({})).await;
+        let id = event["id"].as_str().unwrap();
+        for (n, start) in ["09:00:00.123456789", "09:00:00.123456999", "10:00:00.5"]
+            .iter()
+            .enumerate()
+        {
+            app.create_session(
+                id,
+                json!({"title": format!("S{n}"), "starts_at": format!("2026-11-18T{start}+05:00"),
+                   "ends_at": "2026-11-18T11:30:00+05:00"}),
+            )
+            .await
+            .expect(201);
+        }
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..10 {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/events/{id}/sessions?limit=1&cursor={c}"),
+                None => format!("/api/v1/events/{id}/sessions?limit=1"),
+            };
+            let page = app.get_as(&path, &app.organizer).await;
+            page.expect(200);
+            for item in page.body["items"].as_array().unwrap() {
+                seen.push(item["title"].as_str().unwrap().to_owned());
+            }
+            cursor = page.body["next_cursor"].as_str().map(str::to_owned);
+            if cursor.is_none() {
+                break;
+            }
+        }
+        seen.sort();
+        assert_eq!(seen, ["S0", "S1", "S2"]);
+    }
+);
