@@ -99,10 +99,10 @@ pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
 fn gzip(body: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    match encoder.write_all(body).and_then(|()| encoder.finish()) {
-        Ok(compressed) => compressed,
-        Err(_) => Vec::new(),
-    }
+    encoder
+        .write_all(body)
+        .and_then(|()| encoder.finish())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
