@@ -122,6 +122,8 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
     let agenda = agenda_path.clone();
     let agenda_gzip = agenda_path.clone();
     let agenda_304 = agenda_path.clone();
+    let registrations = format!("/api/v1/events/{event}/registrations");
+    let run = std::process::id();
     vec![
         Scenario {
             name: "GET /healthz (ceiling)".into(),
@@ -148,6 +150,25 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
                 ..get(&agenda_304)
             }),
             ok: &[304],
+        },
+        Scenario {
+            name: "POST registration, new delegate".into(),
+            make: Arc::new(move |n| Spec {
+                method: Method::POST,
+                path: registrations.clone(),
+                body: Some(json!({
+                    "full_name": format!("Delegate {n}"),
+                    "email": format!("delegate{run}-{n}@example.org"),
+                    "organization": "Ministry of Digital Development",
+                    "country": "Turkmenistan",
+                    "category": "delegate",
+                    "locale": "tk",
+                    "consent": true
+                })),
+                token: None,
+                header: None,
+            }),
+            ok: &[201],
         },
     ]
 }

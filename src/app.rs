@@ -1,7 +1,7 @@
 //! The application: its shared state and the HTTP endpoint built from it. `main`, the tests
 //! and the benchmarks all build the service here, the same way.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use poem::{Endpoint, EndpointExt, IntoResponse, PathPattern, Request, Response, Route};
@@ -13,6 +13,7 @@ use crate::cache::RenderCache;
 use crate::config::Config;
 use crate::error::problem_for_any_error;
 use crate::store;
+use crate::store::keys::Keyring;
 
 /// What every request handler may use.
 #[derive(Clone)]
@@ -27,6 +28,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Rendered agendas and feeds of this instance, keyed by agenda version.
     pub render_cache: Arc<RenderCache>,
+    /// The keys that sign and verify badge codes (reloaded when a code names an unknown key).
+    pub keys: Arc<RwLock<Arc<Keyring>>>,
 }
 
 impl AppState {
@@ -47,12 +50,16 @@ impl AppState {
         let token_secret = store::secrets::get_or_create(&writer, "token-derivation")
             .await
             .map_err(|err| DbErr::Custom(err.to_string()))?;
+        let keys = store::keys::load_or_create(&writer)
+            .await
+            .map_err(|err| DbErr::Custom(err.to_string()))?;
         Ok(AppState {
             db,
             writer,
             token_secret: Arc::new(token_secret),
             config: Arc::new(config),
             render_cache: Arc::new(RenderCache::default()),
+            keys: Arc::new(RwLock::new(Arc::new(keys))),
         })
     }
 
@@ -64,7 +71,25 @@ impl AppState {
             token_secret: Arc::new(Vec::new()),
             config: Arc::new(config),
             render_cache: Arc::new(RenderCache::default()),
+            keys: Arc::new(RwLock::new(Arc::new(Keyring::ephemeral()))),
         }
+    }
+
+    /// The keyring as this instance knows it.
+    pub fn keyring(&self) -> Arc<Keyring> {
+        match self.keys.read() {
+            Ok(keys) => keys.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Reads the keyring again from the database (another instance may have rotated it).
+    pub async fn reload_keys(&self) -> Result<Arc<Keyring>, crate::error::AppError> {
+        let keys = Arc::new(store::keys::load(&self.db).await?);
+        if let Ok(mut current) = self.keys.write() {
+            *current = keys.clone();
+        }
+        Ok(keys)
     }
 }
 

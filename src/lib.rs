@@ -10,10 +10,12 @@
 //! - [`store`]: queries and transactions over sea-orm on SQLite or PostgreSQL.
 //! - [`error`]: one error type and its single mapping to problem+json.
 //! - [`cache`]: rendered agendas and feeds, keyed by the event's agenda version.
+//! - [`badge`]: printable badges (SVG and PNG) with the QR code of the badge code.
 //! - [`bootstrap`]: first-start work: the initial organizer token and the demo data.
 
 pub mod api;
 pub mod app;
+pub mod badge;
 pub mod bootstrap;
 pub mod cache;
 pub mod config;

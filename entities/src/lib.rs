@@ -5,13 +5,16 @@
 pub mod api_tokens;
 pub mod events;
 pub mod idempotency_keys;
+pub mod presence;
 pub mod registration_sessions;
 pub mod registrations;
 pub mod rooms;
+pub mod scans;
 pub mod server_secrets;
 pub mod session_speakers;
 pub mod session_tombstones;
 pub mod sessions;
+pub mod signing_keys;
 pub mod speakers;
 pub mod tracks;
 

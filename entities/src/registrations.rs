@@ -27,6 +27,8 @@ pub struct Model {
     pub queued_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Lowercased full name and organization, for staff look-up (no e-mail).
+    pub name_search: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

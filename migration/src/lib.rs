@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_agenda;
 mod m20261122_000002_registrations;
+mod m20261122_000003_checkins;
 
 /// Runs every migration of Dialogue in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_agenda::Migration),
             Box::new(m20261122_000002_registrations::Migration),
+            Box::new(m20261122_000003_checkins::Migration),
         ]
     }
 }

@@ -194,6 +194,7 @@ pub enum Registrations {
     QueuedAt,
     CreatedAt,
     UpdatedAt,
+    NameSearch,
 }
 
 #[derive(DeriveIden, Clone, Copy)]

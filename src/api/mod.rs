@@ -4,6 +4,8 @@
 
 pub mod agenda;
 pub mod auth;
+pub mod badges;
+pub mod checkins;
 pub mod common;
 pub mod delegates;
 pub mod enums;
@@ -42,6 +44,10 @@ pub enum ApiTags {
     Registrations,
     /// Self-service for delegates with their manage token.
     Delegates,
+    /// Printable badges with the signed QR code.
+    Badges,
+    /// Scanning badges at the venue and room doors, online and offline.
+    Checkins,
 }
 
 /// Every API of the service, as one OpenAPI document.
@@ -55,6 +61,8 @@ pub type Apis = (
     agenda::AgendaApi,
     registrations::RegistrationsApi,
     delegates::DelegatesApi,
+    badges::BadgesApi,
+    checkins::CheckinsApi,
 );
 
 /// The OpenAPI service over every API.
@@ -85,6 +93,12 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         delegates::DelegatesApi {
+            state: state.clone(),
+        },
+        badges::BadgesApi {
+            state: state.clone(),
+        },
+        checkins::CheckinsApi {
             state: state.clone(),
         },
     );

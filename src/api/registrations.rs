@@ -134,6 +134,8 @@ pub struct Registration {
     pub status: String,
     pub sessions: Vec<SessionChoice>,
     pub badge_url: String,
+    /// The signed text of the badge's QR code (confirmed registrations only; no personal data).
+    pub badge_code: Option<String>,
     /// The personal calendar feed (a secret link; rotate it to revoke).
     pub calendar_url: String,
     pub created_at: DateTime<FixedOffset>,
@@ -200,6 +202,8 @@ impl Registration {
             status: r.status.clone(),
             sessions: choices(row),
             badge_url: badge_url(state),
+            badge_code: (r.status == domain::RegistrationStatus::Confirmed.as_str())
+                .then(|| super::badges::code_for(state, r.event_id, r.id)),
             calendar_url: calendar_url(state, r.id, r.calendar_generation),
             created_at: local(r.created_at, tz),
             updated_at: local(r.updated_at, tz),

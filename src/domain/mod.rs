@@ -2,6 +2,8 @@
 //! agenda is grouped, how tokens look. Each module is unit-tested where it lives.
 
 pub mod agenda;
+pub mod badge_code;
+pub mod checkin;
 pub mod enums;
 pub mod event;
 pub mod registration;

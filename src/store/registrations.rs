@@ -195,6 +195,12 @@ pub async fn register(
         category: Set(request.category.as_str().to_owned()),
         locale: Set(request.locale.clone()),
         search_text: Set(search_text),
+        name_search: Set(format!(
+            "{} {}",
+            request.full_name,
+            request.organization.as_deref().unwrap_or("")
+        )
+        .to_lowercase()),
         status: Set(status.as_str().to_owned()),
         manage_token_hash: Set(token::hash(&manage_token)),
         calendar_generation: Set(0),
@@ -338,6 +344,51 @@ pub async fn list<C: ConnectionTrait>(
             registration,
         })
         .collect())
+}
+
+/// Attendees of an event whose name or organization contains `query` (for check-in staff).
+pub async fn lookup_by_name<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    query: &str,
+    limit: u64,
+) -> Result<Vec<registrations::Model>, AppError> {
+    Ok(registrations::Entity::find()
+        .filter(registrations::Column::EventId.eq(event_id))
+        .filter(registrations::Column::NameSearch.contains(query.trim().to_lowercase()))
+        .order_by_asc(registrations::Column::FullName)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Registrations of an event revoked (cancelled or rejected) at or after `since`.
+pub async fn revoked_since<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<registrations::Model>, AppError> {
+    let mut query = registrations::Entity::find()
+        .filter(registrations::Column::EventId.eq(event_id))
+        .filter(registrations::Column::Status.is_in([
+            RegistrationStatus::Cancelled.as_str(),
+            RegistrationStatus::Rejected.as_str(),
+        ]))
+        .order_by_asc(registrations::Column::UpdatedAt);
+    if let Some(since) = since {
+        query = query.filter(registrations::Column::UpdatedAt.gte(since));
+    }
+    Ok(query.all(db).await?)
+}
+
+/// How many registrations of an event are confirmed.
+pub async fn confirmed_count<C: ConnectionTrait>(db: &C, event_id: Uuid) -> Result<u64, AppError> {
+    use sea_orm::PaginatorTrait;
+    Ok(registrations::Entity::find()
+        .filter(registrations::Column::EventId.eq(event_id))
+        .filter(registrations::Column::Status.eq(RegistrationStatus::Confirmed.as_str()))
+        .count(db)
+        .await?)
 }
 
 /// Locks the event, then reads the registration afresh inside the transaction.

@@ -1,0 +1,696 @@
+//! Check-in for scanners (check-in tokens of the event, or organizers): one scan, scans made
+//! offline, the offline kit (public keys, revoked badges), attendance figures and look-up of
+//! attendees by name.
+
+use chrono::{DateTime, Days, Duration, FixedOffset, NaiveDate, Utc};
+use poem::Response;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
+use poem_openapi::types::{ToJSON, Type};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, SecurityScheme, auth::Bearer};
+use uuid::Uuid;
+
+use entities::{events, registrations, sessions};
+
+use super::ApiTags;
+use super::auth::{Principal, principal_of};
+use super::common::{event_tz, local, to_utc, visible_event};
+use super::enums::stored;
+use crate::api_errors;
+use crate::app::AppState;
+use crate::domain::badge_code::{self, CodeRejected};
+use crate::domain::checkin::{self, Direction as DomainDirection, Outcome};
+use crate::domain::enums::{ChoiceStatus, RegistrationStatus};
+use crate::domain::validation::ValidationErrors;
+use crate::error::AppError;
+use crate::store;
+use crate::store::checkins::{Answer, Decision, Scan};
+
+/// A check-in token of the event, or an organizer token.
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer", rename = "ScannerToken", checker = "resolve_scanner")]
+pub struct ScannerAuth(pub Principal);
+
+async fn resolve_scanner(req: &poem::Request, bearer: Bearer) -> poem::Result<Principal> {
+    let state = req
+        .data::<AppState>()
+        .ok_or_else(|| AppError::Internal("application state missing".into()))?;
+    let principal = principal_of(state, &bearer.token).await?;
+    match principal {
+        Principal::Organizer | Principal::Checkin { .. } => Ok(principal),
+        Principal::Delegate { .. } => Err(AppError::Forbidden(
+            "this operation needs a check-in or organizer token".into(),
+        )
+        .into()),
+    }
+}
+
+impl ScannerAuth {
+    /// 403 unless the token may scan at this event.
+    fn allow(&self, event: &events::Model) -> Result<(), AppError> {
+        match self.0 {
+            Principal::Organizer => Ok(()),
+            Principal::Checkin { event_id } if event_id == event.id => Ok(()),
+            _ => Err(AppError::Forbidden(
+                "this check-in token belongs to another event".into(),
+            )),
+        }
+    }
+}
+
+/// Going in or out.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum Direction {
+    Entry,
+    Exit,
+}
+
+/// One scan of a badge.
+#[derive(Object, Debug, Clone)]
+pub struct CheckinRequest {
+    /// The QR text exactly as scanned.
+    pub code: String,
+    /// A room's door: only delegates confirmed for this session (if it has a capacity).
+    pub session_id: Option<Uuid>,
+    /// Default `entry`.
+    pub direction: Option<Direction>,
+    /// When the scan was made, for scans uploaded later; default: now.
+    pub scanned_at: Option<DateTime<FixedOffset>>,
+    /// The scanner's name, e.g. `door-1`.
+    pub device: String,
+    /// Unique per scan and device: a retry with the same nonce returns the first answer.
+    pub nonce: Option<String>,
+}
+
+/// The delegate a badge belongs to (no contact data).
+#[derive(Object, Debug, Clone, serde::Serialize)]
+pub struct Badgeholder {
+    pub id: Uuid,
+    pub full_name: String,
+    pub organization: Option<String>,
+    pub category: String,
+}
+
+/// The answer to a scan.
+#[derive(Object, Debug, Clone, serde::Serialize)]
+pub struct CheckinResult {
+    /// `ok`, `already_checked_in`, `invalid`, `revoked`, `not_confirmed`, `wrong_event` or
+    /// `not_registered_for_session`.
+    pub result: String,
+    /// Absent for `invalid`.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registration: Option<Badgeholder>,
+    /// When this scan admitted (or let out) the delegate; for `already_checked_in`, when they
+    /// were admitted.
+    pub checked_in_at: Option<DateTime<FixedOffset>>,
+    /// The first admission in this scope (the local day, or the session).
+    pub first_checked_in_at: Option<DateTime<FixedOffset>>,
+}
+
+/// Scans made offline, uploaded together.
+#[derive(Object, Debug)]
+pub struct CheckinBatch {
+    /// At most 1000 scans; they are decided in the order they were made (`scanned_at`).
+    pub scans: Vec<CheckinRequest>,
+}
+
+/// One answer of a batch, in the order of the request.
+#[derive(Object, Debug)]
+pub struct BatchItem {
+    /// The HTTP status this scan would have had alone.
+    pub status: u16,
+    pub answer: serde_json::Value,
+}
+
+/// The answers to a batch.
+#[derive(Object, Debug)]
+pub struct BatchResult {
+    pub results: Vec<BatchItem>,
+}
+
+/// A public key that verifies badge codes.
+#[derive(Object, Debug)]
+pub struct PublicKey {
+    /// The key id, the second byte of every code's payload.
+    pub kid: u8,
+    pub algorithm: String,
+    /// The 32-byte Ed25519 public key, hex.
+    pub public_key: String,
+    /// Whether new badges are signed with it.
+    pub active: bool,
+}
+
+/// What a scanner needs to verify codes offline.
+#[derive(Object, Debug)]
+pub struct OfflineKeys {
+    pub keys: Vec<PublicKey>,
+    /// The event's 4-byte tag (hex), found in every code of this event.
+    pub event_tag: String,
+    /// How codes are built.
+    pub code_format: String,
+}
+
+/// A badge that must no longer be admitted.
+#[derive(Object, Debug)]
+pub struct Revocation {
+    pub registration_id: Uuid,
+    /// `cancelled` or `rejected`.
+    pub status: String,
+    pub revoked_at: DateTime<FixedOffset>,
+}
+
+/// Badges revoked since a time.
+#[derive(Object, Debug)]
+pub struct Revocations {
+    pub revoked: Vec<Revocation>,
+    /// Pass as `?since=` next time.
+    pub as_of: DateTime<FixedOffset>,
+}
+
+/// Attendance of one local day at the venue.
+#[derive(Object, Debug)]
+pub struct DayAttendance {
+    pub date: NaiveDate,
+    pub confirmed: i64,
+    pub checked_in: i64,
+    pub inside: i64,
+}
+
+/// Attendance of one session at its door.
+#[derive(Object, Debug)]
+pub struct SessionAttendance {
+    pub session_id: Uuid,
+    pub title: String,
+    /// Delegates holding a seat (sessions with a capacity), else confirmed registrations.
+    pub confirmed: i64,
+    pub checked_in: i64,
+    pub inside: i64,
+}
+
+/// Attendance per local day and per session.
+#[derive(Object, Debug)]
+pub struct Attendance {
+    pub days: Vec<DayAttendance>,
+    pub sessions: Vec<SessionAttendance>,
+}
+
+/// An attendee found by name (no contact data).
+#[derive(Object, Debug)]
+pub struct Attendee {
+    pub id: Uuid,
+    pub full_name: String,
+    pub organization: Option<String>,
+    pub category: String,
+    pub status: String,
+    /// Whether they were admitted at the venue today (event time zone).
+    pub checked_in_today: bool,
+}
+
+/// Attendees found.
+#[derive(Object, Debug)]
+pub struct Attendees {
+    pub items: Vec<Attendee>,
+}
+
+/// A scan's answer with the status its result calls for.
+pub struct ScanResponse(Answer);
+
+impl poem::IntoResponse for ScanResponse {
+    fn into_response(self) -> Response {
+        Response::builder()
+            .status(
+                poem::http::StatusCode::from_u16(self.0.status)
+                    .unwrap_or(poem::http::StatusCode::OK),
+            )
+            .content_type("application/json; charset=utf-8")
+            .body(self.0.body)
+    }
+}
+
+impl ApiResponse for ScanResponse {
+    fn meta() -> MetaResponses {
+        let item = |status, description| MetaResponse {
+            description,
+            status: Some(status),
+            status_range: None,
+            content: vec![MetaMediaType {
+                content_type: "application/json; charset=utf-8",
+                schema: CheckinResult::schema_ref(),
+            }],
+            headers: vec![],
+        };
+        MetaResponses {
+            responses: vec![
+                item(200, "`ok`: admitted (or let out)."),
+                item(
+                    409,
+                    "`already_checked_in`: admitted before in this scope; see `first_checked_in_at`.",
+                ),
+                item(
+                    404,
+                    "`invalid`: not a valid badge code (forged, garbage, unknown).",
+                ),
+                item(
+                    422,
+                    "`revoked`, `not_confirmed`, `wrong_event` or `not_registered_for_session`.",
+                ),
+            ],
+        }
+    }
+
+    fn register(registry: &mut Registry) {
+        CheckinResult::register(registry);
+    }
+}
+
+api_errors!(
+    enum ScanError {
+        /// No or an unknown token.
+        Unauthorized = 401,
+        /// Not a check-in token of this event, nor an organizer's.
+        Forbidden = 403,
+        /// A field breaks a rule (device, nonce, session of another event, time).
+        Unprocessable = 422,
+    }
+);
+
+api_errors!(
+    enum KitError {
+        /// No or an unknown token.
+        Unauthorized = 401,
+        /// Not a check-in token of this event, nor an organizer's.
+        Forbidden = 403,
+        /// No such event.
+        NotFound = 404,
+        /// A parameter breaks a rule.
+        Unprocessable = 422,
+    }
+);
+
+/// Check-in operations.
+pub struct CheckinsApi {
+    pub state: AppState,
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Checkins")]
+impl CheckinsApi {
+    /// Scan a badge
+    ///
+    /// At the venue (no `session_id`) a delegate is admitted once per local day of the event;
+    /// at a room's door once per session, and only if confirmed for it when it has a capacity.
+    /// `exit` records a leave and allows re-entry. Decided in the database: two scanners never
+    /// both admit one badge. Always answers JSON with `result`; every scan is logged.
+    #[oai(
+        path = "/events/:event/checkins",
+        method = "post",
+        operation_id = "check_in"
+    )]
+    async fn scan(
+        &self,
+        auth: ScannerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        body: Json<CheckinRequest>,
+    ) -> Result<ScanResponse, ScanError> {
+        let event = self.event(&auth, &event.0).await?;
+        Ok(ScanResponse(self.one(&event, body.0, Utc::now()).await?))
+    }
+
+    /// Upload offline scans
+    ///
+    /// Scans made while the scanner was offline, each with its `scanned_at`. They are decided
+    /// in the order they were made; when two devices admitted the same badge, the earliest scan
+    /// is the admission and the later one is recorded as `already_checked_in`. Answers come in
+    /// the order of the request.
+    #[oai(
+        path = "/events/:event/checkins/batch",
+        method = "post",
+        operation_id = "check_in_batch"
+    )]
+    async fn batch(
+        &self,
+        auth: ScannerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        body: Json<CheckinBatch>,
+    ) -> Result<Json<BatchResult>, ScanError> {
+        let event = self.event(&auth, &event.0).await?;
+        let scans = body.0.scans;
+        if scans.len() > 1000 {
+            return Err(ValidationErrors::single("scans", "at most 1000 scans per batch").into());
+        }
+        let now = Utc::now();
+        let mut order: Vec<usize> = (0..scans.len()).collect();
+        order.sort_by_key(|&i| scans[i].scanned_at.map(to_utc).unwrap_or(now));
+        let mut answers: Vec<Option<BatchItem>> = (0..scans.len()).map(|_| None).collect();
+        for index in order {
+            let answer = match self.one(&event, scans[index].clone(), now).await {
+                Ok(answer) => BatchItem {
+                    status: answer.status,
+                    answer: serde_json::from_str(&answer.body).unwrap_or_default(),
+                },
+                Err(err) => {
+                    let problem = err.to_problem();
+                    BatchItem {
+                        status: problem.status,
+                        answer: serde_json::from_str(&problem.to_json_string()).unwrap_or_default(),
+                    }
+                }
+            };
+            answers[index] = Some(answer);
+        }
+        Ok(Json(BatchResult {
+            results: answers.into_iter().flatten().collect(),
+        }))
+    }
+
+    /// Offline kit: public keys
+    ///
+    /// The Ed25519 public keys that verify badge codes, and this event's tag, so a scanner
+    /// can check codes without the network.
+    #[oai(
+        path = "/events/:event/checkins/keys",
+        method = "get",
+        operation_id = "checkin_keys"
+    )]
+    async fn keys(
+        &self,
+        auth: ScannerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+    ) -> Result<Json<OfflineKeys>, KitError> {
+        let event = self.event(&auth, &event.0).await?;
+        let keyring = self.state.reload_keys().await?;
+        let mut keys: Vec<PublicKey> = keyring
+            .public
+            .iter()
+            .map(|(kid, key)| PublicKey {
+                kid: *kid,
+                algorithm: "Ed25519".into(),
+                public_key: hex::encode(key.to_bytes()),
+                active: *kid == keyring.active_kid,
+            })
+            .collect();
+        keys.sort_by_key(|k| k.kid);
+        Ok(Json(OfflineKeys {
+            keys,
+            event_tag: hex::encode(badge_code::event_tag(event.id)),
+            code_format: "\"D1\" + base32 (RFC 4648, uppercase, no padding) of: version 0x01, \
+                          key id (1 byte), event tag (4 bytes), registration id (16 bytes), \
+                          Ed25519 signature (64 bytes) over \"dialogue-badge-v1\" followed by \
+                          the first 22 bytes"
+                .into(),
+        }))
+    }
+
+    /// Offline kit: revoked badges
+    ///
+    /// Badges of cancelled or rejected registrations, revoked at or after `since`.
+    #[oai(
+        path = "/events/:event/checkins/revocations",
+        method = "get",
+        operation_id = "checkin_revocations"
+    )]
+    async fn revocations(
+        &self,
+        auth: ScannerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// Only badges revoked at or after this time (the `as_of` of the previous call).
+        since: Query<Option<DateTime<FixedOffset>>>,
+    ) -> Result<Json<Revocations>, KitError> {
+        let event = self.event(&auth, &event.0).await?;
+        let tz = event_tz(&event)?;
+        let as_of = Utc::now();
+        let revoked =
+            store::registrations::revoked_since(&self.state.db, event.id, since.0.map(to_utc))
+                .await?;
+        Ok(Json(Revocations {
+            revoked: revoked
+                .into_iter()
+                .map(|r| Revocation {
+                    registration_id: r.id,
+                    status: r.status,
+                    revoked_at: local(r.updated_at, tz),
+                })
+                .collect(),
+            as_of: local(as_of, tz),
+        }))
+    }
+
+    /// Attendance
+    ///
+    /// Per local day of the event and per session: confirmed, checked in, inside now.
+    #[oai(
+        path = "/events/:event/checkins/stats",
+        method = "get",
+        operation_id = "checkin_stats"
+    )]
+    async fn stats(
+        &self,
+        auth: ScannerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+    ) -> Result<Json<Attendance>, KitError> {
+        let event = self.event(&auth, &event.0).await?;
+        let confirmed =
+            store::registrations::confirmed_count(&self.state.db, event.id).await? as i64;
+        let counts = store::checkins::presence_counts(&self.state.db, event.id).await?;
+        let count_of = |scope: &str| {
+            counts
+                .iter()
+                .find(|(s, _, _)| s == scope)
+                .map(|(_, checked, inside)| (*checked, *inside))
+                .unwrap_or((0, 0))
+        };
+        let mut days = Vec::new();
+        let mut day = event.starts_on;
+        while day <= event.ends_on {
+            let (checked_in, inside) = count_of(&format!("day:{day}"));
+            days.push(DayAttendance {
+                date: day,
+                confirmed,
+                checked_in,
+                inside,
+            });
+            match day.checked_add_days(Days::new(1)) {
+                Some(next) => day = next,
+                None => break,
+            }
+        }
+        let all_sessions = store::sessions::all(
+            &self.state.db,
+            event.id,
+            &store::sessions::SessionFilter::default(),
+        )
+        .await?;
+        let sessions = all_sessions
+            .into_iter()
+            .filter(|row| row.session.status != "draft")
+            .map(|row| {
+                let (checked_in, inside) = count_of(&format!("session:{}", row.session.id));
+                SessionAttendance {
+                    session_id: row.session.id,
+                    title: row.session.title,
+                    confirmed: if row.session.capacity.is_some() {
+                        i64::from(row.session.seats_taken)
+                    } else {
+                        confirmed
+                    },
+                    checked_in,
+                    inside,
+                }
+            })
+            .collect();
+        Ok(Json(Attendance { days, sessions }))
+    }
+
+    /// Find an attendee by name
+    ///
+    /// For staff at the door: searches names and organizations (at least 2 characters).
+    /// Answers carry no e-mail or other contact data.
+    #[oai(
+        path = "/events/:event/checkins/attendees",
+        method = "get",
+        operation_id = "checkin_attendees"
+    )]
+    async fn attendees(
+        &self,
+        auth: ScannerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// Part of a name or organization.
+        q: Query<String>,
+    ) -> Result<Json<Attendees>, KitError> {
+        let event = self.event(&auth, &event.0).await?;
+        if q.0.trim().chars().count() < 2 {
+            return Err(ValidationErrors::single("q", "must have at least 2 characters").into());
+        }
+        let tz = event_tz(&event)?;
+        let today = checkin::scope(None, Utc::now(), tz);
+        let found =
+            store::registrations::lookup_by_name(&self.state.db, event.id, &q.0, 20).await?;
+        let mut items = Vec::with_capacity(found.len());
+        for r in found {
+            let admitted = store::checkins::admissions_of(&self.state.db, r.id)
+                .await?
+                .iter()
+                .any(|p| p.scope == today);
+            items.push(Attendee {
+                id: r.id,
+                full_name: r.full_name,
+                organization: r.organization,
+                category: r.category,
+                status: r.status,
+                checked_in_today: admitted,
+            });
+        }
+        Ok(Json(Attendees { items }))
+    }
+}
+
+impl CheckinsApi {
+    async fn event(&self, auth: &ScannerAuth, reference: &str) -> Result<events::Model, AppError> {
+        let event = visible_event(&self.state, reference, true).await;
+        match event {
+            Ok(event) => {
+                auth.allow(&event)?;
+                Ok(event)
+            }
+            // A check-in token learns nothing about other events: 403, not 404.
+            Err(err) if !matches!(auth.0, Principal::Organizer) => {
+                let _ = err;
+                Err(AppError::Forbidden(
+                    "this check-in token belongs to another event".into(),
+                ))
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Judges one scan and records it.
+    async fn one(
+        &self,
+        event: &events::Model,
+        request: CheckinRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Answer, AppError> {
+        let mut errors = ValidationErrors::new();
+        errors.required_text("device", &request.device, 100);
+        if let Some(nonce) = &request.nonce {
+            errors.required_text("nonce", nonce, 100);
+        }
+        let scanned_at = request.scanned_at.map(to_utc);
+        if let Some(at) = scanned_at
+            && at > now + Duration::minutes(5)
+        {
+            errors.add("scanned_at", "must not be in the future");
+        }
+        errors.into_result(())?;
+        if let Some(nonce) = &request.nonce
+            && let Some(answer) =
+                store::checkins::replay(&self.state.db, event.id, &request.device, nonce).await?
+        {
+            return Ok(answer);
+        }
+        let tz = event_tz(event)?;
+        let session = match request.session_id {
+            Some(id) => Some(
+                store::sessions::find(&self.state.db, event.id, id)
+                    .await?
+                    .ok_or_else(|| {
+                        ValidationErrors::single("session_id", "no such session in this event")
+                    })?
+                    .session,
+            ),
+            None => None,
+        };
+        let at = scanned_at.unwrap_or(now);
+        let direction = match request.direction {
+            Some(Direction::Exit) => DomainDirection::Exit,
+            _ => DomainDirection::Entry,
+        };
+        let (registration, refused) = self.judge(event, &request.code, session.as_ref()).await?;
+        let scan = Scan {
+            event_id: event.id,
+            session_id: session.as_ref().map(|s| s.id),
+            scope: refused
+                .is_none()
+                .then(|| checkin::scope(session.as_ref().map(|s| s.id), at, tz)),
+            registration,
+            direction,
+            refused,
+            scanned_at: at,
+            offline: scanned_at.is_some(),
+            device: request.device.trim().to_owned(),
+            nonce: request.nonce.clone(),
+            code_excerpt: request.code.chars().take(48).collect(),
+        };
+        let holder = scan.registration.as_ref().map(|r| Badgeholder {
+            id: r.id,
+            full_name: r.full_name.clone(),
+            organization: r.organization.clone(),
+            category: r.category.clone(),
+        });
+        store::checkins::record(&self.state.writer, scan, |decision: &Decision| {
+            CheckinResult {
+                result: decision.outcome.as_str().to_owned(),
+                registration: if decision.outcome == Outcome::Invalid {
+                    None
+                } else {
+                    holder
+                },
+                checked_in_at: decision.checked_in_at.map(|t| local(t, tz)),
+                first_checked_in_at: decision.first_checked_in_at.map(|t| local(t, tz)),
+            }
+            .to_json_string()
+        })
+        .await
+    }
+
+    /// The registration a code names, and why it may not enter (if so).
+    async fn judge(
+        &self,
+        event: &events::Model,
+        code: &str,
+        session: Option<&sessions::Model>,
+    ) -> Result<(Option<registrations::Model>, Option<Outcome>), AppError> {
+        let keyring = self.state.keyring();
+        let verified = match badge_code::verify(code, |kid| keyring.public.get(&kid).copied()) {
+            Err(CodeRejected::UnknownKey) => {
+                let keyring = self.state.reload_keys().await?;
+                badge_code::verify(code, |kid| keyring.public.get(&kid).copied())
+            }
+            other => other,
+        };
+        let Ok(claims) = verified else {
+            return Ok((None, Some(Outcome::Invalid)));
+        };
+        let Some(row) = store::registrations::find(&self.state.db, claims.registration_id).await?
+        else {
+            return Ok((None, Some(Outcome::Invalid)));
+        };
+        let registration = row.registration.clone();
+        if claims.event_tag != badge_code::event_tag(event.id) || registration.event_id != event.id
+        {
+            return Ok((Some(registration), Some(Outcome::WrongEvent)));
+        }
+        let status: RegistrationStatus = stored(&registration.status)?;
+        if let Err(outcome) = checkin::admissible(status) {
+            return Ok((Some(registration), Some(outcome)));
+        }
+        if let Some(session) = session
+            && session.capacity.is_some()
+            && !row
+                .choices
+                .iter()
+                .any(|c| c.session_id == session.id && c.status == ChoiceStatus::Confirmed.as_str())
+        {
+            return Ok((Some(registration), Some(Outcome::NotRegisteredForSession)));
+        }
+        Ok((Some(registration), None))
+    }
+}

@@ -1,0 +1,111 @@
+//! Check-in rules: the possible answers to a scan, which registrations may enter, and the
+//! scope an admission counts in (a local day of the event at the venue, or one session).
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use uuid::Uuid;
+
+use super::agenda::local_date;
+use super::enums::RegistrationStatus;
+
+macro_rules! outcome_names {
+    ($($variant:ident = $text:literal),+ $(,)?) => {
+        /// The answer to one scan.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Outcome { $($variant),+ }
+
+        impl Outcome {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Outcome::$variant => $text),+ }
+            }
+        }
+    };
+}
+
+outcome_names!(
+    Ok = "ok",
+    AlreadyCheckedIn = "already_checked_in",
+    Invalid = "invalid",
+    Revoked = "revoked",
+    NotConfirmed = "not_confirmed",
+    WrongEvent = "wrong_event",
+    NotRegisteredForSession = "not_registered_for_session",
+);
+
+impl Outcome {
+    /// The HTTP status of the answer: 200 ok, 409 already checked in, 404 invalid, 422 the
+    /// other refusals.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Outcome::Ok => 200,
+            Outcome::AlreadyCheckedIn => 409,
+            Outcome::Invalid => 404,
+            _ => 422,
+        }
+    }
+}
+
+/// Whether a scan is someone going in or out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Entry,
+    Exit,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Entry => "entry",
+            Direction::Exit => "exit",
+        }
+    }
+}
+
+/// Whether a registration in this state may be admitted.
+pub fn admissible(status: RegistrationStatus) -> Result<(), Outcome> {
+    match status {
+        RegistrationStatus::Confirmed => Ok(()),
+        RegistrationStatus::Cancelled | RegistrationStatus::Rejected => Err(Outcome::Revoked),
+        RegistrationStatus::Pending | RegistrationStatus::Waitlisted => Err(Outcome::NotConfirmed),
+    }
+}
+
+/// Where an admission counts: each local day at the venue, or each session at its door.
+pub fn scope(session_id: Option<Uuid>, scanned_at: DateTime<Utc>, tz: Tz) -> String {
+    match session_id {
+        Some(session) => format!("session:{session}"),
+        None => format!("day:{}", local_date(scanned_at, tz)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn venue_scope_is_the_local_day() {
+        // 20:30 UTC on the 18th is 01:30 on the 19th in Ashgabat.
+        let at = Utc.with_ymd_and_hms(2026, 11, 18, 20, 30, 0).unwrap();
+        assert_eq!(scope(None, at, chrono_tz::Asia::Ashgabat), "day:2026-11-19");
+        let session = Uuid::now_v7();
+        assert_eq!(
+            scope(Some(session), at, chrono_tz::Asia::Ashgabat),
+            format!("session:{session}")
+        );
+    }
+
+    #[test]
+    fn only_confirmed_delegates_enter() {
+        assert!(admissible(RegistrationStatus::Confirmed).is_ok());
+        assert_eq!(
+            admissible(RegistrationStatus::Cancelled),
+            Err(Outcome::Revoked)
+        );
+        assert_eq!(
+            admissible(RegistrationStatus::Waitlisted),
+            Err(Outcome::NotConfirmed)
+        );
+        assert_eq!(Outcome::AlreadyCheckedIn.http_status(), 409);
+    }
+}
