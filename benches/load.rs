@@ -97,6 +97,11 @@ async fn run_backend(backend: &str, seconds: u64, connections: usize) {
         let figures = drive(&client, &base, &scenario, seconds, connections).await;
         results.push(figures);
     }
+    // Check-in scans the badges of the delegates the registration scenario created.
+    let codes = Arc::new(badge_codes(&client, &base, &event).await);
+    println!("({} distinct badges to scan)", codes.len());
+    let checkin = checkin_scenario(&event, codes);
+    results.push(drive(&client, &base, &checkin, seconds, connections).await);
     let rss = peak_rss_kib(server.id());
     print_table(&results, rss);
     let _ = server.kill();
@@ -171,6 +176,54 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
             ok: &[201],
         },
     ]
+}
+
+/// Every confirmed badge code of the event, read page by page as an organizer.
+async fn badge_codes(client: &Client, base: &str, event: &str) -> Vec<String> {
+    let mut codes = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/api/v1/events/{event}/registrations?status=confirmed&limit=500");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page = call(client, base, Method::GET, &path, Value::Null).await;
+        for item in page["items"].as_array().into_iter().flatten() {
+            if let Some(code) = item["badge_code"].as_str() {
+                codes.push(code.to_owned());
+            }
+        }
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+        if cursor.is_none() {
+            return codes;
+        }
+    }
+}
+
+/// Scans distinct badges at the venue door: each pass over all badges alternates entry and
+/// exit, so every scan is an admission, a leave or a re-entry (all answered `ok`).
+fn checkin_scenario(event: &str, codes: Arc<Vec<String>>) -> Scenario {
+    let path = format!("/api/v1/events/{event}/checkins");
+    Scenario {
+        name: "POST check-in, distinct badges".into(),
+        make: Arc::new(move |n| {
+            let count = codes.len().max(1) as u64;
+            let code = codes.get((n % count) as usize).cloned().unwrap_or_default();
+            let direction = if (n / count).is_multiple_of(2) {
+                "entry"
+            } else {
+                "exit"
+            };
+            Spec {
+                method: Method::POST,
+                path: path.clone(),
+                body: Some(json!({"code": code, "device": "bench-door", "direction": direction})),
+                token: Some(ORGANIZER_TOKEN),
+                header: None,
+            }
+        }),
+        ok: &[200],
+    }
 }
 
 fn get(path: &str) -> Spec {

@@ -173,3 +173,95 @@ macro_rules! both_stores {
 both_stores!(two_hundred_delegates_for_fifty_seats);
 both_stores!(sixty_sign_ups_for_ten_session_seats);
 both_stores!(cancellations_and_registrations_race);
+
+/// A confirmed delegate's badge code, through the organizer's view.
+async fn badge_codes(apps: &[Arc<TestApp>], event: &str, count: usize) -> Vec<String> {
+    let app = &apps[0];
+    let bodies = (0..count)
+        .map(|n| delegate(&format!("b{n}@example.org"), &[]))
+        .collect();
+    let replies = register_all(apps, event, bodies).await;
+    assert!(replies.iter().all(|(s, _)| *s == 201));
+    let mut codes = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/events/{event}/registrations?limit=500&cursor={c}"),
+            None => format!("/api/v1/events/{event}/registrations?limit=500"),
+        };
+        let page = app.get_as(&path, &app.organizer).await;
+        for item in page.body["items"].as_array().unwrap() {
+            codes.push(item["badge_code"].as_str().unwrap().to_owned());
+        }
+        cursor = page.body["next_cursor"].as_str().map(str::to_owned);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    codes
+}
+
+async fn scan_all(
+    apps: &[Arc<TestApp>],
+    event: &str,
+    token: &str,
+    codes: Vec<String>,
+) -> Vec<(u16, Value)> {
+    let mut tasks = Vec::new();
+    for (n, code) in codes.into_iter().enumerate() {
+        let app = apps[n % apps.len()].clone();
+        let path = format!("/api/v1/events/{event}/checkins");
+        let token = token.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let body = json!({"code": code, "device": format!("scanner-{n}")});
+            let reply = app
+                .call(Method::POST, &path, Some(&token), Some(&body))
+                .await;
+            (reply.status.as_u16(), reply.body)
+        }));
+    }
+    let mut replies = Vec::new();
+    for task in tasks {
+        replies.push(task.await.expect("task"));
+    }
+    replies
+}
+
+async fn sixteen_scanners_one_badge(db: crate::helpers::TestDb) {
+    let apps = instances(&db).await;
+    let event = apps[0].published_event(json!({})).await;
+    let event = event["id"].as_str().unwrap().to_owned();
+    let scanner = apps[0].checkin_token(&event).await;
+    let code = badge_codes(&apps, &event, 1).await.remove(0);
+    let replies = scan_all(&apps, &event, &scanner, vec![code; 16]).await;
+    let ok = replies
+        .iter()
+        .filter(|(s, b)| *s == 200 && b["result"] == "ok")
+        .count();
+    let duplicate = replies
+        .iter()
+        .filter(|(s, b)| *s == 409 && b["result"] == "already_checked_in")
+        .count();
+    assert_eq!((ok, duplicate), (1, 15), "{replies:?}");
+    assert_eq!(apps[0].count_rows("presence").await, 1);
+    assert_eq!(apps[0].count_rows("scans").await, 16);
+}
+
+async fn five_hundred_badges_at_once(db: crate::helpers::TestDb) {
+    let apps = instances(&db).await;
+    let event = apps[0].published_event(json!({"capacity": null})).await;
+    let event = event["id"].as_str().unwrap().to_owned();
+    let scanner = apps[0].checkin_token(&event).await;
+    let codes = badge_codes(&apps, &event, 500).await;
+    assert_eq!(codes.len(), 500);
+    let replies = scan_all(&apps, &event, &scanner, codes).await;
+    let ok = replies
+        .iter()
+        .filter(|(s, b)| *s == 200 && b["result"] == "ok")
+        .count();
+    assert_eq!(ok, 500);
+    assert_eq!(apps[0].count_rows("presence").await, 500);
+}
+
+both_stores!(sixteen_scanners_one_badge);
+both_stores!(five_hundred_badges_at_once);
