@@ -9,6 +9,7 @@
 //! - [`domain`]: the rules (validation, clashes, local days, tokens), free of HTTP and SQL.
 //! - [`store`]: queries and transactions over sea-orm on SQLite or PostgreSQL.
 //! - [`error`]: one error type and its single mapping to problem+json.
+//! - [`calendar`]: iCalendar rendering (RFC 5545) of sessions for the feeds.
 //! - [`cache`]: rendered agendas and feeds, keyed by the event's agenda version.
 //! - [`badge`]: printable badges (SVG and PNG) with the QR code of the badge code.
 //! - [`bootstrap`]: first-start work: the initial organizer token and the demo data.
@@ -18,6 +19,7 @@ pub mod app;
 pub mod badge;
 pub mod bootstrap;
 pub mod cache;
+pub mod calendar;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -5,6 +5,7 @@
 pub mod agenda;
 pub mod auth;
 pub mod badges;
+pub mod calendar;
 pub mod checkins;
 pub mod common;
 pub mod delegates;
@@ -48,6 +49,8 @@ pub enum ApiTags {
     Badges,
     /// Scanning badges at the venue and room doors, online and offline.
     Checkins,
+    /// iCalendar feeds to subscribe to.
+    Calendar,
 }
 
 /// Every API of the service, as one OpenAPI document.
@@ -63,6 +66,7 @@ pub type Apis = (
     delegates::DelegatesApi,
     badges::BadgesApi,
     checkins::CheckinsApi,
+    calendar::CalendarApi,
 );
 
 /// The OpenAPI service over every API.
@@ -99,6 +103,9 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         checkins::CheckinsApi {
+            state: state.clone(),
+        },
+        calendar::CalendarApi {
             state: state.clone(),
         },
     );

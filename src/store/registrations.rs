@@ -570,6 +570,7 @@ pub async fn change_sessions(
             seats::promote_session(&txn, choice.session_id).await?;
         }
     }
+    seats::touch_registration(&txn, registration_id).await?;
     let row = find(&txn, registration_id)
         .await?
         .ok_or(AppError::NotFound("registration"))?;

@@ -319,5 +319,19 @@ pub async fn promote_session<C: ConnectionTrait>(db: &C, session_id: Uuid) -> Re
             .filter(registration_sessions::Column::SessionId.eq(session_id))
             .exec(db)
             .await?;
+        touch_registration(db, head.registration_id).await?;
     }
+}
+
+/// Marks a registration as changed (its personal calendar's Last-Modified follows).
+pub async fn touch_registration<C: ConnectionTrait>(
+    db: &C,
+    registration_id: Uuid,
+) -> Result<(), AppError> {
+    registrations::Entity::update_many()
+        .col_expr(registrations::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(registrations::Column::Id.eq(registration_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
