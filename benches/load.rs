@@ -127,6 +127,21 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
     let agenda = agenda_path.clone();
     let agenda_gzip = agenda_path.clone();
     let agenda_304 = agenda_path.clone();
+    let feed_path = format!("/api/v1/events/{event}/calendar.ics");
+    let feed_etag = client
+        .get(format!("{base}{feed_path}"))
+        .send()
+        .await
+        .ok()
+        .and_then(|r| {
+            r.headers()
+                .get("etag")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let feed = feed_path.clone();
+    let feed_304 = feed_path.clone();
     let registrations = format!("/api/v1/events/{event}/registrations");
     let run = std::process::id();
     vec![
@@ -153,6 +168,19 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
             make: Arc::new(move |_| Spec {
                 header: Some(("if-none-match", etag.clone())),
                 ..get(&agenda_304)
+            }),
+            ok: &[304],
+        },
+        Scenario {
+            name: "GET event calendar.ics (300 sessions)".into(),
+            make: Arc::new(move |_| get(&feed)),
+            ok: &[200],
+        },
+        Scenario {
+            name: "GET calendar.ics, If-None-Match (304)".into(),
+            make: Arc::new(move |_| Spec {
+                header: Some(("if-none-match", feed_etag.clone())),
+                ..get(&feed_304)
             }),
             ok: &[304],
         },

@@ -64,6 +64,17 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Manage the keys that sign badge codes.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Add a new signing key and sign new badges with it; older badges stay valid.
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -152,6 +163,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             command: TokenCommand::Create { role, event, label },
         } => create_token(&state, role, event, &label).await,
         Command::Serve { demo } => serve(state, demo).await,
+        Command::Keys {
+            command: KeysCommand::Rotate,
+        } => {
+            let keys = store::keys::rotate(&state.writer)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("badge codes are now signed with key {}", keys.active_kid);
+            Ok(())
+        }
         Command::Openapi => Ok(()),
     }
 }
@@ -207,6 +227,17 @@ async fn serve(state: AppState, demo: bool) -> Result<(), String> {
             bootstrap::DEMO_DIALOGUE
         );
     }
+    // Another instance or `dialogue keys rotate` may add a signing key: pick it up.
+    let keys_state = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            if let Err(err) = keys_state.reload_keys().await {
+                tracing::warn!(error = %err, "reloading signing keys failed");
+            }
+        }
+    });
     let bind = state.config.bind.clone();
     let public_url = state.config.public_url.clone();
     let app = build_app(state);

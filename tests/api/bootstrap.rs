@@ -1,0 +1,129 @@
+//! First start: the organizer token appears once, a seeded token works, the demo programme
+//! loads once and is a real agenda; rotated signing keys keep old badges valid.
+
+use serde_json::json;
+
+use crate::db_test;
+use crate::registrations::{delegate, register};
+
+db_test!(first_start_creates_one_organizer_token, |app| async move {
+    // The harness already created one; a fresh database gets exactly one more, once.
+    let db = &app.state;
+    let before = app.count_rows("api_tokens").await;
+    let created = dialogue::bootstrap::ensure_organizer_token(db, None)
+        .await
+        .unwrap();
+    assert!(created.is_none(), "no new token when one exists");
+    let seeded = "dlg_org_seededseededseededseeded";
+    dialogue::bootstrap::ensure_organizer_token(db, Some(seeded))
+        .await
+        .unwrap();
+    dialogue::bootstrap::ensure_organizer_token(db, Some(seeded))
+        .await
+        .unwrap();
+    assert_eq!(app.count_rows("api_tokens").await, before + 1);
+    app.call(
+        poem::http::Method::POST,
+        "/api/v1/events",
+        Some(seeded),
+        Some(&json!({
+            "slug": "seeded-token", "title": "T", "starts_on": "2026-11-18", "ends_on": "2026-11-18"
+        })),
+    )
+    .await
+    .expect(201);
+    assert!(
+        dialogue::bootstrap::ensure_organizer_token(db, Some("too-short"))
+            .await
+            .is_err()
+    );
+});
+
+db_test!(demo_programme_loads_once, |app| async move {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    assert!(
+        dialogue::bootstrap::load_demo(&app.state, today)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !dialogue::bootstrap::load_demo(&app.state, today)
+            .await
+            .unwrap(),
+        "idempotent"
+    );
+    let agenda = app.get("/api/v1/events/dialogue-2026/agenda").await;
+    agenda.expect(200);
+    assert_eq!(agenda.body["event"]["timezone"], "Asia/Ashgabat");
+    assert_eq!(agenda.body["days"].as_array().unwrap().len(), 2);
+    let languages: std::collections::HashSet<String> = agenda.body["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| {
+            d["sessions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["language"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert!(["tk", "ru", "en"].iter().all(|l| languages.contains(*l)));
+    let training = app.get("/api/v1/events/cyber-ai-training").await;
+    assert_eq!(training.body["capacity"], 80);
+    assert_eq!(training.body["ends_on"], "2026-12-28");
+    assert_eq!(app.count_rows("events").await, 2);
+});
+
+db_test!(rotated_keys_keep_old_badges_valid, |app| async move {
+    let event = app.published_event(json!({})).await;
+    let id = event["id"].as_str().unwrap();
+    let scanner = app.checkin_token(id).await;
+    let old = register(&app, id, delegate("old@example.org", &[])).await;
+    let old_code = app
+        .get_as(
+            "/api/v1/registrations/me",
+            old.body["manage_token"].as_str().unwrap(),
+        )
+        .await
+        .body["badge_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    dialogue::store::keys::rotate(&app.state.writer)
+        .await
+        .unwrap();
+    // Running instances pick the new key up when they reload their keyring (every minute).
+    app.state.reload_keys().await.unwrap();
+    let new = register(&app, id, delegate("new@example.org", &[])).await;
+    let new_code = app
+        .get_as(
+            "/api/v1/registrations/me",
+            new.body["manage_token"].as_str().unwrap(),
+        )
+        .await
+        .body["badge_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(
+        &old_code[..6],
+        &new_code[..6],
+        "the key id in the code changed"
+    );
+    for code in [old_code, new_code] {
+        let reply = app
+            .call(
+                poem::http::Method::POST,
+                &format!("/api/v1/events/{id}/checkins"),
+                Some(&scanner),
+                Some(&json!({"code": code, "device": "d"})),
+            )
+            .await;
+        reply.expect(200);
+    }
+    let kit = app
+        .get_as(&format!("/api/v1/events/{id}/checkins/keys"), &scanner)
+        .await;
+    assert_eq!(kit.body["keys"].as_array().unwrap().len(), 2);
+});
