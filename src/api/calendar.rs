@@ -184,23 +184,16 @@ impl CalendarApi {
             return Err(AppError::NotFound("session").into());
         };
         let name = first.title.clone();
-        let body = calendar::render(
-            &CalendarMeta {
-                name: &name,
-                description: None,
-                refresh_minutes: 60,
-            },
-            &self.state.config.uid_host,
-            &entries,
-        );
+        let conditions = Conditions {
+            if_none_match: if_none_match.0,
+            if_modified_since: if_modified_since.0,
+        };
+        let body = self.render(&name, 60, &entries);
         Ok(answer(
-            &Rendered::new(0, body.into_bytes()),
+            &body,
             last_modified(&event, None),
             &format!("session-{id}.ics"),
-            &Conditions {
-                if_none_match: if_none_match.0,
-                if_modified_since: if_modified_since.0,
-            },
+            &conditions,
         ))
     }
 
@@ -232,23 +225,16 @@ impl CalendarApi {
         let context = Context::load(&self.state, &event).await?;
         let entries: Vec<CalendarEvent> = rows.iter().map(|row| context.entry(row, None)).collect();
         let name = format!("{} — {}", speaker.full_name, event.title);
-        let body = calendar::render(
-            &CalendarMeta {
-                name: &name,
-                description: None,
-                refresh_minutes: 60,
-            },
-            &self.state.config.uid_host,
-            &entries,
-        );
+        let conditions = Conditions {
+            if_none_match: if_none_match.0,
+            if_modified_since: if_modified_since.0,
+        };
+        let body = self.render(&name, 60, &entries);
         Ok(answer(
-            &Rendered::new(0, body.into_bytes()),
+            &body,
             last_modified(&event, None),
             &format!("speaker-{}.ics", speaker.id),
-            &Conditions {
-                if_none_match: if_none_match.0,
-                if_modified_since: if_modified_since.0,
-            },
+            &conditions,
         ))
     }
 
@@ -328,24 +314,30 @@ impl CalendarApi {
             })
             .collect();
         let name = format!("{} — my agenda", event.title);
-        let body = calendar::render(
-            &CalendarMeta {
-                name: &name,
-                description: None,
-                refresh_minutes: 30,
-            },
-            &self.state.config.uid_host,
-            &entries,
-        );
+        let conditions = Conditions {
+            if_none_match: if_none_match.0,
+            if_modified_since: if_modified_since.0,
+        };
+        let body = self.render(&name, 30, &entries);
         Ok(answer(
-            &Rendered::new(0, body.into_bytes()),
+            &body,
             last_modified(&event, Some(row.registration.updated_at)),
             "my-agenda.ics",
-            &Conditions {
-                if_none_match: if_none_match.0,
-                if_modified_since: if_modified_since.0,
-            },
+            &conditions,
         ))
+    }
+}
+
+impl CalendarApi {
+    /// Renders a feed that is not cached (one session, one speaker, one delegate).
+    fn render(&self, name: &str, refresh_minutes: u32, entries: &[CalendarEvent]) -> Rendered {
+        let meta = CalendarMeta {
+            name,
+            description: None,
+            refresh_minutes,
+        };
+        let body = calendar::render(&meta, &self.state.config.uid_host, entries);
+        Rendered::new(0, body.into_bytes())
     }
 }
 
