@@ -40,7 +40,15 @@ impl AppState {
             std::fs::create_dir_all(&config.data_dir)
                 .map_err(|err| DbErr::Custom(format!("cannot create data directory: {err}")))?;
         }
-        let db = store::connect(&url, config.max_connections).await?;
+        // SQLite reads run on one thread per connection: more connections than about two per
+        // core only add context switches.
+        let pool_size = if url.starts_with("sqlite:") {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+            config.max_connections.min(cores * 2).max(2)
+        } else {
+            config.max_connections
+        };
+        let db = store::connect(&url, pool_size).await?;
         store::migrate(&db).await?;
         let writer = if store::is_postgres(&db) {
             db.clone()

@@ -669,11 +669,11 @@ impl CheckinsApi {
         let Ok(claims) = verified else {
             return Ok((None, Some(Outcome::Invalid)));
         };
-        let Some(row) = store::registrations::find(&self.state.db, claims.registration_id).await?
+        let Some(registration) =
+            store::registrations::find_model(&self.state.db, claims.registration_id).await?
         else {
             return Ok((None, Some(Outcome::Invalid)));
         };
-        let registration = row.registration.clone();
         if claims.event_tag != badge_code::event_tag(event.id) || registration.event_id != event.id
         {
             return Ok((Some(registration), Some(Outcome::WrongEvent)));
@@ -684,12 +684,14 @@ impl CheckinsApi {
         }
         if let Some(session) = session
             && session.capacity.is_some()
-            && !row
-                .choices
-                .iter()
-                .any(|c| c.session_id == session.id && c.status == ChoiceStatus::Confirmed.as_str())
         {
-            return Ok((Some(registration), Some(Outcome::NotRegisteredForSession)));
+            let choices = store::seats::choices_of(&self.state.db, registration.id).await?;
+            let holds_seat = choices.iter().any(|c| {
+                c.session_id == session.id && c.status == ChoiceStatus::Confirmed.as_str()
+            });
+            if !holds_seat {
+                return Ok((Some(registration), Some(Outcome::NotRegisteredForSession)));
+            }
         }
         Ok((Some(registration), None))
     }

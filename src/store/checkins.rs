@@ -8,8 +8,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, TryInsertResult,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait, TryInsertResult,
 };
 use uuid::Uuid;
 
@@ -90,7 +90,7 @@ pub async fn record(
     };
     let status = decision.outcome.http_status();
     let body = render(&decision);
-    let inserted = scans::ActiveModel {
+    let inserted = scans::Entity::insert(scans::ActiveModel {
         id: Set(scan_id),
         event_id: Set(scan.event_id),
         registration_id: Set(scan.registration.as_ref().map(|r| r.id)),
@@ -108,8 +108,8 @@ pub async fn record(
         recorded_at: Set(Utc::now()),
         http_status: Set(i32::from(status)),
         response: Set(body.clone()),
-    }
-    .insert(&txn)
+    })
+    .exec_without_returning(&txn)
     .await;
     match inserted {
         Ok(_) => {}

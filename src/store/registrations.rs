@@ -153,7 +153,12 @@ pub async fn register(
 ) -> Result<Registered, AppError> {
     let now = Utc::now();
     let txn = db.begin().await?;
-    seats::lock_event(&txn, event.id).await?;
+    // On PostgreSQL the event row is locked first (a full event's seat update changes no row
+    // and would lock nothing). On SQLite the seat update below is a write statement and takes
+    // the database's write lock by itself, so one statement is saved on the hot path.
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres || idempotency.is_some() {
+        seats::lock_event(&txn, event.id).await?;
+    }
     if let Some(idempotency) = idempotency
         && let Some(replayed) = replay(&txn, event.id, idempotency).await?
     {
@@ -183,35 +188,37 @@ pub async fn register(
     )
     .to_lowercase();
     let manage_token = token::derive(secret, TokenKind::Manage, id, 0);
-    let inserted = registrations::ActiveModel {
-        id: Set(id),
-        event_id: Set(event.id),
-        full_name: Set(request.full_name.trim().to_owned()),
-        email_normalized: Set(normalize_email(&email)),
-        email: Set(email),
-        organization: Set(request.organization.clone()),
-        position: Set(request.position.clone()),
-        country: Set(request.country.clone()),
-        category: Set(request.category.as_str().to_owned()),
-        locale: Set(request.locale.clone()),
-        search_text: Set(search_text),
-        name_search: Set(format!(
+    let registration = registrations::Model {
+        id,
+        event_id: event.id,
+        full_name: request.full_name.trim().to_owned(),
+        email_normalized: normalize_email(&email),
+        email,
+        organization: request.organization.clone(),
+        position: request.position.clone(),
+        country: request.country.clone(),
+        category: request.category.as_str().to_owned(),
+        locale: request.locale.clone(),
+        search_text,
+        name_search: format!(
             "{} {}",
             request.full_name,
             request.organization.as_deref().unwrap_or("")
         )
-        .to_lowercase()),
-        status: Set(status.as_str().to_owned()),
-        manage_token_hash: Set(token::hash(&manage_token)),
-        calendar_generation: Set(0),
-        queued_at: Set(now),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await;
-    let registration = match inserted {
-        Ok(model) => model,
+        .to_lowercase(),
+        status: status.as_str().to_owned(),
+        manage_token_hash: token::hash(&manage_token),
+        calendar_generation: 0,
+        queued_at: now,
+        created_at: now,
+        updated_at: now,
+    };
+    let inserted =
+        registrations::Entity::insert(registrations::ActiveModel::from(registration.clone()))
+            .exec_without_returning(&txn)
+            .await;
+    match inserted {
+        Ok(_) => {}
         Err(err) if is_unique_violation(&err) => {
             return Err(AppError::conflict(
                 "this e-mail address is already registered for this event",
@@ -229,8 +236,18 @@ pub async fn register(
             .collect()
     };
     seats::insert_choices(&txn, id, &choices, now).await?;
+    let mut chosen: Vec<registration_sessions::Model> = choices
+        .iter()
+        .map(|(session_id, status)| registration_sessions::Model {
+            registration_id: id,
+            session_id: *session_id,
+            status: status.as_str().to_owned(),
+            queued_at: now,
+        })
+        .collect();
+    chosen.sort_by_key(|c| c.session_id);
     let row = RegistrationRow {
-        choices: seats::choices_of(&txn, id).await?,
+        choices: chosen,
         registration,
     };
     if let Some(idempotency) = idempotency {
@@ -264,6 +281,14 @@ pub async fn find<C: ConnectionTrait>(
         registration,
         choices,
     }))
+}
+
+/// A registration by id, without its choices.
+pub async fn find_model<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<Option<registrations::Model>, AppError> {
+    Ok(registrations::Entity::find_by_id(id).one(db).await?)
 }
 
 /// The registration a manage token belongs to.
