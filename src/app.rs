@@ -9,7 +9,7 @@ use poem_openapi::OperationId;
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::api;
-use crate::cache::RenderCache;
+use crate::cache::{HeadCache, RenderCache};
 use crate::config::Config;
 use crate::error::problem_for_any_error;
 use crate::store;
@@ -30,6 +30,8 @@ pub struct AppState {
     pub render_cache: Arc<RenderCache>,
     /// The keys that sign and verify badge codes (reloaded when a code names an unknown key).
     pub keys: Arc<RwLock<Arc<Keyring>>>,
+    /// Event heads for the hot read paths, emptied on every agenda change.
+    pub heads: Arc<HeadCache>,
 }
 
 impl AppState {
@@ -61,6 +63,13 @@ impl AppState {
         let keys = store::keys::load_or_create(&writer)
             .await
             .map_err(|err| DbErr::Custom(err.to_string()))?;
+        let heads = Arc::new(HeadCache::default());
+        if store::is_postgres(&db) {
+            store::changes::spawn_listener(&db, heads.clone());
+        } else {
+            // Every SQLite write goes through this process, which empties the cache itself.
+            heads.set_live(true);
+        }
         Ok(AppState {
             db,
             writer,
@@ -68,6 +77,7 @@ impl AppState {
             config: Arc::new(config),
             render_cache: Arc::new(RenderCache::default()),
             keys: Arc::new(RwLock::new(Arc::new(keys))),
+            heads,
         })
     }
 
@@ -80,7 +90,24 @@ impl AppState {
             config: Arc::new(config),
             render_cache: Arc::new(RenderCache::default()),
             keys: Arc::new(RwLock::new(Arc::new(Keyring::ephemeral()))),
+            heads: Arc::new(HeadCache::default()),
         }
+    }
+
+    /// The head of the event named by `reference`, from the cache when it may be trusted.
+    pub async fn event_head(
+        &self,
+        reference: &str,
+    ) -> Result<Option<store::events::EventHead>, crate::error::AppError> {
+        if let Some(head) = self.heads.get(reference) {
+            return Ok(Some(head));
+        }
+        let generation = self.heads.generation();
+        let head = store::events::find_head(&self.db, reference).await?;
+        if let Some(head) = &head {
+            self.heads.put_if(reference, head.clone(), generation);
+        }
+        Ok(head)
     }
 
     /// The keyring as this instance knows it.
@@ -108,12 +135,14 @@ pub fn build_app(state: AppState) -> impl Endpoint<Output = Response> + 'static 
     let spec = api.spec_endpoint();
     let ui = api.swagger_ui();
     let max_body_bytes = state.config.max_body_bytes;
+    let heads = state.heads.clone();
     Route::new()
         .at("/api/v1/openapi.json", spec)
         .nest("/docs", ui)
         .nest("/", api)
         .around(move |next, req| limit_body(next, req, max_body_bytes))
         .data(state)
+        .around(move |next, req| forget_heads_after_writes(next, req, heads.clone()))
         .with(poem::middleware::CatchPanic::new())
         .around(log_request)
         .catch_all_error(problem_for_any_error)
@@ -194,4 +223,40 @@ async fn limit_body<E: Endpoint>(
         }
     }
     next.call(req).await.map(IntoResponse::into_response)
+}
+
+/// Operations that write but change nothing the agenda or the feeds show.
+const LEAVES_AGENDA_ALONE: &[&str] = &[
+    "register",
+    "approve_registration",
+    "reject_registration",
+    "change_my_sessions",
+    "cancel_my_registration",
+    "rotate_my_calendar_link",
+    "check_in",
+    "check_in_batch",
+];
+
+/// Empties the event-head cache after every request that may have changed agenda data (its
+/// transaction has committed by the time the response exists).
+async fn forget_heads_after_writes<E: Endpoint>(
+    next: Arc<E>,
+    req: Request,
+    heads: Arc<HeadCache>,
+) -> poem::Result<Response> {
+    let reads_only = matches!(
+        *req.method(),
+        poem::http::Method::GET | poem::http::Method::HEAD | poem::http::Method::OPTIONS
+    );
+    let result = next.call(req).await.map(IntoResponse::into_response);
+    if !reads_only {
+        let operation = match &result {
+            Ok(response) => response.data::<OperationId>().map(|id| id.0),
+            Err(err) => err.data::<OperationId>().map(|id| id.0),
+        };
+        if !operation.is_some_and(|id| LEAVES_AGENDA_ALONE.contains(&id)) {
+            heads.invalidate();
+        }
+    }
+    result
 }

@@ -9,6 +9,8 @@ use std::sync::{Arc, RwLock};
 
 use uuid::Uuid;
 
+use crate::store::events::EventHead;
+
 /// Entries kept before the cache is emptied (keys include user-chosen filters).
 const MAX_ENTRIES: usize = 4096;
 
@@ -80,6 +82,60 @@ impl RenderCache {
             entries.insert((event, variant), rendered.clone());
         }
         rendered
+    }
+}
+
+/// Event heads (id, status, agenda version…) by the reference a client used, so the hot read
+/// paths (agenda, feeds, and their 304s) need no database round trip. An entry is trusted
+/// only while the cache is `live`: on SQLite always (every write goes through this process),
+/// on PostgreSQL while this instance listens for the other instances' change notifications.
+/// Every change empties it; a reader may only store what it read if no change happened since
+/// it started reading (the generation check), so a stale head can never be put back.
+#[derive(Default)]
+pub struct HeadCache {
+    generation: std::sync::atomic::AtomicU64,
+    live: std::sync::atomic::AtomicBool,
+    entries: RwLock<HashMap<String, EventHead>>,
+}
+
+impl HeadCache {
+    /// The cached head for `reference`, when the cache may be trusted.
+    pub fn get(&self, reference: &str) -> Option<EventHead> {
+        if !self.live.load(std::sync::atomic::Ordering::Acquire) {
+            return None;
+        }
+        self.entries.read().ok()?.get(reference).cloned()
+    }
+
+    /// The generation to pass to [`HeadCache::put_if`]; read it before the database.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Stores a head read from the database, unless something changed since `generation`.
+    pub fn put_if(&self, reference: &str, head: EventHead, generation: u64) {
+        if let Ok(mut entries) = self.entries.write()
+            && self.generation() == generation
+        {
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(reference.to_owned(), head);
+        }
+    }
+
+    /// Forgets everything: some agenda data changed.
+    pub fn invalidate(&self) {
+        if let Ok(mut entries) = self.entries.write() {
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            entries.clear();
+        }
+    }
+
+    /// Whether entries may be trusted (see the type's documentation).
+    pub fn set_live(&self, live: bool) {
+        self.live.store(live, std::sync::atomic::Ordering::Release);
     }
 }
 

@@ -139,7 +139,9 @@ impl AgendaApi {
         #[oai(name = "Accept-Encoding")] accept_encoding: Header<Option<String>>,
     ) -> Result<AgendaResponse, AgendaError> {
         // The hot path reads three columns of the event; the full row only on a cache miss.
-        let head = store::events::find_head(&self.state.db, &event.0)
+        let head = self
+            .state
+            .event_head(&event.0)
             .await?
             .filter(|head| {
                 auth.is_organizer() || head.status != domain::EventStatus::Draft.as_str()

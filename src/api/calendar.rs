@@ -93,7 +93,9 @@ impl CalendarApi {
             if_none_match: if_none_match.0,
             if_modified_since: if_modified_since.0,
         };
-        let head = store::events::find_head(&self.state.db, &event.0)
+        let head = self
+            .state
+            .event_head(&event.0)
             .await?
             .filter(|head| head.status != "draft")
             .ok_or(AppError::NotFound("event"))?;
@@ -139,13 +141,10 @@ impl CalendarApi {
                 )
             }
         };
-        let event = store::events::find(&self.state.db, &head.id.to_string())
-            .await?
-            .ok_or(AppError::NotFound("event"))?;
         Ok(answer(
             &rendered,
-            last_modified(&event, None),
-            &format!("{}.ics", event.slug),
+            head.agenda_updated_at.max(head.updated_at),
+            &format!("{}.ics", head.slug),
             &conditions,
         ))
     }

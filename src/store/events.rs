@@ -36,8 +36,11 @@ pub async fn find<C: ConnectionTrait>(
 #[derive(Debug, Clone, sea_orm::FromQueryResult)]
 pub struct EventHead {
     pub id: Uuid,
+    pub slug: String,
     pub status: String,
     pub agenda_version: i64,
+    pub agenda_updated_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// The head of the event named by `reference` (id or slug).
@@ -51,8 +54,11 @@ pub async fn find_head<C: ConnectionTrait>(
     let query = events::Entity::find()
         .select_only()
         .column(events::Column::Id)
+        .column(events::Column::Slug)
         .column(events::Column::Status)
-        .column(events::Column::AgendaVersion);
+        .column(events::Column::AgendaVersion)
+        .column(events::Column::AgendaUpdatedAt)
+        .column(events::Column::UpdatedAt);
     let query = match Uuid::parse_str(reference) {
         Ok(id) => query.filter(events::Column::Id.eq(id)),
         Err(_) => query.filter(events::Column::Slug.eq(reference)),
@@ -136,6 +142,7 @@ pub async fn update(
         }
     })?;
     super::seats::promote_event(&txn, &updated, now).await?;
+    notify_change(&txn).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -173,7 +180,9 @@ pub async fn set_status<C: ConnectionTrait>(
     model.updated_at = Set(now);
     model.agenda_updated_at = Set(now);
     model.agenda_version = Set(version);
-    Ok(model.update(db).await?)
+    let updated = model.update(db).await?;
+    notify_change(db).await?;
+    Ok(updated)
 }
 
 /// Marks the event's agenda as changed. Run it first in every transaction that changes a
@@ -193,6 +202,19 @@ pub async fn touch_agenda<C: ConnectionTrait>(
         .filter(events::Column::Id.eq(event_id))
         .exec(db)
         .await?;
+    notify_change(db).await
+}
+
+/// The PostgreSQL channel on which instances announce agenda changes to each other.
+pub const CHANGES_CHANNEL: &str = "dialogue_agenda";
+
+/// Tells the other instances (on PostgreSQL, when the transaction commits) that agenda data
+/// changed, so they drop their cached event heads. Nothing to do on SQLite.
+pub async fn notify_change<C: ConnectionTrait>(db: &C) -> Result<(), AppError> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db.execute_unprepared(&format!("SELECT pg_notify('{CHANGES_CHANNEL}', '')"))
+            .await?;
+    }
     Ok(())
 }
 

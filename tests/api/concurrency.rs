@@ -265,3 +265,60 @@ async fn five_hundred_badges_at_once(db: crate::helpers::TestDb) {
 
 both_stores!(sixteen_scanners_one_badge);
 both_stores!(five_hundred_badges_at_once);
+
+/// Instance B serves the agenda and feed from its caches; a change made through instance A
+/// reaches B (through PostgreSQL's change notifications; on SQLite there is one instance).
+async fn agenda_changes_reach_every_instance(db: crate::helpers::TestDb) {
+    let apps = instances(&db).await;
+    let (a, b) = (&apps[0], apps.last().unwrap());
+    let event = a.published_event(json!({"slug": "shared-agenda"})).await;
+    let id = event["id"].as_str().unwrap().to_owned();
+    let session = a.create_session(&id, json!({"title": "Before"})).await.id();
+    for path in [
+        "/api/v1/events/shared-agenda/agenda",
+        "/api/v1/events/shared-agenda/calendar.ics",
+    ] {
+        assert!(b.get(path).await.text.contains("Before"));
+        assert!(
+            b.get(path).await.text.contains("Before"),
+            "served again from the cache"
+        );
+    }
+    a.patch(
+        &format!("/api/v1/events/{id}/sessions/{session}"),
+        json!({"title": "After"}),
+    )
+    .await
+    .expect(200);
+    for path in [
+        "/api/v1/events/shared-agenda/agenda",
+        "/api/v1/events/shared-agenda/calendar.ics",
+    ] {
+        let mut seen = false;
+        // Notifications travel asynchronously between instances: allow them up to 5 s.
+        for _ in 0..50 {
+            if b.get(path).await.text.contains("After") {
+                seen = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(seen, "{path} on the other instance never showed the change");
+    }
+    // Unpublishing makes the event disappear on the other instance too.
+    a.post(&format!("/api/v1/events/{id}/cancel"), Value::Null)
+        .await
+        .expect(200);
+    let mut cancelled = false;
+    for _ in 0..50 {
+        if b.get("/api/v1/events/shared-agenda/agenda").await.body["event"]["status"] == "cancelled"
+        {
+            cancelled = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(cancelled);
+}
+
+both_stores!(agenda_changes_reach_every_instance);
