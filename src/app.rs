@@ -30,7 +30,7 @@ pub struct AppState {
     pub render_cache: Arc<RenderCache>,
     /// The keys that sign and verify badge codes (reloaded when a code names an unknown key).
     pub keys: Arc<RwLock<Arc<Keyring>>>,
-    /// Event heads for the hot read paths, emptied on every agenda change.
+    /// Events for the hot paths, emptied on every agenda change.
     pub heads: Arc<HeadCache>,
 }
 
@@ -94,20 +94,22 @@ impl AppState {
         }
     }
 
-    /// The head of the event named by `reference`, from the cache when it may be trusted.
-    pub async fn event_head(
+    /// The event named by `reference`, from the cache when it may be trusted.
+    pub async fn cached_event(
         &self,
         reference: &str,
-    ) -> Result<Option<store::events::EventHead>, crate::error::AppError> {
-        if let Some(head) = self.heads.get(reference) {
-            return Ok(Some(head));
+    ) -> Result<Option<Arc<entities::events::Model>>, crate::error::AppError> {
+        if let Some(event) = self.heads.get(reference) {
+            return Ok(Some(event));
         }
         let generation = self.heads.generation();
-        let head = store::events::find_head(&self.db, reference).await?;
-        if let Some(head) = &head {
-            self.heads.put_if(reference, head.clone(), generation);
+        let event = store::events::find(&self.db, reference)
+            .await?
+            .map(Arc::new);
+        if let Some(event) = &event {
+            self.heads.put_if(reference, event.clone(), generation);
         }
-        Ok(head)
+        Ok(event)
     }
 
     /// The keyring as this instance knows it.

@@ -9,7 +9,7 @@ use std::sync::{Arc, RwLock};
 
 use uuid::Uuid;
 
-use crate::store::events::EventHead;
+use entities::events;
 
 /// Entries kept before the cache is emptied (keys include user-chosen filters).
 const MAX_ENTRIES: usize = 4096;
@@ -85,8 +85,9 @@ impl RenderCache {
     }
 }
 
-/// Event heads (id, status, agenda version…) by the reference a client used, so the hot read
-/// paths (agenda, feeds, and their 304s) need no database round trip. An entry is trusted
+/// Events by the reference a client used (id or slug), so the hot paths (agenda, feeds and
+/// their 304s, registration, check-in) need no database round trip to find the event. Seat
+/// counters in a cached row are never used: seats are decided in the database. An entry is trusted
 /// only while the cache is `live`: on SQLite always (every write goes through this process),
 /// on PostgreSQL while this instance listens for the other instances' change notifications.
 /// Every change empties it; a reader may only store what it read if no change happened since
@@ -95,12 +96,12 @@ impl RenderCache {
 pub struct HeadCache {
     generation: std::sync::atomic::AtomicU64,
     live: std::sync::atomic::AtomicBool,
-    entries: RwLock<HashMap<String, EventHead>>,
+    entries: RwLock<HashMap<String, Arc<events::Model>>>,
 }
 
 impl HeadCache {
     /// The cached head for `reference`, when the cache may be trusted.
-    pub fn get(&self, reference: &str) -> Option<EventHead> {
+    pub fn get(&self, reference: &str) -> Option<Arc<events::Model>> {
         if !self.live.load(std::sync::atomic::Ordering::Acquire) {
             return None;
         }
@@ -113,14 +114,14 @@ impl HeadCache {
     }
 
     /// Stores a head read from the database, unless something changed since `generation`.
-    pub fn put_if(&self, reference: &str, head: EventHead, generation: u64) {
+    pub fn put_if(&self, reference: &str, event: Arc<events::Model>, generation: u64) {
         if let Ok(mut entries) = self.entries.write()
             && self.generation() == generation
         {
             if entries.len() >= MAX_ENTRIES {
                 entries.clear();
             }
-            entries.insert(reference.to_owned(), head);
+            entries.insert(reference.to_owned(), event);
         }
     }
 

@@ -14,7 +14,7 @@ use entities::events;
 
 use super::ApiTags;
 use super::auth::OptionalAuth;
-use super::common::{event_tz, local, visible_event};
+use super::common::{cached_visible_event, event_tz, local};
 use super::enums::{SessionKind, SessionStatus, stored};
 use super::events::Event;
 use super::rooms::Room;
@@ -138,15 +138,7 @@ impl AgendaApi {
         #[oai(name = "If-None-Match")] if_none_match: Header<Option<String>>,
         #[oai(name = "Accept-Encoding")] accept_encoding: Header<Option<String>>,
     ) -> Result<AgendaResponse, AgendaError> {
-        // The hot path reads three columns of the event; the full row only on a cache miss.
-        let head = self
-            .state
-            .event_head(&event.0)
-            .await?
-            .filter(|head| {
-                auth.is_organizer() || head.status != domain::EventStatus::Draft.as_str()
-            })
-            .ok_or(AppError::NotFound("event"))?;
+        let head = cached_visible_event(&self.state, &event.0, auth.is_organizer()).await?;
         let filter = AgendaFilter {
             day: day.0,
             track: track.0,
@@ -161,8 +153,8 @@ impl AgendaApi {
         {
             Some(hit) => hit,
             None => {
-                let event = visible_event(&self.state, &event.0, auth.is_organizer()).await?;
-                let agenda = build(&self.state, &event, &filter).await?;
+                let event = &head;
+                let agenda = build(&self.state, event, &filter).await?;
                 let body = poem_openapi::types::ToJSON::to_json_string(&agenda).into_bytes();
                 self.state.render_cache.put(
                     event.id,

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use entities::{events, rooms, session_tombstones, speakers, tracks};
 
 use super::ApiTags;
-use super::common::{path_id, visible_event};
+use super::common::{cached_visible_event, path_id, visible_event};
 use crate::api_errors;
 use crate::app::AppState;
 use crate::cache::Rendered;
@@ -93,12 +93,7 @@ impl CalendarApi {
             if_none_match: if_none_match.0,
             if_modified_since: if_modified_since.0,
         };
-        let head = self
-            .state
-            .event_head(&event.0)
-            .await?
-            .filter(|head| head.status != "draft")
-            .ok_or(AppError::NotFound("event"))?;
+        let head = cached_visible_event(&self.state, &event.0, false).await?;
         let variant = format!("ics|{:?}", track.0);
         let rendered = match self
             .state
@@ -107,7 +102,7 @@ impl CalendarApi {
         {
             Some(hit) => hit,
             None => {
-                let event = visible_event(&self.state, &event.0, false).await?;
+                let event: &events::Model = &head;
                 let filter = SessionFilter {
                     statuses: vec![SessionStatus::Published, SessionStatus::Cancelled],
                     track_id: track.0,
@@ -120,7 +115,7 @@ impl CalendarApi {
                         .into_iter()
                         .filter(|t| track.0.is_none() || t.track_id == track.0)
                         .collect();
-                let context = Context::load(&self.state, &event).await?;
+                let context = Context::load(&self.state, event).await?;
                 let mut entries: Vec<CalendarEvent> =
                     rows.iter().map(|row| context.entry(row, None)).collect();
                 entries.extend(tombstones.iter().map(tombstone_entry));

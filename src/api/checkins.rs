@@ -15,7 +15,7 @@ use entities::{events, registrations, sessions};
 
 use super::ApiTags;
 use super::auth::{Principal, principal_of};
-use super::common::{event_tz, local, to_utc, visible_event};
+use super::common::{cached_visible_event, event_tz, local, to_utc};
 use super::enums::stored;
 use crate::api_errors;
 use crate::app::AppState;
@@ -553,8 +553,12 @@ impl CheckinsApi {
 }
 
 impl CheckinsApi {
-    async fn event(&self, auth: &ScannerAuth, reference: &str) -> Result<events::Model, AppError> {
-        let event = visible_event(&self.state, reference, true).await;
+    async fn event(
+        &self,
+        auth: &ScannerAuth,
+        reference: &str,
+    ) -> Result<std::sync::Arc<events::Model>, AppError> {
+        let event = cached_visible_event(&self.state, reference, true).await;
         match event {
             Ok(event) => {
                 auth.allow(&event)?;

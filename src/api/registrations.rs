@@ -15,7 +15,10 @@ use entities::events;
 
 use super::ApiTags;
 use super::auth::OrganizerAuth;
-use super::common::{after_id, event_tz, local, next_cursor, page_params, path_id, visible_event};
+use super::common::{
+    after_id, cached_visible_event, event_tz, local, next_cursor, page_params, path_id,
+    visible_event,
+};
 use super::enums::stored;
 use super::errors::ManageError;
 use crate::api_errors;
@@ -339,7 +342,7 @@ impl RegistrationsApi {
         idempotency_key: Header<Option<String>>,
         body: Json<NewRegistration>,
     ) -> Result<Created, RegisterError> {
-        let event = visible_event(&self.state, &event.0, false).await?;
+        let event = cached_visible_event(&self.state, &event.0, false).await?;
         let request_hash = hex::encode(Sha256::digest(body.0.to_json_string().as_bytes()));
         let body = body.0;
         let request = RegistrationRequest {

@@ -32,40 +32,6 @@ pub async fn find<C: ConnectionTrait>(
     Ok(query.one(db).await?)
 }
 
-/// The few columns the hot read paths need to decide visibility and cache freshness.
-#[derive(Debug, Clone, sea_orm::FromQueryResult)]
-pub struct EventHead {
-    pub id: Uuid,
-    pub slug: String,
-    pub status: String,
-    pub agenda_version: i64,
-    pub agenda_updated_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// The head of the event named by `reference` (id or slug).
-pub async fn find_head<C: ConnectionTrait>(
-    db: &C,
-    reference: &str,
-) -> Result<Option<EventHead>, AppError> {
-    if reference.contains('\0') {
-        return Ok(None);
-    }
-    let query = events::Entity::find()
-        .select_only()
-        .column(events::Column::Id)
-        .column(events::Column::Slug)
-        .column(events::Column::Status)
-        .column(events::Column::AgendaVersion)
-        .column(events::Column::AgendaUpdatedAt)
-        .column(events::Column::UpdatedAt);
-    let query = match Uuid::parse_str(reference) {
-        Ok(id) => query.filter(events::Column::Id.eq(id)),
-        Err(_) => query.filter(events::Column::Slug.eq(reference)),
-    };
-    Ok(query.into_model::<EventHead>().one(db).await?)
-}
-
 fn slug_taken(slug: &str) -> AppError {
     AppError::conflict(format!(
         "the slug {slug:?} is already used by another event"
