@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -23,10 +23,14 @@ pub async fn find_track<C: ConnectionTrait>(
     event_id: Uuid,
     id: Uuid,
 ) -> Result<Option<tracks::Model>, AppError> {
-    Ok(tracks::Entity::find_by_id(id)
-        .filter(tracks::Column::EventId.eq(event_id))
-        .one(db)
-        .await?)
+    super::scoped::find::<tracks::Entity, C>(
+        db,
+        tracks::Column::EventId,
+        tracks::Column::Id,
+        event_id,
+        id,
+    )
+    .await
 }
 
 /// One page of an event's tracks, in creation order.
@@ -36,14 +40,15 @@ pub async fn list_tracks<C: ConnectionTrait>(
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<tracks::Model>, AppError> {
-    let mut query = tracks::Entity::find()
-        .filter(tracks::Column::EventId.eq(event_id))
-        .order_by_asc(tracks::Column::Id)
-        .limit(limit);
-    if let Some(after) = after {
-        query = query.filter(tracks::Column::Id.gt(after));
-    }
-    Ok(query.all(db).await?)
+    super::scoped::list::<tracks::Entity, C>(
+        db,
+        tracks::Column::EventId,
+        tracks::Column::Id,
+        event_id,
+        after,
+        limit,
+    )
+    .await
 }
 
 /// Creates or replaces a track (`id` None creates).
@@ -102,10 +107,14 @@ pub async fn find_room<C: ConnectionTrait>(
     event_id: Uuid,
     id: Uuid,
 ) -> Result<Option<rooms::Model>, AppError> {
-    Ok(rooms::Entity::find_by_id(id)
-        .filter(rooms::Column::EventId.eq(event_id))
-        .one(db)
-        .await?)
+    super::scoped::find::<rooms::Entity, C>(
+        db,
+        rooms::Column::EventId,
+        rooms::Column::Id,
+        event_id,
+        id,
+    )
+    .await
 }
 
 /// One page of an event's rooms, in creation order.
@@ -115,14 +124,15 @@ pub async fn list_rooms<C: ConnectionTrait>(
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<rooms::Model>, AppError> {
-    let mut query = rooms::Entity::find()
-        .filter(rooms::Column::EventId.eq(event_id))
-        .order_by_asc(rooms::Column::Id)
-        .limit(limit);
-    if let Some(after) = after {
-        query = query.filter(rooms::Column::Id.gt(after));
-    }
-    Ok(query.all(db).await?)
+    super::scoped::list::<rooms::Entity, C>(
+        db,
+        rooms::Column::EventId,
+        rooms::Column::Id,
+        event_id,
+        after,
+        limit,
+    )
+    .await
 }
 
 /// Creates or replaces a room (`id` None creates).

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -20,10 +20,14 @@ pub async fn find<C: ConnectionTrait>(
     event_id: Uuid,
     id: Uuid,
 ) -> Result<Option<speakers::Model>, AppError> {
-    Ok(speakers::Entity::find_by_id(id)
-        .filter(speakers::Column::EventId.eq(event_id))
-        .one(db)
-        .await?)
+    super::scoped::find::<speakers::Entity, C>(
+        db,
+        speakers::Column::EventId,
+        speakers::Column::Id,
+        event_id,
+        id,
+    )
+    .await
 }
 
 /// One page of an event's speakers, in creation order.
@@ -33,14 +37,15 @@ pub async fn list<C: ConnectionTrait>(
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<speakers::Model>, AppError> {
-    let mut query = speakers::Entity::find()
-        .filter(speakers::Column::EventId.eq(event_id))
-        .order_by_asc(speakers::Column::Id)
-        .limit(limit);
-    if let Some(after) = after {
-        query = query.filter(speakers::Column::Id.gt(after));
-    }
-    Ok(query.all(db).await?)
+    super::scoped::list::<speakers::Entity, C>(
+        db,
+        speakers::Column::EventId,
+        speakers::Column::Id,
+        event_id,
+        after,
+        limit,
+    )
+    .await
 }
 
 /// Every speaker of an event (for the agenda and feeds).
