@@ -33,10 +33,6 @@ impl Principal {
         }
     }
 
-    pub fn is_organizer(&self) -> bool {
-        matches!(self, Principal::Organizer)
-    }
-
     /// The registration of a manage token; 403 for other tokens.
     pub fn require_delegate(&self) -> Result<Uuid, AppError> {
         match self {

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait, TryInsertResult,
+    QueryOrder, TransactionTrait, TryInsertResult,
 };
 use uuid::Uuid;
 
@@ -259,20 +259,6 @@ pub async fn presence_counts<C: ConnectionTrait>(
         }
     }
     Ok(counts)
-}
-
-/// The scans of an event, newest first (the audit log).
-pub async fn audit<C: ConnectionTrait>(
-    db: &C,
-    event_id: Uuid,
-    limit: u64,
-) -> Result<Vec<scans::Model>, AppError> {
-    Ok(scans::Entity::find()
-        .filter(scans::Column::EventId.eq(event_id))
-        .order_by_desc(scans::Column::RecordedAt)
-        .limit(limit)
-        .all(db)
-        .await?)
 }
 
 /// Scopes a registration has been admitted to, with the first admission time.

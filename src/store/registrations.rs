@@ -623,19 +623,6 @@ pub async fn rotate_calendar(
     Ok(row)
 }
 
-/// After an event's or session's capacity changed: fill the new seats from the waiting lists.
-pub async fn fill_freed_seats(
-    txn: &DatabaseTransaction,
-    event: &events::Model,
-    session_id: Option<Uuid>,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    match session_id {
-        Some(session_id) => seats::promote_session(txn, session_id).await,
-        None => seats::promote_event(txn, event, now).await,
-    }
-}
-
 /// Every broken seat invariant, described: for each event and session, seats taken must equal
 /// confirmed registrations (choices), never exceed capacity, and nobody may wait while a seat
 /// is free. Used by the tests after concurrent runs.
