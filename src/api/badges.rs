@@ -10,7 +10,7 @@ use entities::events;
 
 use super::ApiTags;
 use super::auth::{DelegateAuth, OrganizerAuth};
-use super::common::{path_id, visible_event};
+use super::common::{path_id, registration_with_event, visible_event};
 use super::enums::stored;
 use crate::api_errors;
 use crate::app::AppState;
@@ -134,13 +134,7 @@ impl BadgesApi {
         &self,
         auth: &DelegateAuth,
     ) -> Result<(RegistrationRow, events::Model), AppError> {
-        let row = store::registrations::find(&self.state.db, auth.0)
-            .await?
-            .ok_or(AppError::NotFound("registration"))?;
-        let event = store::events::find(&self.state.db, &row.registration.event_id.to_string())
-            .await?
-            .ok_or(AppError::NotFound("event"))?;
-        Ok((row, event))
+        registration_with_event(&self.state, auth.0).await
     }
 
     async fn organizers(

@@ -274,17 +274,12 @@ impl CalendarApi {
             .ok_or(AppError::NotFound("event"))?;
         let registration_status: RegistrationStatus =
             super::enums::stored(&row.registration.status)?;
-        let session_ids: Vec<Uuid> = row.choices.iter().map(|c| c.session_id).collect();
-        let mut sessions = Vec::new();
-        for session_id in &session_ids {
-            if let Some(found) =
-                store::sessions::find(&self.state.db, event.id, *session_id).await?
-                && found.session.status != SessionStatus::Draft.as_str()
-            {
-                sessions.push(found);
-            }
-        }
-        sessions.sort_by_key(|s| (s.session.starts_at, s.session.id));
+        let filter = SessionFilter {
+            statuses: vec![SessionStatus::Published, SessionStatus::Cancelled],
+            ids: Some(row.choices.iter().map(|c| c.session_id).collect()),
+            ..Default::default()
+        };
+        let sessions = store::sessions::all(&self.state.db, event.id, &filter).await?;
         let context = Context::load(&self.state, &event).await?;
         let entries: Vec<CalendarEvent> = sessions
             .iter()

@@ -39,6 +39,20 @@ pub async fn cached_visible_event(
     }
 }
 
+/// A registration with its choices and its event (for the delegate's own operations).
+pub async fn registration_with_event(
+    state: &AppState,
+    registration_id: Uuid,
+) -> Result<(store::registrations::RegistrationRow, events::Model), AppError> {
+    let row = store::registrations::find(&state.db, registration_id)
+        .await?
+        .ok_or(AppError::NotFound("registration"))?;
+    let event = store::events::find(&state.db, &row.registration.event_id.to_string())
+        .await?
+        .ok_or(AppError::NotFound("event"))?;
+    Ok((row, event))
+}
+
 /// The event's time zone.
 pub fn event_tz(event: &events::Model) -> Result<Tz, AppError> {
     parse_timezone(&event.timezone).map_err(AppError::Internal)

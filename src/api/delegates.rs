@@ -9,6 +9,7 @@ use entities::events;
 
 use super::ApiTags;
 use super::auth::DelegateAuth;
+use super::common::registration_with_event;
 use super::registrations::Registration;
 use crate::api_errors;
 use crate::app::AppState;
@@ -134,13 +135,6 @@ impl DelegatesApi {
         &self,
         auth: &DelegateAuth,
     ) -> Result<(RegistrationRow, events::Model), AppError> {
-        let id = auth.0;
-        let row = store::registrations::find(&self.state.db, id)
-            .await?
-            .ok_or(AppError::NotFound("registration"))?;
-        let event = store::events::find(&self.state.db, &row.registration.event_id.to_string())
-            .await?
-            .ok_or(AppError::NotFound("event"))?;
-        Ok((row, event))
+        registration_with_event(&self.state, auth.0).await
     }
 }

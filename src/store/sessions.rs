@@ -32,6 +32,8 @@ pub struct SessionRow {
 #[derive(Debug, Clone, Default)]
 pub struct SessionFilter {
     pub statuses: Vec<SessionStatus>,
+    /// Only these sessions.
+    pub ids: Option<Vec<Uuid>>,
     pub track_id: Option<Uuid>,
     pub room_id: Option<Uuid>,
     pub speaker_id: Option<Uuid>,
@@ -99,6 +101,9 @@ fn filtered(event_id: Uuid, filter: &SessionFilter) -> sea_orm::Select<sessions:
     if !filter.statuses.is_empty() {
         query = query
             .filter(sessions::Column::Status.is_in(filter.statuses.iter().map(|s| s.as_str())));
+    }
+    if let Some(ids) = &filter.ids {
+        query = query.filter(sessions::Column::Id.is_in(ids.iter().copied()));
     }
     if let Some(track) = filter.track_id {
         query = query.filter(sessions::Column::TrackId.eq(track));
