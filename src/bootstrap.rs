@@ -155,6 +155,48 @@ async fn add_sessions(
     Ok(())
 }
 
+async fn add_tracks(
+    state: &AppState,
+    event_id: Uuid,
+    tracks: &[(&str, &str, Option<&str>)],
+) -> Result<Vec<Uuid>, AppError> {
+    let mut ids = Vec::new();
+    for (name, color, description) in tracks {
+        let fields = TrackFields {
+            name: (*name).to_owned(),
+            color: text(color),
+            description: description.map(str::to_owned),
+        };
+        ids.push(
+            store::programme::save_track(&state.writer, event_id, None, &fields)
+                .await?
+                .id,
+        );
+    }
+    Ok(ids)
+}
+
+async fn add_rooms(
+    state: &AppState,
+    event_id: Uuid,
+    rooms: &[(&str, i32)],
+) -> Result<Vec<Uuid>, AppError> {
+    let mut ids = Vec::new();
+    for (name, capacity) in rooms {
+        let fields = RoomFields {
+            name: (*name).to_owned(),
+            capacity: Some(*capacity),
+            description: None,
+        };
+        ids.push(
+            store::programme::save_room(&state.writer, event_id, None, &fields)
+                .await?
+                .id,
+        );
+    }
+    Ok(ids)
+}
+
 async fn add_speakers(
     state: &AppState,
     event_id: Uuid,
@@ -208,58 +250,44 @@ async fn load_dialogue(state: &AppState, tz: Tz, day1: NaiveDate) -> Result<(), 
         },
     )
     .await?;
-    let mut tracks = Vec::new();
-    for (name, color, description) in [
-        (
-            "Cybersecurity and critical infrastructure",
-            "#C0392B",
-            "Protecting energy, transport, finance and government networks.",
-        ),
-        (
-            "Digital public and banking services",
-            "#2E86C1",
-            "E-government portals, digital identity, payments and inclusion.",
-        ),
-        (
-            "Legislation and international digital conventions",
-            "#8E44AD",
-            "Data protection, cybercrime conventions, cross-border data.",
-        ),
-        (
-            "AI in public administration",
-            "#16A085",
-            "Responsible use of AI in ministries and public services.",
-        ),
-    ] {
-        let fields = TrackFields {
-            name: name.into(),
-            color: text(color),
-            description: text(description),
-        };
-        tracks.push(
-            store::programme::save_track(&state.writer, event.id, None, &fields)
-                .await?
-                .id,
-        );
-    }
-    let mut rooms = Vec::new();
-    for (name, capacity) in [
-        ("Plenary Hall", 600),
-        ("Hall A", 150),
-        ("Hall B", 90),
-        ("Workshop Room 1", 25),
-    ] {
-        let fields = RoomFields {
-            name: name.into(),
-            capacity: Some(capacity),
-            description: None,
-        };
-        rooms.push(
-            store::programme::save_room(&state.writer, event.id, None, &fields)
-                .await?
-                .id,
-        );
-    }
+    let tracks = add_tracks(
+        state,
+        event.id,
+        &[
+            (
+                "Cybersecurity and critical infrastructure",
+                "#C0392B",
+                Some("Protecting energy, transport, finance and government networks."),
+            ),
+            (
+                "Digital public and banking services",
+                "#2E86C1",
+                Some("E-government portals, digital identity, payments and inclusion."),
+            ),
+            (
+                "Legislation and international digital conventions",
+                "#8E44AD",
+                Some("Data protection, cybercrime conventions, cross-border data."),
+            ),
+            (
+                "AI in public administration",
+                "#16A085",
+                Some("Responsible use of AI in ministries and public services."),
+            ),
+        ],
+    )
+    .await?;
+    let rooms = add_rooms(
+        state,
+        event.id,
+        &[
+            ("Plenary Hall", 600),
+            ("Hall A", 150),
+            ("Hall B", 90),
+            ("Workshop Room 1", 25),
+        ],
+    )
+    .await?;
     let speakers = add_speakers(
         state,
         event.id,
@@ -529,35 +557,21 @@ async fn load_training(state: &AppState, tz: Tz, day1: NaiveDate) -> Result<(), 
         },
     )
     .await?;
-    let mut tracks = Vec::new();
-    for (name, color) in [
-        ("Cybersecurity in digital government", "#C0392B"),
-        ("AI in public administration", "#16A085"),
-    ] {
-        let fields = TrackFields {
-            name: name.into(),
-            color: text(color),
-            description: None,
-        };
-        tracks.push(
-            store::programme::save_track(&state.writer, event.id, None, &fields)
-                .await?
-                .id,
-        );
-    }
-    let mut rooms = Vec::new();
-    for (name, capacity) in [("Classroom 1", 80), ("Computer Lab", 40)] {
-        let fields = RoomFields {
-            name: name.into(),
-            capacity: Some(capacity),
-            description: None,
-        };
-        rooms.push(
-            store::programme::save_room(&state.writer, event.id, None, &fields)
-                .await?
-                .id,
-        );
-    }
+    let tracks = add_tracks(
+        state,
+        event.id,
+        &[
+            ("Cybersecurity in digital government", "#C0392B", None),
+            ("AI in public administration", "#16A085", None),
+        ],
+    )
+    .await?;
+    let rooms = add_rooms(
+        state,
+        event.id,
+        &[("Classroom 1", 80), ("Computer Lab", 40)],
+    )
+    .await?;
     let speakers = add_speakers(
         state,
         event.id,
