@@ -565,12 +565,9 @@ impl CheckinsApi {
                 Ok(event)
             }
             // A check-in token learns nothing about other events: 403, not 404.
-            Err(err) if !matches!(auth.0, Principal::Organizer) => {
-                let _ = err;
-                Err(AppError::Forbidden(
-                    "this check-in token belongs to another event".into(),
-                ))
-            }
+            Err(_) if !matches!(auth.0, Principal::Organizer) => Err(AppError::Forbidden(
+                "this check-in token belongs to another event".into(),
+            )),
             Err(err) => Err(err),
         }
     }
