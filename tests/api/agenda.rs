@@ -849,3 +849,51 @@ db_test!(spring_forward_day_in_berlin, |app| async move {
     assert_eq!(all[1]["starts_at"], "2026-03-29T03:00:00+02:00");
     assert_eq!(all[2]["ends_at"], "2026-03-29T23:59:00+02:00");
 });
+
+db_test!(agenda_is_served_gzip_when_accepted, |app| async move {
+    let event = app.published_event(json!({})).await;
+    let id = event["id"].as_str().unwrap();
+    app.create_session(id, json!({"title": "Sanly hyzmatlar; Цифровые услуги"}))
+        .await
+        .expect(201);
+    let path = format!("/api/v1/events/{id}/agenda");
+    let plain = app.get(&path).await;
+    plain.expect(200);
+    assert!(plain.header("content-encoding").is_none());
+    let response = app
+        .client
+        .get(path.clone())
+        .header("Accept-Encoding", "gzip, br")
+        .send()
+        .await
+        .0;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers().get("content-encoding").unwrap(), "gzip");
+    assert_eq!(response.headers().get("vary").unwrap(), "Accept-Encoding");
+    let etag = response
+        .headers()
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(
+        Some(etag.as_str()),
+        plain.header("etag"),
+        "each representation has its own tag"
+    );
+    let compressed = response.into_body().into_bytes().await.unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(&compressed[..]),
+        &mut text,
+    )
+    .unwrap();
+    assert_eq!(text, plain.text, "the same document, compressed");
+    app.get_with(
+        &path,
+        &[("Accept-Encoding", "gzip"), ("If-None-Match", &etag)],
+    )
+    .await
+    .expect(304);
+});

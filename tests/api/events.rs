@@ -55,6 +55,7 @@ db_test!(
             (json!({"timezone": "GMT+5"}), "timezone"),
             (json!({"ends_on": "2026-11-17"}), "ends_on"),
             (json!({"capacity": -1}), "capacity"),
+            (json!({"starts_on": "1800-01-01"}), "starts_on"),
             (
                 json!({"registration_opens_at": "2026-11-10T09:00:00+05:00", "registration_closes_at": "2026-11-01T09:00:00+05:00"}),
                 "registration_closes_at",
