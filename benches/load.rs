@@ -2,7 +2,9 @@
 //! 300 sessions, and drives each hot path at 64 concurrent connections for a fixed time.
 //! Prints requests/s, p50, p99, errors, server peak RSS and each figure's ratio to the
 //! `/healthz` ceiling. Run with `cargo bench --bench load` (env: BENCH_SECONDS, BENCH_CONNECTIONS,
-//! BENCH_BACKENDS=sqlite,postgres, TEST_POSTGRES_URL).
+//! BENCH_BACKENDS=sqlite,postgres, BENCH_ONLY=registration,check-in (scenarios whose name
+//! contains one of these words; registration must run for check-in to have badges),
+//! TEST_POSTGRES_URL).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -91,9 +93,21 @@ async fn run_backend(backend: &str, seconds: u64, connections: usize) {
         SESSIONS
     );
 
+    let only: Vec<String> = std::env::var("BENCH_ONLY")
+        .unwrap_or_default()
+        .split(',')
+        .map(|word| word.trim().to_lowercase())
+        .filter(|word| !word.is_empty())
+        .collect();
+    let wanted = |name: &str| {
+        only.is_empty()
+            || only
+                .iter()
+                .any(|word| name.to_lowercase().contains(word.as_str()))
+    };
     let scenarios = scenarios(&client, &base, &event).await;
     let mut results = Vec::new();
-    for scenario in scenarios {
+    for scenario in scenarios.into_iter().filter(|s| wanted(&s.name)) {
         let figures = drive(&client, &base, &scenario, seconds, connections).await;
         results.push(figures);
     }
@@ -101,7 +115,9 @@ async fn run_backend(backend: &str, seconds: u64, connections: usize) {
     let codes = Arc::new(badge_codes(&client, &base, &event).await);
     println!("({} distinct badges to scan)", codes.len());
     let checkin = checkin_scenario(&event, codes);
-    results.push(drive(&client, &base, &checkin, seconds, connections).await);
+    if wanted(&checkin.name) {
+        results.push(drive(&client, &base, &checkin, seconds, connections).await);
+    }
     let rss = peak_rss_kib(server.id());
     print_table(&results, rss);
     let _ = server.kill();

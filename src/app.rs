@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::error::problem_for_any_error;
 use crate::store;
 use crate::store::keys::Keyring;
+use crate::store::scan_queue::ScanQueue;
 
 /// What every request handler may use.
 #[derive(Clone)]
@@ -32,6 +33,8 @@ pub struct AppState {
     pub keys: Arc<RwLock<Arc<Keyring>>>,
     /// Events for the hot paths, emptied on every agenda change.
     pub heads: Arc<HeadCache>,
+    /// Scans wait here to be decided in groups, one transaction per group.
+    pub scans: ScanQueue,
 }
 
 impl AppState {
@@ -70,9 +73,11 @@ impl AppState {
             // Every SQLite write goes through this process, which empties the cache itself.
             heads.set_live(true);
         }
+        let scans = ScanQueue::start(writer.clone(), api::checkins::render_answer);
         Ok(AppState {
             db,
             writer,
+            scans,
             token_secret: Arc::new(token_secret),
             config: Arc::new(config),
             render_cache: Arc::new(RenderCache::default()),
@@ -85,6 +90,7 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         AppState {
             writer: db.clone(),
+            scans: ScanQueue::start(db.clone(), api::checkins::render_answer),
             db,
             token_secret: Arc::new(Vec::new()),
             config: Arc::new(config),

@@ -11,21 +11,20 @@ use poem_openapi::types::{ToJSON, Type};
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, SecurityScheme, auth::Bearer};
 use uuid::Uuid;
 
-use entities::{events, registrations, sessions};
+use entities::{events, registrations};
 
 use super::ApiTags;
 use super::auth::{Principal, principal_of};
 use super::common::{cached_visible_event, event_tz, local, to_utc};
-use super::enums::stored;
 use crate::api_errors;
 use crate::app::AppState;
 use crate::domain::badge_code::{self, CodeRejected};
 use crate::domain::checkin::{self, Direction as DomainDirection, Outcome};
-use crate::domain::enums::{ChoiceStatus, RegistrationStatus};
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
 use crate::store;
-use crate::store::checkins::{Answer, Decision, Scan};
+use crate::store::checkins::{Answer, Decision};
+use crate::store::scan_queue::{Claim, Door, PendingScan};
 
 /// A check-in token of the event, or an organizer token.
 #[derive(SecurityScheme)]
@@ -316,7 +315,15 @@ impl CheckinsApi {
         body: Json<CheckinRequest>,
     ) -> Result<ScanResponse, ScanError> {
         let event = self.event(&auth, &event.0).await?;
-        Ok(ScanResponse(self.one(&event, body.0, Utc::now()).await?))
+        let scan = self.prepare(&event, body.0, Utc::now()).await?;
+        let answer = self
+            .state
+            .scans
+            .decide(vec![scan])
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::Internal("no answer for the scan".into()))??;
+        Ok(ScanResponse(answer))
     }
 
     /// Upload offline scans
@@ -345,22 +352,29 @@ impl CheckinsApi {
         let now = Utc::now();
         let mut order: Vec<usize> = (0..scans.len()).collect();
         order.sort_by_key(|&i| scans[i].scanned_at.map(to_utc).unwrap_or(now));
+        // Scans with a field error are answered at once; the others are decided together,
+        // in the order they were made.
         let mut answers: Vec<Option<BatchItem>> = (0..scans.len()).map(|_| None).collect();
+        let mut pending = Vec::with_capacity(scans.len());
+        let mut pending_index = Vec::with_capacity(scans.len());
         for index in order {
-            let answer = match self.one(&event, scans[index].clone(), now).await {
+            match self.prepare(&event, scans[index].clone(), now).await {
+                Ok(scan) => {
+                    pending.push(scan);
+                    pending_index.push(index);
+                }
+                Err(err) => answers[index] = Some(problem_item(&err)),
+            }
+        }
+        let decided = self.state.scans.decide(pending).await?;
+        for (index, outcome) in pending_index.into_iter().zip(decided) {
+            answers[index] = Some(match outcome {
                 Ok(answer) => BatchItem {
                     status: answer.status,
                     answer: serde_json::from_str(&answer.body).unwrap_or_default(),
                 },
-                Err(err) => {
-                    let problem = err.to_problem();
-                    BatchItem {
-                        status: problem.status,
-                        answer: serde_json::from_str(&problem.to_json_string()).unwrap_or_default(),
-                    }
-                }
-            };
-            answers[index] = Some(answer);
+                Err(err) => problem_item(&err),
+            });
         }
         Ok(Json(BatchResult {
             results: answers.into_iter().flatten().collect(),
@@ -572,13 +586,13 @@ impl CheckinsApi {
         }
     }
 
-    /// Judges one scan and records it.
-    async fn one(
+    /// Checks one scan's fields and code, ready for the queue that decides it.
+    async fn prepare(
         &self,
         event: &events::Model,
         request: CheckinRequest,
         now: DateTime<Utc>,
-    ) -> Result<Answer, AppError> {
+    ) -> Result<PendingScan, AppError> {
         let mut errors = ValidationErrors::new();
         errors.required_text("device", &request.device, 100);
         if let Some(nonce) = &request.nonce {
@@ -591,74 +605,40 @@ impl CheckinsApi {
             errors.add("scanned_at", "must not be in the future");
         }
         errors.into_result(())?;
-        if let Some(nonce) = &request.nonce
-            && let Some(answer) =
-                store::checkins::replay(&self.state.db, event.id, &request.device, nonce).await?
-        {
-            return Ok(answer);
-        }
-        let tz = event_tz(event)?;
-        let session = match request.session_id {
-            Some(id) => Some(
-                store::sessions::find(&self.state.db, event.id, id)
+        let door = match request.session_id {
+            Some(id) => {
+                let session = store::sessions::find(&self.state.db, event.id, id)
                     .await?
                     .ok_or_else(|| {
                         ValidationErrors::single("session_id", "no such session in this event")
                     })?
-                    .session,
-            ),
+                    .session;
+                Some(Door {
+                    session_id: session.id,
+                    needs_seat: session.capacity.is_some(),
+                })
+            }
             None => None,
         };
-        let at = scanned_at.unwrap_or(now);
-        let direction = match request.direction {
-            Some(Direction::Exit) => DomainDirection::Exit,
-            _ => DomainDirection::Entry,
-        };
-        let (registration, refused) = self.judge(event, &request.code, session.as_ref()).await?;
-        let scan = Scan {
+        Ok(PendingScan {
             event_id: event.id,
-            session_id: session.as_ref().map(|s| s.id),
-            scope: refused
-                .is_none()
-                .then(|| checkin::scope(session.as_ref().map(|s| s.id), at, tz)),
-            registration,
-            direction,
-            refused,
-            scanned_at: at,
+            tz: event_tz(event)?,
+            claim: self.claim(event, &request.code).await?,
+            door,
+            direction: match request.direction {
+                Some(Direction::Exit) => DomainDirection::Exit,
+                _ => DomainDirection::Entry,
+            },
+            scanned_at: scanned_at.unwrap_or(now),
             offline: scanned_at.is_some(),
             device: request.device.trim().to_owned(),
-            nonce: request.nonce.clone(),
-            code_excerpt: request.code.chars().take(48).collect(),
-        };
-        let holder = scan.registration.as_ref().map(|r| Badgeholder {
-            id: r.id,
-            full_name: r.full_name.clone(),
-            organization: r.organization.clone(),
-            category: r.category.clone(),
-        });
-        store::checkins::record(&self.state.writer, scan, |decision: &Decision| {
-            CheckinResult {
-                result: decision.outcome.as_str().to_owned(),
-                registration: if decision.outcome == Outcome::Invalid {
-                    None
-                } else {
-                    holder
-                },
-                checked_in_at: decision.checked_in_at.map(|t| local(t, tz)),
-                first_checked_in_at: decision.first_checked_in_at.map(|t| local(t, tz)),
-            }
-            .to_json_string()
+            nonce: request.nonce,
+            code_excerpt: excerpt(&request.code),
         })
-        .await
     }
 
-    /// The registration a code names, and why it may not enter (if so).
-    async fn judge(
-        &self,
-        event: &events::Model,
-        code: &str,
-        session: Option<&sessions::Model>,
-    ) -> Result<(Option<registrations::Model>, Option<Outcome>), AppError> {
+    /// What a code says, if it is genuine (signed by one of our keys).
+    async fn claim(&self, event: &events::Model, code: &str) -> Result<Option<Claim>, AppError> {
         let keyring = self.state.keyring();
         let verified = match badge_code::verify(code, |kid| keyring.public.get(&kid).copied()) {
             Err(CodeRejected::UnknownKey) => {
@@ -667,33 +647,48 @@ impl CheckinsApi {
             }
             other => other,
         };
-        let Ok(claims) = verified else {
-            return Ok((None, Some(Outcome::Invalid)));
-        };
-        let Some(registration) =
-            store::registrations::find_model(&self.state.db, claims.registration_id).await?
-        else {
-            return Ok((None, Some(Outcome::Invalid)));
-        };
-        if claims.event_tag != badge_code::event_tag(event.id) || registration.event_id != event.id
-        {
-            return Ok((Some(registration), Some(Outcome::WrongEvent)));
-        }
-        let status: RegistrationStatus = stored(&registration.status)?;
-        if let Err(outcome) = checkin::admissible(status) {
-            return Ok((Some(registration), Some(outcome)));
-        }
-        if let Some(session) = session
-            && session.capacity.is_some()
-        {
-            let choices = store::seats::choices_of(&self.state.db, registration.id).await?;
-            let holds_seat = choices.iter().any(|c| {
-                c.session_id == session.id && c.status == ChoiceStatus::Confirmed.as_str()
-            });
-            if !holds_seat {
-                return Ok((Some(registration), Some(Outcome::NotRegisteredForSession)));
-            }
-        }
-        Ok((Some(registration), None))
+        Ok(verified.ok().map(|claims| Claim {
+            registration_id: claims.registration_id,
+            for_this_event: claims.event_tag == badge_code::event_tag(event.id),
+        }))
     }
+}
+
+/// A scan of a batch refused with a problem (a field error, or a failure).
+fn problem_item(err: &AppError) -> BatchItem {
+    let problem = err.to_problem();
+    BatchItem {
+        status: problem.status,
+        answer: serde_json::from_str(&problem.to_json_string()).unwrap_or_default(),
+    }
+}
+
+/// The start of a scanned text as the audit log keeps it, control characters replaced.
+fn excerpt(code: &str) -> String {
+    code.chars()
+        .take(48)
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// The JSON answer to a decided scan; no contact data, and no delegate for unknown codes.
+pub fn render_answer(
+    decision: &Decision,
+    registration: Option<&registrations::Model>,
+    tz: chrono_tz::Tz,
+) -> String {
+    CheckinResult {
+        result: decision.outcome.as_str().to_owned(),
+        registration: registration
+            .filter(|_| decision.outcome != Outcome::Invalid)
+            .map(|r| Badgeholder {
+                id: r.id,
+                full_name: r.full_name.clone(),
+                organization: r.organization.clone(),
+                category: r.category.clone(),
+            }),
+        checked_in_at: decision.checked_in_at.map(|t| local(t, tz)),
+        first_checked_in_at: decision.first_checked_in_at.map(|t| local(t, tz)),
+    }
+    .to_json_string()
 }

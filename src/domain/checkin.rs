@@ -70,6 +70,24 @@ pub fn admissible(status: RegistrationStatus) -> Result<(), Outcome> {
     }
 }
 
+/// Why a scan of a registration the code names may not pass, if it may not: a badge of
+/// another event, a registration that is not confirmed, or a door of a session with a
+/// capacity whose seat the delegate does not hold.
+pub fn refusal(
+    same_event: bool,
+    status: RegistrationStatus,
+    door_needs_seat: bool,
+    holds_seat: bool,
+) -> Option<Outcome> {
+    if !same_event {
+        return Some(Outcome::WrongEvent);
+    }
+    if let Err(outcome) = admissible(status) {
+        return Some(outcome);
+    }
+    (door_needs_seat && !holds_seat).then_some(Outcome::NotRegisteredForSession)
+}
+
 /// Where an admission counts: each local day at the venue, or each session at its door.
 pub fn scope(session_id: Option<Uuid>, scanned_at: DateTime<Utc>, tz: Tz) -> String {
     match session_id {
@@ -107,5 +125,24 @@ mod tests {
             Err(Outcome::NotConfirmed)
         );
         assert_eq!(Outcome::AlreadyCheckedIn.http_status(), 409);
+    }
+
+    #[test]
+    fn refusals_come_in_order_of_importance() {
+        use RegistrationStatus::*;
+        assert_eq!(
+            refusal(false, Cancelled, true, false),
+            Some(Outcome::WrongEvent)
+        );
+        assert_eq!(
+            refusal(true, Cancelled, true, false),
+            Some(Outcome::Revoked)
+        );
+        assert_eq!(
+            refusal(true, Confirmed, true, false),
+            Some(Outcome::NotRegisteredForSession)
+        );
+        assert_eq!(refusal(true, Confirmed, true, true), None);
+        assert_eq!(refusal(true, Confirmed, false, false), None);
     }
 }

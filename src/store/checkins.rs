@@ -5,30 +5,29 @@
 //! conditional update, and the later scan is reclassified as a duplicate. Every scan is kept in
 //! `scans`, with its answer, which a repeated nonce gets back.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait, TryInsertResult,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TryInsertResult,
 };
 use uuid::Uuid;
 
-use entities::{presence, registrations, scans};
+use entities::{presence, scans};
 
-use super::is_unique_violation;
 use crate::domain::checkin::{Direction, Outcome};
 use crate::error::AppError;
 
 /// A scan after its code and registration were judged.
 pub struct Scan {
     pub event_id: Uuid,
-    pub registration: Option<registrations::Model>,
+    pub registration_id: Option<Uuid>,
     pub session_id: Option<Uuid>,
     /// Where the admission counts; None when the scan was refused before that.
     pub scope: Option<String>,
     pub direction: Direction,
-    /// Set when the scan was refused before reaching the presence table.
-    pub refused: Option<Outcome>,
     pub scanned_at: DateTime<Utc>,
     /// Whether `scanned_at` came from the scanner (an offline scan) rather than the server.
     pub offline: bool,
@@ -45,55 +44,84 @@ pub struct Decision {
     pub first_checked_in_at: Option<DateTime<Utc>>,
 }
 
+impl Decision {
+    /// A refusal, or an answer without times.
+    pub fn refused(outcome: Outcome) -> Self {
+        Decision {
+            outcome,
+            checked_in_at: None,
+            first_checked_in_at: None,
+        }
+    }
+
+    /// Let in (or out) at `at`; first admitted in this scope at `first`.
+    pub fn passed(at: DateTime<Utc>, first: Option<DateTime<Utc>>) -> Self {
+        Decision {
+            outcome: Outcome::Ok,
+            checked_in_at: Some(at),
+            first_checked_in_at: first,
+        }
+    }
+
+    /// Admitted before in this scope, first at `first`.
+    pub fn already(first: Option<DateTime<Utc>>) -> Self {
+        Decision {
+            outcome: Outcome::AlreadyCheckedIn,
+            checked_in_at: first,
+            first_checked_in_at: first,
+        }
+    }
+}
+
 /// A stored answer: HTTP status and JSON body.
+#[derive(Debug, Clone)]
 pub struct Answer {
     pub status: u16,
     pub body: String,
 }
 
-/// The stored answer to an earlier scan with the same device and nonce.
-pub async fn replay<C: ConnectionTrait>(
+/// Who sent a scan and its nonce: a repeated key gets the first answer.
+pub type NonceKey = (Uuid, String, String);
+
+/// The stored answers to earlier scans with these (event, device, nonce) keys.
+pub async fn replays<C: ConnectionTrait>(
     db: &C,
-    event_id: Uuid,
-    device: &str,
-    nonce: &str,
-) -> Result<Option<Answer>, AppError> {
-    Ok(scans::Entity::find()
-        .filter(scans::Column::EventId.eq(event_id))
-        .filter(scans::Column::Device.eq(device))
-        .filter(scans::Column::Nonce.eq(nonce))
-        .one(db)
-        .await?
-        .map(|scan| Answer {
-            status: u16::try_from(scan.http_status).unwrap_or(200),
-            body: scan.response,
-        }))
+    keys: &[NonceKey],
+) -> Result<HashMap<NonceKey, Answer>, AppError> {
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = scans::Entity::find()
+        .filter(scans::Column::EventId.is_in(keys.iter().map(|k| k.0).collect::<HashSet<_>>()))
+        .filter(scans::Column::Nonce.is_in(keys.iter().map(|k| k.2.clone())))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|scan| {
+            let nonce = scan.nonce?;
+            let answer = Answer {
+                status: u16::try_from(scan.http_status).unwrap_or(200),
+                body: scan.response,
+            };
+            Some(((scan.event_id, scan.device, nonce), answer))
+        })
+        .filter(|(key, _)| keys.contains(key))
+        .collect())
 }
 
-/// Decides a scan and records it, in one transaction. `render` writes the answer's body.
-pub async fn record(
-    db: &DatabaseConnection,
-    scan: Scan,
-    render: impl FnOnce(&Decision) -> String,
-) -> Result<Answer, AppError> {
-    let scan_id = Uuid::now_v7();
-    let txn = db.begin().await?;
-    let decision = match (&scan.refused, &scan.registration, &scan.scope) {
-        (None, Some(registration), Some(scope)) => {
-            decide(&txn, &scan, registration.id, scope, scan_id).await?
-        }
-        (refused, _, _) => Decision {
-            outcome: refused.unwrap_or(Outcome::Invalid),
-            checked_in_at: None,
-            first_checked_in_at: None,
-        },
-    };
-    let status = decision.outcome.http_status();
-    let body = render(&decision);
-    let inserted = scans::Entity::insert(scans::ActiveModel {
+/// The row that keeps a scan and its answer.
+pub fn scan_row(
+    scan: &Scan,
+    scan_id: Uuid,
+    decision: &Decision,
+    answer: &Answer,
+    recorded_at: DateTime<Utc>,
+) -> scans::ActiveModel {
+    scans::ActiveModel {
         id: Set(scan_id),
         event_id: Set(scan.event_id),
-        registration_id: Set(scan.registration.as_ref().map(|r| r.id)),
+        registration_id: Set(scan.registration_id),
         session_id: Set(scan.session_id),
         scope: Set(scan.scope.clone()),
         direction: Set(scan.direction.as_str().to_owned()),
@@ -105,31 +133,97 @@ pub async fn record(
         nonce: Set(scan.nonce.clone()),
         code_excerpt: Set(scan.code_excerpt.clone()),
         scanned_at: Set(scan.scanned_at),
-        recorded_at: Set(Utc::now()),
-        http_status: Set(i32::from(status)),
-        response: Set(body.clone()),
-    })
-    .exec_without_returning(&txn)
-    .await;
-    match inserted {
-        Ok(_) => {}
-        // The same nonce raced in from a retry: answer as the first one did.
-        Err(err) if is_unique_violation(&err) => {
-            txn.rollback().await?;
-            if let Some(nonce) = &scan.nonce
-                && let Some(answer) = replay(db, scan.event_id, &scan.device, nonce).await?
-            {
-                return Ok(answer);
-            }
-            return Err(err.into());
-        }
-        Err(err) => return Err(err.into()),
+        recorded_at: Set(recorded_at),
+        http_status: Set(i32::from(answer.status)),
+        response: Set(answer.body.clone()),
     }
-    txn.commit().await?;
-    Ok(Answer { status, body })
 }
 
-async fn decide<C: ConnectionTrait>(
+/// Keeps scans, a few hundred rows per statement (within both databases' parameter limits).
+pub async fn insert_scans<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<scans::ActiveModel>,
+) -> Result<(), AppError> {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(500).collect();
+        scans::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// First admissions of many scans at once: one `presence` row per (registration, scope),
+/// inserted unless one exists. Returns the scan ids whose row went in; for the others an
+/// admission was recorded before. Keys must be distinct.
+pub async fn admit_many<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<presence::ActiveModel>,
+) -> Result<HashSet<Uuid>, AppError> {
+    if rows.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let inserted = presence::Entity::insert_many(rows)
+        .on_conflict_do_nothing_on([presence::Column::RegistrationId, presence::Column::Scope])
+        .exec_with_returning_many(db)
+        .await?;
+    Ok(match inserted {
+        TryInsertResult::Inserted(models) => models.into_iter().map(|p| p.first_scan_id).collect(),
+        _ => HashSet::new(),
+    })
+}
+
+/// Lets many registrations in (`inside = true`) or out (`false`) of one scope where they were
+/// on the other side, with one conditional update. Returns, for each registration whose row
+/// changed, its first admission time.
+pub async fn set_inside_many<C: ConnectionTrait>(
+    db: &C,
+    scope: &str,
+    registration_ids: &[Uuid],
+    inside: bool,
+    at: DateTime<Utc>,
+) -> Result<HashMap<Uuid, DateTime<Utc>>, AppError> {
+    if registration_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let changed = presence::Entity::update_many()
+        .col_expr(presence::Column::Inside, Expr::value(inside))
+        .col_expr(presence::Column::UpdatedAt, Expr::value(at))
+        .filter(presence::Column::Scope.eq(scope))
+        .filter(presence::Column::RegistrationId.is_in(registration_ids.iter().copied()))
+        .filter(presence::Column::Inside.eq(!inside))
+        .exec_with_returning(db)
+        .await?;
+    Ok(changed
+        .into_iter()
+        .map(|p| (p.registration_id, p.first_entry_at))
+        .collect())
+}
+
+/// First admission times in one scope of these registrations (those admitted there).
+pub async fn first_entries<C: ConnectionTrait>(
+    db: &C,
+    scope: &str,
+    registration_ids: &[Uuid],
+) -> Result<HashMap<Uuid, DateTime<Utc>>, AppError> {
+    if registration_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = presence::Entity::find()
+        .filter(presence::Column::Scope.eq(scope))
+        .filter(presence::Column::RegistrationId.is_in(registration_ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|p| (p.registration_id, p.first_entry_at))
+        .collect())
+}
+
+/// Decides one scan with conditional statements, inside the caller's transaction: used for
+/// offline scans and for a badge scanned twice in one group.
+pub async fn decide<C: ConnectionTrait>(
     txn: &C,
     scan: &Scan,
     registration_id: Uuid,

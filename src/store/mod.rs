@@ -9,6 +9,7 @@ pub mod keys;
 pub mod pagination;
 pub mod programme;
 pub mod registrations;
+pub mod scan_queue;
 pub mod scoped;
 pub mod seats;
 pub mod secrets;

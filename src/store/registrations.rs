@@ -283,14 +283,6 @@ pub async fn find<C: ConnectionTrait>(
     }))
 }
 
-/// A registration by id, without its choices.
-pub async fn find_model<C: ConnectionTrait>(
-    db: &C,
-    id: Uuid,
-) -> Result<Option<registrations::Model>, AppError> {
-    Ok(registrations::Entity::find_by_id(id).one(db).await?)
-}
-
 /// The registration a manage token belongs to.
 pub async fn find_by_manage_token<C: ConnectionTrait>(
     db: &C,

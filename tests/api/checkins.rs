@@ -563,3 +563,122 @@ db_test!(badge_png_qr_decodes_to_the_code, |app| async move {
     .await
     .expect_problem(409);
 });
+
+db_test!(
+    one_group_decides_mixed_scans_like_single_ones,
+    |app| async move {
+        // Scans uploaded together are decided in one transaction: first admissions,
+        // re-entries, leaves, doors, refusals, a badge twice and a nonce twice.
+        let (event, scanner) = venue(&app, json!({})).await;
+        let workshop = app
+            .create_session(&event, json!({"capacity": 5}))
+            .await
+            .id();
+        let (a, _, code_a) = attendee(&app, &event, "a@example.org", &[&workshop]).await;
+        let (_, _, code_b) = attendee(&app, &event, "b@example.org", &[]).await;
+        let (_, _, code_c) = attendee(&app, &event, "c@example.org", &[]).await;
+        let (code_a, code_b, code_c) = (code_a.unwrap(), code_b.unwrap(), code_c.unwrap());
+        scan(
+            &app,
+            &event,
+            &scanner,
+            json!({"code": code_a, "device": "d"}),
+        )
+        .await
+        .expect(200);
+        scan(
+            &app,
+            &event,
+            &scanner,
+            json!({"code": code_c, "device": "d"}),
+        )
+        .await
+        .expect(200);
+        scan(
+            &app,
+            &event,
+            &scanner,
+            json!({"code": code_c, "device": "d", "direction": "exit"}),
+        )
+        .await
+        .expect(200);
+        let reply = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/events/{event}/checkins/batch"),
+                Some(&scanner),
+                Some(&json!({"scans": [
+                    {"code": code_a, "device": "g"},
+                    {"code": code_b, "device": "g", "nonce": "n1"},
+                    {"code": code_b, "device": "g"},
+                    {"code": code_c, "device": "g"},
+                    {"code": code_a, "device": "g", "direction": "exit"},
+                    {"code": code_a, "device": "g", "session_id": workshop},
+                    {"code": code_b, "device": "g", "session_id": workshop},
+                    {"code": "D1\u{0}\u{7}garbage", "device": "g"},
+                    {"code": code_b, "device": "g", "nonce": "n1"},
+                    {"code": code_b, "device": "", "nonce": "n2"}
+                ]})),
+            )
+            .await;
+        reply.expect(200);
+        let results: Vec<(u64, String)> = reply.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let result = r["answer"]["result"].as_str().unwrap_or("problem");
+                (r["status"].as_u64().unwrap(), result.to_owned())
+            })
+            .collect();
+        let expected = [
+            (409, "already_checked_in"),
+            (200, "ok"),
+            (409, "already_checked_in"),
+            (200, "ok"),
+            (200, "ok"),
+            (200, "ok"),
+            (422, "not_registered_for_session"),
+            (404, "invalid"),
+            (200, "ok"),
+            (422, "problem"),
+        ];
+        let expected: Vec<(u64, String)> = expected
+            .iter()
+            .map(|(s, r)| (*s, (*r).to_owned()))
+            .collect();
+        assert_eq!(results, expected, "{}", reply.text);
+        let answers = reply.body["results"].as_array().unwrap();
+        // The repeated nonce got the first answer, word for word, and was not recorded again.
+        assert_eq!(answers[8]["answer"], answers[1]["answer"]);
+        assert_eq!(answers[0]["answer"]["registration"]["id"], a.as_str());
+        assert!(answers[7]["answer"].get("registration").is_none());
+        // 3 single scans, and 8 of the group (the repeated nonce and the bad field are not).
+        assert_eq!(app.count_rows("scans").await, 11);
+        // The venue scope is today's date (outside the event's days, so not in the stats).
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let venue_rows = entities::presence::Entity::find()
+            .filter(entities::presence::Column::Scope.starts_with("day:"))
+            .all(&app.state.db)
+            .await
+            .unwrap();
+        let inside = venue_rows.iter().filter(|p| p.inside).count();
+        // Three admitted at the venue; a left, c came back, b is in.
+        assert_eq!((venue_rows.len(), inside), (3, 2));
+        let stats = app
+            .get_as(&format!("/api/v1/events/{event}/checkins/stats"), &scanner)
+            .await;
+        stats.expect(200);
+        let door = stats.body["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["session_id"] == workshop.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (door["checked_in"].as_i64(), door["inside"].as_i64()),
+            (Some(1), Some(1))
+        );
+    }
+);

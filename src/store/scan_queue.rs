@@ -1,0 +1,578 @@
+//! Group commit for check-in. Scans wait in a queue; one task per server takes everything
+//! waiting (up to `MAX_GROUP` scans) and decides it in one transaction with a handful of
+//! statements whatever the group's size: the stored answers of repeated nonces, the
+//! registrations the codes name, seats at room doors, the first admissions (one multi-row
+//! insert that skips existing rows), re-entries and leaves (one conditional update per scope),
+//! then every scan's row. Offline scans and a badge scanned twice in one group are decided one
+//! by one, in order, with the same conditional statements. Two scanners still never both
+//! admit one badge: the unique key of `presence` decides, whichever server or group a scan is in.
+//!
+//! A group that fails is retried scan by scan, each in its own transaction, so one bad scan
+//! cannot fail the others; a unique-key race with another server (the same nonce sent to two
+//! servers) or a PostgreSQL deadlock is retried, and then answered from the stored first answer.
+
+use std::collections::{HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use futures_util::FutureExt;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, SqlErr, TransactionTrait,
+};
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use entities::{presence, registration_sessions, registrations};
+
+use super::checkins::{self, Answer, Decision, NonceKey, Scan};
+use crate::domain::checkin::{self, Direction, Outcome};
+use crate::domain::enums::{ChoiceStatus, RegistrationStatus};
+use crate::error::AppError;
+
+/// Most scans decided in one transaction.
+const MAX_GROUP: usize = 512;
+
+/// Writes the JSON answer of a decided scan (the registration is absent for unknown codes).
+pub type Render = fn(&Decision, Option<&registrations::Model>, Tz) -> String;
+
+/// A scan whose code was checked by the handler, waiting to be decided.
+pub struct PendingScan {
+    pub event_id: Uuid,
+    pub tz: Tz,
+    /// What a genuine code names; None for codes that are forged, garbled or unknown.
+    pub claim: Option<Claim>,
+    /// The room's door, when the scan is at one.
+    pub door: Option<Door>,
+    pub direction: Direction,
+    pub scanned_at: DateTime<Utc>,
+    pub offline: bool,
+    pub device: String,
+    pub nonce: Option<String>,
+    pub code_excerpt: String,
+}
+
+/// What a genuine badge code says.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim {
+    pub registration_id: Uuid,
+    /// Whether the code was issued for the event it is scanned at.
+    pub for_this_event: bool,
+}
+
+/// A session's door.
+#[derive(Debug, Clone, Copy)]
+pub struct Door {
+    pub session_id: Uuid,
+    /// Sessions with a capacity admit only delegates holding a seat.
+    pub needs_seat: bool,
+}
+
+impl PendingScan {
+    fn nonce_key(&self) -> Option<NonceKey> {
+        self.nonce
+            .as_ref()
+            .map(|nonce| (self.event_id, self.device.clone(), nonce.clone()))
+    }
+}
+
+struct Job {
+    scans: Vec<PendingScan>,
+    reply: oneshot::Sender<Vec<Result<Answer, AppError>>>,
+}
+
+/// The queue in front of the task that decides scans.
+#[derive(Clone)]
+pub struct ScanQueue {
+    sender: mpsc::Sender<Job>,
+}
+
+impl ScanQueue {
+    /// Starts the deciding task on `db` (on SQLite, the writer connection).
+    pub fn start(db: DatabaseConnection, render: Render) -> Self {
+        let (sender, receiver) = mpsc::channel(4096);
+        tokio::spawn(run(db, render, receiver));
+        ScanQueue { sender }
+    }
+
+    /// Decides scans in the order given; one answer (or error) per scan.
+    pub async fn decide(
+        &self,
+        scans: Vec<PendingScan>,
+    ) -> Result<Vec<Result<Answer, AppError>>, AppError> {
+        if scans.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (reply, answer) = oneshot::channel();
+        let stopped = || AppError::Internal("the check-in queue has stopped".into());
+        self.sender
+            .send(Job { scans, reply })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())
+    }
+}
+
+async fn run(db: DatabaseConnection, render: Render, mut receiver: mpsc::Receiver<Job>) {
+    while let Some(first) = receiver.recv().await {
+        let mut jobs = vec![first];
+        let mut count = jobs[0].scans.len();
+        while count < MAX_GROUP {
+            match receiver.try_recv() {
+                Ok(job) => {
+                    count += job.scans.len();
+                    jobs.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let mut sizes = Vec::with_capacity(jobs.len());
+        let mut replies = Vec::with_capacity(jobs.len());
+        let mut scans = Vec::with_capacity(count);
+        for job in jobs {
+            sizes.push(job.scans.len());
+            replies.push(job.reply);
+            scans.extend(job.scans);
+        }
+        let decided = AssertUnwindSafe(decide_group(&db, &scans, render))
+            .catch_unwind()
+            .await;
+        let mut answers = match decided {
+            Ok(answers) => answers,
+            Err(_) => scans
+                .iter()
+                .map(|_| Err(AppError::Internal("deciding the scan failed".into())))
+                .collect(),
+        }
+        .into_iter();
+        for (size, reply) in sizes.into_iter().zip(replies) {
+            // A caller that went away needs no answer; its scan is recorded all the same.
+            let _ = reply.send(answers.by_ref().take(size).collect());
+        }
+    }
+}
+
+/// Decides a group in one transaction; if that fails, each scan alone.
+async fn decide_group(
+    db: &DatabaseConnection,
+    scans: &[PendingScan],
+    render: Render,
+) -> Vec<Result<Answer, AppError>> {
+    match in_transaction(db, scans, render).await {
+        Ok(answers) => answers.into_iter().map(Ok).collect(),
+        Err(_) if scans.len() > 1 => {
+            let mut answers = Vec::with_capacity(scans.len());
+            for scan in scans {
+                answers.push(decide_alone(db, scan, render).await);
+            }
+            answers
+        }
+        Err(err) => vec![retry_alone(db, &scans[0], render, err).await],
+    }
+}
+
+async fn decide_alone(
+    db: &DatabaseConnection,
+    scan: &PendingScan,
+    render: Render,
+) -> Result<Answer, AppError> {
+    match in_transaction(db, std::slice::from_ref(scan), render).await {
+        Ok(mut answers) => answers
+            .pop()
+            .ok_or_else(|| AppError::Internal("no answer for the scan".into())),
+        Err(err) => retry_alone(db, scan, render, err).await,
+    }
+}
+
+/// Races with another server (a unique key, a deadlock) resolve on a second try.
+async fn retry_alone(
+    db: &DatabaseConnection,
+    scan: &PendingScan,
+    render: Render,
+    first_error: DbErr,
+) -> Result<Answer, AppError> {
+    let mut last = first_error;
+    for _ in 0..3 {
+        if !is_race(&last) {
+            break;
+        }
+        match in_transaction(db, std::slice::from_ref(scan), render).await {
+            Ok(mut answers) => {
+                return answers
+                    .pop()
+                    .ok_or_else(|| AppError::Internal("no answer for the scan".into()));
+            }
+            Err(err) => last = err,
+        }
+    }
+    Err(last.into())
+}
+
+fn is_race(err: &DbErr) -> bool {
+    if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+        return true;
+    }
+    let text = err.to_string();
+    text.contains("deadlock detected") || text.contains("could not serialize")
+}
+
+async fn in_transaction(
+    db: &DatabaseConnection,
+    scans: &[PendingScan],
+    render: Render,
+) -> Result<Vec<Answer>, DbErr> {
+    let txn = db.begin().await?;
+    let answers = decide_in(&txn, scans, render).await.map_err(into_db_err)?;
+    txn.commit().await?;
+    Ok(answers)
+}
+
+fn into_db_err(err: AppError) -> DbErr {
+    match err {
+        AppError::Database(err) => err,
+        other => DbErr::Custom(other.to_string()),
+    }
+}
+
+/// How one scan of a group is decided.
+enum Plan {
+    /// Answered before: the stored answer.
+    Replayed(Answer),
+    /// The same nonce as an earlier scan of this group: that scan's answer.
+    SameAs(usize),
+    /// Refused before reaching `presence`.
+    Refused(Outcome, Option<Uuid>),
+    /// With the group's bulk statements.
+    Bulk(Uuid, String),
+    /// Alone, after the bulk statements.
+    OneByOne(Uuid, String),
+}
+
+async fn decide_in<C: ConnectionTrait>(
+    txn: &C,
+    scans: &[PendingScan],
+    render: Render,
+) -> Result<Vec<Answer>, AppError> {
+    let now = Utc::now();
+    let nonce_keys: Vec<NonceKey> = scans.iter().filter_map(PendingScan::nonce_key).collect();
+    let stored = checkins::replays(txn, &nonce_keys).await?;
+    let registrations = registrations_named(txn, scans).await?;
+    let seats = seats_at_doors(txn, scans, &registrations).await?;
+
+    let mut first_of_nonce: HashMap<NonceKey, usize> = HashMap::new();
+    let mut keys_seen: HashSet<(Uuid, String)> = HashSet::new();
+    let mut plans = Vec::with_capacity(scans.len());
+    for (index, scan) in scans.iter().enumerate() {
+        if let Some(key) = scan.nonce_key() {
+            if let Some(answer) = stored.get(&key) {
+                plans.push(Plan::Replayed(answer.clone()));
+                continue;
+            }
+            if let Some(&earlier) = first_of_nonce.get(&key) {
+                plans.push(Plan::SameAs(earlier));
+                continue;
+            }
+            first_of_nonce.insert(key, index);
+        }
+        let plan = match judge(scan, &registrations, &seats)? {
+            Err((outcome, registration_id)) => Plan::Refused(outcome, registration_id),
+            Ok(registration_id) => {
+                let scope =
+                    checkin::scope(scan.door.map(|d| d.session_id), scan.scanned_at, scan.tz);
+                let first_in_group = keys_seen.insert((registration_id, scope.clone()));
+                if first_in_group && !scan.offline {
+                    Plan::Bulk(registration_id, scope)
+                } else {
+                    Plan::OneByOne(registration_id, scope)
+                }
+            }
+        };
+        plans.push(plan);
+    }
+
+    let scan_ids: Vec<Uuid> = scans.iter().map(|_| Uuid::now_v7()).collect();
+    let mut decisions: Vec<Option<Decision>> = plans
+        .iter()
+        .map(|plan| match plan {
+            Plan::Refused(outcome, _) => Some(Decision::refused(*outcome)),
+            _ => None,
+        })
+        .collect();
+    decide_bulk(txn, scans, &plans, &scan_ids, now, &mut decisions).await?;
+
+    let mut answers: Vec<Option<Answer>> = plans
+        .iter()
+        .map(|plan| match plan {
+            Plan::Replayed(answer) => Some(answer.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for (index, decision) in decisions.iter().enumerate() {
+        if let Some(decision) = decision {
+            let (record, answer) = finish(
+                &scans[index],
+                &plans[index],
+                &registrations,
+                scan_ids[index],
+                decision,
+                render,
+                now,
+            );
+            rows.push(record);
+            answers[index] = Some(answer);
+        }
+    }
+    checkins::insert_scans(txn, rows).await?;
+
+    for (index, plan) in plans.iter().enumerate() {
+        if let Plan::OneByOne(registration_id, scope) = plan {
+            let record = scan_record(&scans[index], plan);
+            let decision =
+                checkins::decide(txn, &record, *registration_id, scope, scan_ids[index]).await?;
+            let (row, answer) = finish(
+                &scans[index],
+                plan,
+                &registrations,
+                scan_ids[index],
+                &decision,
+                render,
+                now,
+            );
+            checkins::insert_scans(txn, vec![row]).await?;
+            answers[index] = Some(answer);
+        }
+    }
+    for (index, plan) in plans.iter().enumerate() {
+        if let Plan::SameAs(earlier) = plan {
+            answers[index] = answers[*earlier].clone();
+        }
+    }
+    answers
+        .into_iter()
+        .map(|answer| answer.ok_or_else(|| AppError::Internal("a scan was left undecided".into())))
+        .collect()
+}
+
+/// The registrations that genuine codes of the group name.
+async fn registrations_named<C: ConnectionTrait>(
+    txn: &C,
+    scans: &[PendingScan],
+) -> Result<HashMap<Uuid, registrations::Model>, AppError> {
+    let ids: HashSet<Uuid> = scans
+        .iter()
+        .filter_map(|s| s.claim.map(|c| c.registration_id))
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(registrations::Entity::find()
+        .filter(registrations::Column::Id.is_in(ids))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect())
+}
+
+/// The (registration, session) seats held among the group's door scans.
+async fn seats_at_doors<C: ConnectionTrait>(
+    txn: &C,
+    scans: &[PendingScan],
+    registrations: &HashMap<Uuid, registrations::Model>,
+) -> Result<HashSet<(Uuid, Uuid)>, AppError> {
+    let wanted: Vec<(Uuid, Uuid)> = scans
+        .iter()
+        .filter_map(|s| match (s.claim, s.door) {
+            (Some(claim), Some(door)) if door.needs_seat => {
+                Some((claim.registration_id, door.session_id))
+            }
+            _ => None,
+        })
+        .filter(|(registration, _)| registrations.contains_key(registration))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let held = registration_sessions::Entity::find()
+        .filter(
+            registration_sessions::Column::RegistrationId
+                .is_in(wanted.iter().map(|w| w.0).collect::<HashSet<_>>()),
+        )
+        .filter(registration_sessions::Column::Status.eq(ChoiceStatus::Confirmed.as_str()))
+        .all(txn)
+        .await?;
+    Ok(held
+        .into_iter()
+        .map(|c| (c.registration_id, c.session_id))
+        .filter(|pair| wanted.contains(pair))
+        .collect())
+}
+
+/// The registration a scan may admit, or why not (with the registration, when known).
+fn judge(
+    scan: &PendingScan,
+    registrations: &HashMap<Uuid, registrations::Model>,
+    seats: &HashSet<(Uuid, Uuid)>,
+) -> Result<Result<Uuid, (Outcome, Option<Uuid>)>, AppError> {
+    let Some(claim) = scan.claim else {
+        return Ok(Err((Outcome::Invalid, None)));
+    };
+    let Some(registration) = registrations.get(&claim.registration_id) else {
+        return Ok(Err((Outcome::Invalid, None)));
+    };
+    let status: RegistrationStatus = registration
+        .status
+        .parse()
+        .map_err(|e: crate::domain::enums::UnknownValue| AppError::Internal(e.to_string()))?;
+    let same_event = claim.for_this_event && registration.event_id == scan.event_id;
+    let door_needs_seat = scan.door.is_some_and(|d| d.needs_seat);
+    let holds_seat = scan
+        .door
+        .is_some_and(|d| seats.contains(&(registration.id, d.session_id)));
+    Ok(
+        match checkin::refusal(same_event, status, door_needs_seat, holds_seat) {
+            Some(outcome) => Err((outcome, Some(registration.id))),
+            None => Ok(registration.id),
+        },
+    )
+}
+
+/// The group's first admissions, re-entries and leaves, a few statements per scope.
+async fn decide_bulk<C: ConnectionTrait>(
+    txn: &C,
+    scans: &[PendingScan],
+    plans: &[Plan],
+    scan_ids: &[Uuid],
+    now: DateTime<Utc>,
+    decisions: &mut [Option<Decision>],
+) -> Result<(), AppError> {
+    let bulk: Vec<(usize, Uuid, &str)> = plans
+        .iter()
+        .enumerate()
+        .filter_map(|(index, plan)| match plan {
+            Plan::Bulk(registration_id, scope) => Some((index, *registration_id, scope.as_str())),
+            _ => None,
+        })
+        .collect();
+    if bulk.is_empty() {
+        return Ok(());
+    }
+    // Rows go in by key order, so groups on two servers cannot wait on each other in a circle.
+    let mut entries: Vec<_> = bulk
+        .iter()
+        .filter(|(index, _, _)| scans[*index].direction == Direction::Entry)
+        .collect();
+    entries.sort_by_key(|(_, registration_id, scope)| (*scope, *registration_id));
+    let admitted = checkins::admit_many(
+        txn,
+        entries
+            .iter()
+            .map(|(index, registration_id, scope)| presence::ActiveModel {
+                registration_id: Set(*registration_id),
+                scope: Set((*scope).to_owned()),
+                event_id: Set(scans[*index].event_id),
+                inside: Set(true),
+                first_entry_at: Set(scans[*index].scanned_at),
+                first_scan_id: Set(scan_ids[*index]),
+                updated_at: Set(scans[*index].scanned_at),
+            })
+            .collect(),
+    )
+    .await?;
+    let mut scopes: Vec<&str> = bulk.iter().map(|(_, _, scope)| *scope).collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    for scope in scopes {
+        let in_scope = |direction: Direction, skip_admitted: bool| -> Vec<(usize, Uuid)> {
+            bulk.iter()
+                .filter(|(index, _, s)| {
+                    *s == scope
+                        && scans[*index].direction == direction
+                        && !(skip_admitted && admitted.contains(&scan_ids[*index]))
+                })
+                .map(|(index, registration_id, _)| (*index, *registration_id))
+                .collect()
+        };
+        for (index, _) in in_scope(Direction::Entry, false) {
+            if admitted.contains(&scan_ids[index]) {
+                decisions[index] = Some(Decision::passed(
+                    scans[index].scanned_at,
+                    Some(scans[index].scanned_at),
+                ));
+            }
+        }
+        let returning = in_scope(Direction::Entry, true);
+        let leaving = in_scope(Direction::Exit, false);
+        let ids = |list: &[(usize, Uuid)]| list.iter().map(|(_, id)| *id).collect::<Vec<_>>();
+        let reentered = checkins::set_inside_many(txn, scope, &ids(&returning), true, now).await?;
+        let left = checkins::set_inside_many(txn, scope, &ids(&leaving), false, now).await?;
+        let unchanged: Vec<Uuid> = returning
+            .iter()
+            .chain(&leaving)
+            .map(|(_, id)| *id)
+            .filter(|id| !reentered.contains_key(id) && !left.contains_key(id))
+            .collect();
+        let firsts = checkins::first_entries(txn, scope, &unchanged).await?;
+        for (index, registration_id) in returning {
+            let at = scans[index].scanned_at;
+            decisions[index] = Some(match reentered.get(&registration_id) {
+                Some(first) => Decision::passed(at, Some(*first)),
+                None => Decision::already(firsts.get(&registration_id).copied()),
+            });
+        }
+        for (index, registration_id) in leaving {
+            let first = left
+                .get(&registration_id)
+                .or_else(|| firsts.get(&registration_id))
+                .copied();
+            decisions[index] = Some(Decision::passed(scans[index].scanned_at, first));
+        }
+    }
+    Ok(())
+}
+
+/// The scan as `checkins` records it.
+fn scan_record(scan: &PendingScan, plan: &Plan) -> Scan {
+    let (registration_id, scope) = match plan {
+        Plan::Bulk(id, scope) | Plan::OneByOne(id, scope) => (Some(*id), Some(scope.clone())),
+        Plan::Refused(_, id) => (*id, None),
+        Plan::Replayed(_) | Plan::SameAs(_) => (None, None),
+    };
+    Scan {
+        event_id: scan.event_id,
+        registration_id,
+        session_id: scan.door.map(|d| d.session_id),
+        scope,
+        direction: scan.direction,
+        scanned_at: scan.scanned_at,
+        offline: scan.offline,
+        device: scan.device.clone(),
+        nonce: scan.nonce.clone(),
+        code_excerpt: scan.code_excerpt.clone(),
+    }
+}
+
+/// The answer to a decided scan and the row that keeps both.
+fn finish(
+    scan: &PendingScan,
+    plan: &Plan,
+    registrations: &HashMap<Uuid, registrations::Model>,
+    scan_id: Uuid,
+    decision: &Decision,
+    render: Render,
+    now: DateTime<Utc>,
+) -> (entities::scans::ActiveModel, Answer) {
+    let record = scan_record(scan, plan);
+    let holder = record
+        .registration_id
+        .and_then(|id| registrations.get(&id))
+        .filter(|_| decision.outcome != Outcome::Invalid);
+    let answer = Answer {
+        status: decision.outcome.http_status(),
+        body: render(decision, holder, scan.tz),
+    };
+    let row = checkins::scan_row(&record, scan_id, decision, &answer, now);
+    (row, answer)
+}
