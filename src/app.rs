@@ -73,7 +73,14 @@ impl AppState {
             // Every SQLite write goes through this process, which empties the cache itself.
             heads.set_live(true);
         }
-        let scans = ScanQueue::start(writer.clone(), api::checkins::render_answer);
+        // The check-in queue has a connection of its own on PostgreSQL, so its groups never
+        // wait behind requests for one of the pool's.
+        let scan_writer = if store::is_postgres(&db) {
+            store::connect(&url, 1).await?
+        } else {
+            writer.clone()
+        };
+        let scans = ScanQueue::start(scan_writer, api::checkins::render_answer);
         Ok(AppState {
             db,
             writer,

@@ -11,6 +11,10 @@ use dialogue::{AppState, Config, bootstrap, build_app, store};
 use poem::Server;
 use poem::listener::TcpListener;
 
+/// mimalloc: allocation is a visible share of a request's time with the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "dialogue", version, about = "Event and conference management")]
 struct Cli {

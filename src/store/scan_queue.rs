@@ -135,9 +135,15 @@ async fn run(db: DatabaseConnection, render: Render, mut receiver: mpsc::Receive
             replies.push(job.reply);
             scans.extend(job.scans);
         }
+        let started = std::time::Instant::now();
         let decided = AssertUnwindSafe(decide_group(&db, &scans, render))
             .catch_unwind()
             .await;
+        tracing::debug!(
+            scans = count,
+            duration_us = started.elapsed().as_micros() as u64,
+            "check-in group decided"
+        );
         let mut answers = match decided {
             Ok(answers) => answers,
             Err(_) => scans
