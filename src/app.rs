@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::error::problem_for_any_error;
 use crate::store;
 use crate::store::keys::Keyring;
+use crate::store::registration_queue::RegistrationQueue;
 use crate::store::scan_queue::ScanQueue;
 
 /// What every request handler may use.
@@ -35,6 +36,8 @@ pub struct AppState {
     pub heads: Arc<HeadCache>,
     /// Scans wait here to be decided in groups, one transaction per group.
     pub scans: ScanQueue,
+    /// New registrations wait here to be made in groups, one transaction per group.
+    pub registrations: RegistrationQueue,
 }
 
 impl AppState {
@@ -73,19 +76,25 @@ impl AppState {
             // Every SQLite write goes through this process, which empties the cache itself.
             heads.set_live(true);
         }
-        // The check-in queue has a connection of its own on PostgreSQL, so its groups never
-        // wait behind requests for one of the pool's.
-        let scan_writer = if store::is_postgres(&db) {
-            store::connect(&url, 1).await?
-        } else {
-            writer.clone()
+        // The queues have a connection each on PostgreSQL, so their groups never wait behind
+        // requests for one of the pool's; on SQLite they share the one writer connection.
+        let queue_connection = async || {
+            if store::is_postgres(&db) {
+                store::connect(&url, 1).await
+            } else {
+                Ok(writer.clone())
+            }
         };
-        let scans = ScanQueue::start(scan_writer, api::checkins::render_answer);
+        let scans = ScanQueue::start(queue_connection().await?, api::checkins::render_answer);
+        let token_secret = Arc::new(token_secret);
+        let registrations =
+            RegistrationQueue::start(queue_connection().await?, token_secret.clone());
         Ok(AppState {
             db,
             writer,
             scans,
-            token_secret: Arc::new(token_secret),
+            registrations,
+            token_secret,
             config: Arc::new(config),
             render_cache: Arc::new(RenderCache::default()),
             keys: Arc::new(RwLock::new(Arc::new(keys))),
@@ -98,6 +107,7 @@ impl AppState {
         AppState {
             writer: db.clone(),
             scans: ScanQueue::start(db.clone(), api::checkins::render_answer),
+            registrations: RegistrationQueue::start(db.clone(), Arc::new(Vec::new())),
             db,
             token_secret: Arc::new(Vec::new()),
             config: Arc::new(config),

@@ -1,6 +1,8 @@
 //! Registrations of an event: delegates register (anyone, while registration is open);
 //! organizers list (JSON or CSV), read, approve and reject.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, FixedOffset, Utc};
 use poem::Response;
 use poem_openapi::param::{Header, Path, Query};
@@ -29,6 +31,7 @@ use crate::domain::token::{self, TokenKind};
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
 use crate::store::pagination::After;
+use crate::store::registration_queue::{PendingRegistration, RenderStored};
 use crate::store::registrations::{Idempotency, Registered, RegistrationFilter, RegistrationRow};
 use crate::store::{self};
 
@@ -384,24 +387,25 @@ impl RegistrationsApi {
         request.validate()?;
         store::registrations::check_choices(&self.state.db, event.id, &request.session_ids).await?;
         let wanted = initial_status(stored(&event.registration_mode)?);
-        let state = &self.state;
-        let outcome = store::registrations::register(
-            &self.state.writer,
-            &event,
-            &request,
-            wanted,
-            &self.state.token_secret,
-            idempotency.as_ref(),
-            |row| {
-                let created = created_body(state, row, String::new());
-                Ok((
-                    201,
-                    serde_json::to_string(&created)
-                        .map_err(|e| AppError::Internal(e.to_string()))?,
-                ))
-            },
-        )
-        .await?;
+        let state = self.state.clone();
+        let render: RenderStored = Arc::new(move |row| {
+            let created = created_body(&state, row, String::new());
+            Ok((
+                201,
+                serde_json::to_string(&created).map_err(|e| AppError::Internal(e.to_string()))?,
+            ))
+        });
+        let outcome = self
+            .state
+            .registrations
+            .register(PendingRegistration {
+                event: event.clone(),
+                request,
+                wanted,
+                idempotency,
+                render,
+            })
+            .await?;
         match outcome {
             Registered::Created(row) => {
                 let manage_token = token::derive(

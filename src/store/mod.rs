@@ -8,6 +8,7 @@ pub mod events;
 pub mod keys;
 pub mod pagination;
 pub mod programme;
+pub mod registration_queue;
 pub mod registrations;
 pub mod scan_queue;
 pub mod scoped;

@@ -151,7 +151,6 @@ pub async fn register(
     idempotency: Option<&Idempotency>,
     render: impl FnOnce(&RegistrationRow) -> Result<(u16, String), AppError>,
 ) -> Result<Registered, AppError> {
-    let now = Utc::now();
     let txn = db.begin().await?;
     // On PostgreSQL the event row is locked first (a full event's seat update changes no row
     // and would lock nothing). On SQLite the seat update below is a write statement and takes
@@ -159,14 +158,32 @@ pub async fn register(
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres || idempotency.is_some() {
         seats::lock_event(&txn, event.id).await?;
     }
+    let registered = register_in(&txn, event, request, wanted, secret, idempotency, render).await?;
+    txn.commit().await?;
+    Ok(registered)
+}
+
+/// Registers a delegate inside the caller's transaction, which holds the event's lock on
+/// PostgreSQL (and whenever an idempotency key is given).
+#[allow(clippy::too_many_arguments)]
+pub async fn register_in<C: ConnectionTrait>(
+    txn: &C,
+    event: &events::Model,
+    request: &RegistrationRequest,
+    wanted: RegistrationStatus,
+    secret: &[u8],
+    idempotency: Option<&Idempotency>,
+    render: impl FnOnce(&RegistrationRow) -> Result<(u16, String), AppError>,
+) -> Result<Registered, AppError> {
+    let now = Utc::now();
     if let Some(idempotency) = idempotency
-        && let Some(replayed) = replay(&txn, event.id, idempotency).await?
+        && let Some(replayed) = replay(txn, event.id, idempotency).await?
     {
         return Ok(replayed);
     }
     let status = match wanted {
         RegistrationStatus::Confirmed => {
-            if seats::take_event_seat(&txn, event.id).await? {
+            if seats::take_event_seat(txn, event.id).await? {
                 RegistrationStatus::Confirmed
             } else if event.waitlist_enabled {
                 RegistrationStatus::Waitlisted
@@ -215,7 +232,7 @@ pub async fn register(
     };
     let inserted =
         registrations::Entity::insert(registrations::ActiveModel::from(registration.clone()))
-            .exec_without_returning(&txn)
+            .exec_without_returning(txn)
             .await;
     match inserted {
         Ok(_) => {}
@@ -227,7 +244,7 @@ pub async fn register(
         Err(err) => return Err(err.into()),
     };
     let choices: Claimed = if status == RegistrationStatus::Confirmed {
-        seats::claim_sessions(&txn, &request.session_ids, event.waitlist_enabled).await?
+        seats::claim_sessions(txn, &request.session_ids, event.waitlist_enabled).await?
     } else {
         request
             .session_ids
@@ -235,7 +252,7 @@ pub async fn register(
             .map(|id| (*id, ChoiceStatus::Pending))
             .collect()
     };
-    seats::insert_choices(&txn, id, &choices, now).await?;
+    seats::insert_choices(txn, id, &choices, now).await?;
     let mut chosen: Vec<registration_sessions::Model> = choices
         .iter()
         .map(|(session_id, status)| registration_sessions::Model {
@@ -261,10 +278,9 @@ pub async fn register(
             response: Set(body),
             created_at: Set(now),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
-    txn.commit().await?;
     Ok(Registered::Created(Box::new(row)))
 }
 

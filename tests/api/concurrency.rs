@@ -170,6 +170,64 @@ macro_rules! both_stores {
     };
 }
 
+/// Registrations arriving together are made in one transaction; a refusal among them (here a
+/// repeated e-mail) must leave exactly the answers each would have had alone.
+async fn refusals_among_simultaneous_registrations(db: crate::helpers::TestDb) {
+    let apps = instances(&db).await;
+    let event = apps[0].published_event(json!({"capacity": 30})).await;
+    let event = event["id"].as_str().unwrap().to_owned();
+    let bodies = (0..60)
+        .map(|n| {
+            let email = if n % 3 == 0 {
+                "same@example.org".to_owned()
+            } else {
+                format!("r{n}@example.org")
+            };
+            delegate(&email, &[])
+        })
+        .collect();
+    let replies = register_all(&apps, &event, bodies).await;
+    let conflicts = replies.iter().filter(|(s, _)| *s == 409).count();
+    assert_eq!(
+        conflicts, 19,
+        "all but one of the 20 repeated e-mails are refused"
+    );
+    assert_eq!(statuses(&replies), (30, 11, 19));
+    assert_eq!(apps[0].count_rows("registrations").await, 41);
+    assert_invariants(&apps[0]).await;
+    // The same idempotency key sent many times at once makes one registration.
+    let path = format!("/api/v1/events/{event}/registrations");
+    let mut tasks = Vec::new();
+    for n in 0..12 {
+        let app = apps[n % apps.len()].clone();
+        let path = path.clone();
+        tasks.push(tokio::spawn(async move {
+            let response = app
+                .client
+                .post(path)
+                .header("Idempotency-Key", "one-key")
+                .body_json(&delegate("key@example.org", &[]))
+                .send()
+                .await
+                .0;
+            let status = response.status().as_u16();
+            let body: Value = response.into_body().into_json().await.unwrap_or_default();
+            (status, body["id"].clone())
+        }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        let (status, id) = task.await.expect("task");
+        assert_eq!(status, 201);
+        ids.push(id);
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "every retry names the one registration");
+    assert_eq!(apps[0].count_rows("registrations").await, 42);
+    assert_invariants(&apps[0]).await;
+}
+
+both_stores!(refusals_among_simultaneous_registrations);
 both_stores!(two_hundred_delegates_for_fifty_seats);
 both_stores!(sixty_sign_ups_for_ten_session_seats);
 both_stores!(cancellations_and_registrations_race);

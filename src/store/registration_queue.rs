@@ -1,0 +1,165 @@
+//! Group commit for new registrations. Requests wait in a queue; one task per server takes
+//! everything waiting (up to `MAX_GROUP`) and registers it in one transaction, in the order the
+//! requests arrived: the events' rows are locked once (by id, so groups of two servers cannot
+//! wait on each other in a circle), then each registration takes its seats with the same
+//! conditional updates as alone, and one commit answers them all. Seats are first come, first
+//! served across the group exactly as across single transactions.
+//!
+//! When any registration of a group is refused (a repeated e-mail, a full session without a
+//! waiting list) or fails, the group's transaction is rolled back and its registrations are
+//! made again one by one, each in its own transaction, so every answer is the one it would
+//! have had alone and nothing of a refused registration stays.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use tokio::sync::{mpsc, oneshot};
+
+use entities::events;
+
+use super::registrations::{self, Idempotency, Registered, RegistrationRow};
+use super::seats;
+use crate::domain::enums::RegistrationStatus;
+use crate::domain::registration::RegistrationRequest;
+use crate::error::AppError;
+
+/// Most registrations made in one transaction.
+const MAX_GROUP: usize = 128;
+
+/// Writes the stored first answer of a registration (for idempotent retries).
+pub type RenderStored =
+    Arc<dyn Fn(&RegistrationRow) -> Result<(u16, String), AppError> + Send + Sync>;
+
+/// A checked registration request, waiting to be made.
+pub struct PendingRegistration {
+    pub event: Arc<events::Model>,
+    pub request: RegistrationRequest,
+    pub wanted: RegistrationStatus,
+    pub idempotency: Option<Idempotency>,
+    pub render: RenderStored,
+}
+
+struct Job {
+    registration: PendingRegistration,
+    reply: oneshot::Sender<Result<Registered, AppError>>,
+}
+
+/// The queue in front of the task that makes registrations.
+#[derive(Clone)]
+pub struct RegistrationQueue {
+    sender: mpsc::Sender<Job>,
+}
+
+impl RegistrationQueue {
+    /// Starts the task on `db` (on SQLite, the writer connection). `secret` derives tokens.
+    pub fn start(db: DatabaseConnection, secret: Arc<Vec<u8>>) -> Self {
+        let (sender, receiver) = mpsc::channel(4096);
+        tokio::spawn(run(db, secret, receiver));
+        RegistrationQueue { sender }
+    }
+
+    /// Makes one registration, in turn with the others waiting.
+    pub async fn register(
+        &self,
+        registration: PendingRegistration,
+    ) -> Result<Registered, AppError> {
+        let (reply, answer) = oneshot::channel();
+        let stopped = || AppError::Internal("the registration queue has stopped".into());
+        self.sender
+            .send(Job {
+                registration,
+                reply,
+            })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+async fn run(db: DatabaseConnection, secret: Arc<Vec<u8>>, mut receiver: mpsc::Receiver<Job>) {
+    while let Some(first) = receiver.recv().await {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_GROUP {
+            match receiver.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let pending: Vec<&PendingRegistration> = jobs.iter().map(|j| &j.registration).collect();
+        let made = AssertUnwindSafe(make_group(&db, &secret, &pending))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|_| {
+                pending
+                    .iter()
+                    .map(|_| Err(AppError::Internal("registering failed".into())))
+                    .collect()
+            });
+        for (job, answer) in jobs.into_iter().zip(made) {
+            // A caller that went away still has its registration (retries find it by key).
+            let _ = job.reply.send(answer);
+        }
+    }
+}
+
+/// Makes a group in one transaction; if any of it is refused or fails, each one alone.
+async fn make_group(
+    db: &DatabaseConnection,
+    secret: &[u8],
+    group: &[&PendingRegistration],
+) -> Vec<Result<Registered, AppError>> {
+    if group.len() > 1
+        && let Ok(made) = in_one_transaction(db, secret, group).await
+    {
+        return made.into_iter().map(Ok).collect();
+    }
+    let mut answers = Vec::with_capacity(group.len());
+    for pending in group {
+        answers.push(
+            registrations::register(
+                db,
+                &pending.event,
+                &pending.request,
+                pending.wanted,
+                secret,
+                pending.idempotency.as_ref(),
+                |row| (pending.render)(row),
+            )
+            .await,
+        );
+    }
+    answers
+}
+
+async fn in_one_transaction(
+    db: &DatabaseConnection,
+    secret: &[u8],
+    group: &[&PendingRegistration],
+) -> Result<Vec<Registered>, AppError> {
+    let txn = db.begin().await?;
+    let mut event_ids: Vec<_> = group.iter().map(|p| p.event.id).collect();
+    event_ids.sort_unstable();
+    event_ids.dedup();
+    for event_id in event_ids {
+        seats::lock_event(&txn, event_id).await?;
+    }
+    let mut made = Vec::with_capacity(group.len());
+    for pending in group {
+        made.push(
+            registrations::register_in(
+                &txn,
+                &pending.event,
+                &pending.request,
+                pending.wanted,
+                secret,
+                pending.idempotency.as_ref(),
+                |row| (pending.render)(row),
+            )
+            .await?,
+        );
+    }
+    txn.commit().await?;
+    Ok(made)
+}
