@@ -16,6 +16,7 @@ use crate::store;
 use crate::store::keys::Keyring;
 use crate::store::registration_queue::RegistrationQueue;
 use crate::store::scan_queue::ScanQueue;
+use crate::store::token_lookups::TokenLookups;
 
 /// What every request handler may use.
 #[derive(Clone)]
@@ -38,6 +39,8 @@ pub struct AppState {
     pub scans: ScanQueue,
     /// New registrations wait here to be made in groups, one transaction per group.
     pub registrations: RegistrationQueue,
+    /// Organizer and check-in tokens are looked up here, many requests per query.
+    pub tokens: TokenLookups,
 }
 
 impl AppState {
@@ -89,11 +92,13 @@ impl AppState {
         let token_secret = Arc::new(token_secret);
         let registrations =
             RegistrationQueue::start(queue_connection().await?, token_secret.clone());
+        let tokens = TokenLookups::start(db.clone());
         Ok(AppState {
             db,
             writer,
             scans,
             registrations,
+            tokens,
             token_secret,
             config: Arc::new(config),
             render_cache: Arc::new(RenderCache::default()),
@@ -108,6 +113,7 @@ impl AppState {
             writer: db.clone(),
             scans: ScanQueue::start(db.clone(), api::checkins::render_answer),
             registrations: RegistrationQueue::start(db.clone(), Arc::new(Vec::new())),
+            tokens: TokenLookups::start(db.clone()),
             db,
             token_secret: Arc::new(Vec::new()),
             config: Arc::new(config),

@@ -101,7 +101,7 @@ async fn resolve_delegate(req: &Request, bearer: Bearer) -> poem::Result<Uuid> {
 pub async fn principal_of(state: &AppState, presented: &str) -> Result<Principal, AppError> {
     match token::kind_of(presented) {
         Some(TokenKind::Organizer | TokenKind::Checkin) => {
-            let Some(found) = store::tokens::find_live(&state.db, presented).await? else {
+            let Some(found) = state.tokens.find_live(presented).await? else {
                 return Err(AppError::Unauthorized);
             };
             match found.role.parse::<TokenRole>() {

@@ -16,6 +16,7 @@ pub mod seats;
 pub mod secrets;
 pub mod sessions;
 pub mod speakers;
+pub mod token_lookups;
 pub mod tokens;
 
 use std::time::Duration;

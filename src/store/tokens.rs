@@ -1,5 +1,7 @@
 //! Organizer and check-in tokens: creation (returns the token once) and look-up by hash.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
@@ -45,18 +47,6 @@ pub async fn create<C: ConnectionTrait>(
     Ok(IssuedToken { id, token: text })
 }
 
-/// The live (not revoked) token with this text, if any.
-pub async fn find_live<C: ConnectionTrait>(
-    db: &C,
-    presented: &str,
-) -> Result<Option<api_tokens::Model>, DbErr> {
-    api_tokens::Entity::find()
-        .filter(api_tokens::Column::TokenHash.eq(token::hash(presented)))
-        .filter(api_tokens::Column::RevokedAt.is_null())
-        .one(db)
-        .await
-}
-
 /// How many live organizer tokens exist.
 pub async fn count_organizer_tokens<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
     api_tokens::Entity::find()
@@ -64,4 +54,19 @@ pub async fn count_organizer_tokens<C: ConnectionTrait>(db: &C) -> Result<u64, D
         .filter(api_tokens::Column::RevokedAt.is_null())
         .count(db)
         .await
+}
+
+/// The live tokens among these hashes, by hash.
+pub async fn find_live_by_hashes<C: ConnectionTrait>(
+    db: &C,
+    hashes: &[String],
+) -> Result<HashMap<String, api_tokens::Model>, DbErr> {
+    Ok(api_tokens::Entity::find()
+        .filter(api_tokens::Column::TokenHash.is_in(hashes.iter().cloned()))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.token_hash.clone(), t))
+        .collect())
 }

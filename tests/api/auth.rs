@@ -859,3 +859,45 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    tokens_checked_at_the_same_moment_get_their_own_answers,
+    |app| async move {
+        // Look-ups arriving together share one query; each request must still get its own answer.
+        let event = app.published_event(json!({})).await;
+        let other = app.published_event(json!({})).await;
+        let (event, other) = (event["id"].as_str().unwrap(), other["id"].as_str().unwrap());
+        let scanner = app.checkin_token(event).await;
+        let foreign = app.checkin_token(other).await;
+        let revoked = store::tokens::create(&app.state.db, TokenRole::Checkin, None, "gone")
+            .await
+            .unwrap()
+            .token;
+        let backend = app.state.db.get_database_backend();
+        app.state
+            .db
+            .execute_raw(Statement::from_string(
+                backend,
+                "UPDATE api_tokens SET revoked_at = CURRENT_TIMESTAMP WHERE label = 'gone'",
+            ))
+            .await
+            .expect("revoke");
+        let unknown = format!("{}x", &scanner[..scanner.len() - 1]);
+        let path = format!("/api/v1/events/{event}/checkins/stats");
+        let cases = [
+            (app.organizer.clone(), 200),
+            (scanner, 200),
+            (foreign, 403),
+            (revoked, 401),
+            (unknown, 401),
+        ];
+        let calls = (0..50).map(|n| {
+            let (token, status) = &cases[n % cases.len()];
+            let (app, path) = (&app, &path);
+            async move { (app.get_as(path, token).await.status.as_u16(), *status) }
+        });
+        for (got, expected) in futures::future::join_all(calls).await {
+            assert_eq!(got, expected);
+        }
+    }
+);
