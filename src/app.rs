@@ -78,6 +78,7 @@ impl AppState {
         } else {
             // Every SQLite write goes through this process, which empties the cache itself.
             heads.set_live(true);
+            store::checkpoint_wal_in_background(db.clone());
         }
         // The queues have a connection each on PostgreSQL, so their groups never wait behind
         // requests for one of the pool's; on SQLite they share the one writer connection.

@@ -23,10 +23,14 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr, SqlErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr,
+};
 
 /// Opens a pool on `url`. SQLite files are created if missing and run in WAL mode with a busy
-/// timeout, so concurrent writers wait instead of failing.
+/// timeout, so concurrent writers wait instead of failing. The server copies the SQLite WAL
+/// into the database with `checkpoint_wal_in_background`, so a commit checkpoints only when
+/// that has fallen behind by 10,000 pages (a checkpoint there stalls the one writer).
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -41,8 +45,29 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true)
+                .pragma("wal_autocheckpoint", "10000")
+                .pragma("journal_size_limit", "67108864")
         });
     Database::connect(options).await
+}
+
+/// Copies the SQLite WAL into the database file every quarter second from a reading
+/// connection, so the writer never pays for it. A passive checkpoint waits for nobody and
+/// blocks nobody; once it has caught up, the next write starts the WAL from its beginning.
+pub fn checkpoint_wal_in_background(db: DatabaseConnection) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_millis(250));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(err) = db
+                .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
+                .await
+            {
+                tracing::warn!(error = %err, "WAL checkpoint failed");
+            }
+        }
+    });
 }
 
 /// Applies every pending migration. Safe to run on every start.
