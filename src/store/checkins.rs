@@ -139,55 +139,19 @@ pub fn scan_row(
     }
 }
 
-/// Keeps scans, several rows per statement. On PostgreSQL statements stay under about 8 KB:
-/// the driver (sqlx 0.9.0) leaves Nagle's algorithm on, and a larger message that does not fit
-/// the socket's first send buffer waits some 40 ms for a delayed acknowledgement. On SQLite
-/// a statement takes up to 500 rows (within its limit of bound parameters).
+/// Keeps scans, up to 500 rows per statement (within both databases' parameter limits).
 pub async fn insert_scans<C: ConnectionTrait>(
     db: &C,
     rows: Vec<scans::ActiveModel>,
 ) -> Result<(), AppError> {
-    let statement_bytes = match db.get_database_backend() {
-        sea_orm::DbBackend::Postgres => 8 * 1024,
-        _ => 500 * 160,
-    };
-    let mut chunk = Vec::new();
-    let mut bytes = 0;
-    for row in rows {
-        let size = approximate_size(&row);
-        if !chunk.is_empty() && bytes + size > statement_bytes {
-            scans::Entity::insert_many(std::mem::take(&mut chunk))
-                .exec_without_returning(db)
-                .await?;
-            bytes = 0;
-        }
-        bytes += size;
-        chunk.push(row);
-    }
-    if !chunk.is_empty() {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(500).collect();
         scans::Entity::insert_many(chunk)
             .exec_without_returning(db)
             .await?;
     }
     Ok(())
-}
-
-/// Bytes a scan row takes in a statement: its texts and about 160 for the fixed-size columns.
-fn approximate_size(row: &scans::ActiveModel) -> usize {
-    let text = |value: &sea_orm::ActiveValue<String>| value.try_as_ref().map_or(0, String::len);
-    let optional = |value: &sea_orm::ActiveValue<Option<String>>| {
-        value
-            .try_as_ref()
-            .and_then(Option::as_ref)
-            .map_or(0, String::len)
-    };
-    160 + text(&row.response)
-        + text(&row.code_excerpt)
-        + text(&row.device)
-        + text(&row.direction)
-        + text(&row.result)
-        + optional(&row.nonce)
-        + optional(&row.scope)
 }
 
 /// First admissions of many scans at once: one `presence` row per (registration, scope),
