@@ -13,6 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -21,7 +22,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, SqlErr, TransactionTrait,
 };
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Mutex, mpsc, oneshot};
 use uuid::Uuid;
 
 use entities::{presence, registration_sessions, registrations};
@@ -89,10 +90,14 @@ pub struct ScanQueue {
 }
 
 impl ScanQueue {
-    /// Starts the deciding task on `db` (on SQLite, the writer connection).
-    pub fn start(db: DatabaseConnection, render: Render) -> Self {
+    /// Starts one deciding task per connection (on SQLite, the one writer connection; on
+    /// PostgreSQL a few, so one group's round trips overlap another's).
+    pub fn start(connections: Vec<DatabaseConnection>, render: Render) -> Self {
         let (sender, receiver) = mpsc::channel(4096);
-        tokio::spawn(run(db, render, receiver));
+        let receiver = Arc::new(Mutex::new(receiver));
+        for db in connections {
+            tokio::spawn(run(db, render, receiver.clone()));
+        }
         ScanQueue { sender }
     }
 
@@ -114,17 +119,25 @@ impl ScanQueue {
     }
 }
 
-async fn run(db: DatabaseConnection, render: Render, mut receiver: mpsc::Receiver<Job>) {
-    while let Some(first) = receiver.recv().await {
-        let mut jobs = vec![first];
-        let mut count = jobs[0].scans.len();
-        while count < MAX_GROUP {
-            match receiver.try_recv() {
-                Ok(job) => {
-                    count += job.scans.len();
-                    jobs.push(job);
+async fn run(db: DatabaseConnection, render: Render, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
+    loop {
+        let mut jobs = Vec::new();
+        let mut count = 0;
+        {
+            let mut receiver = receiver.lock().await;
+            let Some(first) = receiver.recv().await else {
+                return;
+            };
+            count += first.scans.len();
+            jobs.push(first);
+            while count < MAX_GROUP {
+                match receiver.try_recv() {
+                    Ok(job) => {
+                        count += job.scans.len();
+                        jobs.push(job);
+                    }
+                    Err(_) => break,
                 }
-                Err(_) => break,
             }
         }
         let mut sizes = Vec::with_capacity(jobs.len());
