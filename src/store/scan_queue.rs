@@ -1,6 +1,6 @@
-//! Group commit for check-in. Scans wait in a queue; one task per server takes everything
-//! waiting (up to `MAX_GROUP` scans) and decides it in one transaction with a handful of
-//! statements whatever the group's size: the stored answers of repeated nonces, the
+//! Group commit for check-in. Scans wait in a queue; a task (one on SQLite, two with a
+//! connection each on PostgreSQL) takes everything waiting (up to `MAX_GROUP` scans) and
+//! decides it in one transaction with a handful of statements whatever the group's size: the stored answers of repeated nonces, the
 //! registrations the codes name, seats at room doors, the first admissions (one multi-row
 //! insert that skips existing rows), re-entries and leaves (one conditional update per scope),
 //! then every scan's row. Offline scans and a badge scanned twice in one group are decided one
