@@ -1,6 +1,7 @@
 //! First start: the organizer token appears once, a seeded token works, the demo programme
 //! loads once and is a real agenda; rotated signing keys keep old badges valid.
 
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 use crate::db_test;
@@ -127,3 +128,51 @@ db_test!(rotated_keys_keep_old_badges_valid, |app| async move {
         .await;
     assert_eq!(kit.body["keys"].as_array().unwrap().len(), 2);
 });
+
+/// SQLite only (PostgreSQL has no WAL file of ours to copy): commits leave their pages in the
+/// WAL, and the server copies them into the database file in the background, not in the
+/// writer's commits. Opening the file with `immutable=true` reads it without the WAL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_wal_is_copied_into_the_database_in_the_background() {
+    crate::helpers::run(crate::helpers::Backend::Sqlite, |db| async move {
+        let app = db.app().await;
+        for n in 0..5 {
+            app.create_event(json!({"slug": format!("wal-{n}")})).await;
+        }
+        let path = db
+            .url
+            .trim_start_matches("sqlite://")
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let mut in_file = 0;
+        for _ in 0..40 {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            let file_only = sea_orm::Database::connect(format!("sqlite://{path}?immutable=true"))
+                .await
+                .expect("open the database file alone");
+            let row = file_only
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Sqlite,
+                    "SELECT COUNT(*) AS n FROM events WHERE slug LIKE 'wal-%'",
+                ))
+                .await;
+            // Before any copy the file may not even hold the table yet.
+            in_file = row
+                .ok()
+                .flatten()
+                .and_then(|r| r.try_get::<i64>("", "n").ok())
+                .unwrap_or(0);
+            let _ = file_only.close().await;
+            if in_file == 5 {
+                break;
+            }
+        }
+        assert_eq!(
+            in_file, 5,
+            "the events reached the database file within 4 s"
+        );
+    })
+    .await;
+}
