@@ -544,15 +544,7 @@ db_test!(revoked_tokens_are_401, |app| async move {
     .await
     .expect_problem(403);
 
-    let backend = app.state.db.get_database_backend();
-    app.state
-        .db
-        .execute_raw(Statement::from_string(
-            backend,
-            "UPDATE api_tokens SET revoked_at = CURRENT_TIMESTAMP WHERE label = 'revoked'",
-        ))
-        .await
-        .expect("revoke");
+    revoke_labelled(&app, "revoked").await;
     for token in [&organizer, &scanner] {
         app.call(
             Method::PATCH,
@@ -873,15 +865,7 @@ db_test!(
             .await
             .unwrap()
             .token;
-        let backend = app.state.db.get_database_backend();
-        app.state
-            .db
-            .execute_raw(Statement::from_string(
-                backend,
-                "UPDATE api_tokens SET revoked_at = CURRENT_TIMESTAMP WHERE label = 'gone'",
-            ))
-            .await
-            .expect("revoke");
+        revoke_labelled(&app, "gone").await;
         let unknown = format!("{}x", &scanner[..scanner.len() - 1]);
         let path = format!("/api/v1/events/{event}/checkins/stats");
         let cases = [
@@ -901,3 +885,22 @@ db_test!(
         }
     }
 );
+
+/// Revokes the tokens with this label straight in the database, as an administrator would.
+async fn revoke_labelled(app: &TestApp, label: &str) {
+    let backend = app.state.db.get_database_backend();
+    app.state
+        .db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DbBackend::Postgres => {
+                    "UPDATE api_tokens SET revoked_at = CURRENT_TIMESTAMP WHERE label = $1"
+                }
+                _ => "UPDATE api_tokens SET revoked_at = CURRENT_TIMESTAMP WHERE label = ?",
+            },
+            [label.into()],
+        ))
+        .await
+        .expect("revoke");
+}
