@@ -27,6 +27,11 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr,
 };
 
+/// Prepared statements kept per connection. The group-commit queues send statements whose
+/// text depends on the group's size (an `IN` list, a multi-row insert), so the default of 100
+/// would re-prepare (and on PostgreSQL, close) them over and over.
+const STATEMENT_CACHE: usize = 2000;
+
 /// Opens a pool on `url`. SQLite files are created if missing and run in WAL mode with a busy
 /// timeout, so concurrent writers wait instead of failing. The server copies the SQLite WAL
 /// into the database with `checkpoint_wal_in_background`, so a commit checkpoints only when
@@ -47,7 +52,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .foreign_keys(true)
                 .pragma("wal_autocheckpoint", "10000")
                 .pragma("journal_size_limit", "67108864")
-        });
+                .statement_cache_capacity(STATEMENT_CACHE)
+        })
+        .map_sqlx_postgres_opts(|opts| opts.statement_cache_capacity(STATEMENT_CACHE));
     Database::connect(options).await
 }
 
