@@ -292,115 +292,80 @@ db_test!(event_operations_need_an_organizer, |app| async move {
     assert_eq!(event.body["title"], "Changed title");
 });
 
+/// Create, change and delete one kind of programme item: each needs an organizer token (the
+/// check-in tokens are refused), and each works with one.
+struct CrudCase<'a> {
+    collection: &'a str,
+    existing: &'a str,
+    create: Value,
+    created: (&'a str, Value),
+    patch: Value,
+    patched: (&'a str, Value),
+    table: &'a str,
+}
+
+async fn crud_needs_an_organizer(app: &TestApp, event: &str, case: CrudCase<'_>) {
+    let checkin = checkin_tokens(app, event).await;
+    let base = format!("/api/v1/events/{event}/{}", case.collection);
+    let item = format!("{base}/{}", case.existing);
+    let created = check_op(
+        app,
+        &op(Method::POST, base.clone(), Some(case.create), 201),
+        &checkin,
+    )
+    .await;
+    assert_eq!(created.body[case.created.0], case.created.1);
+    let patched = check_op(
+        app,
+        &op(Method::PATCH, item.clone(), Some(case.patch), 200),
+        &checkin,
+    )
+    .await;
+    assert_eq!(patched.body[case.patched.0], case.patched.1);
+    check_op(app, &op(Method::DELETE, item, None, 204), &checkin).await;
+    assert_eq!(app.count_rows(case.table).await, 1);
+}
+
 db_test!(track_operations_need_an_organizer, |app| async move {
     let f = fixture(&app).await;
-    let checkin = checkin_tokens(&app, &f.event).await;
-    let base = format!("/api/v1/events/{}/tracks", f.event);
-    let created = check_op(
-        &app,
-        &op(
-            Method::POST,
-            base.clone(),
-            Some(json!({"name": "Cyber security"})),
-            201,
-        ),
-        &checkin,
-    )
-    .await;
-    assert_eq!(created.body["name"], "Cyber security");
-    let patched = check_op(
-        &app,
-        &op(
-            Method::PATCH,
-            format!("{base}/{}", f.track),
-            Some(json!({"name": "Renamed track"})),
-            200,
-        ),
-        &checkin,
-    )
-    .await;
-    assert_eq!(patched.body["name"], "Renamed track");
-    check_op(
-        &app,
-        &op(Method::DELETE, format!("{base}/{}", f.track), None, 204),
-        &checkin,
-    )
-    .await;
-    assert_eq!(app.count_rows("tracks").await, 1);
+    let case = CrudCase {
+        collection: "tracks",
+        existing: &f.track,
+        create: json!({"name": "Cyber security"}),
+        created: ("name", json!("Cyber security")),
+        patch: json!({"name": "Renamed track"}),
+        patched: ("name", json!("Renamed track")),
+        table: "tracks",
+    };
+    crud_needs_an_organizer(&app, &f.event, case).await;
 });
 
 db_test!(room_operations_need_an_organizer, |app| async move {
     let f = fixture(&app).await;
-    let checkin = checkin_tokens(&app, &f.event).await;
-    let base = format!("/api/v1/events/{}/rooms", f.event);
-    let created = check_op(
-        &app,
-        &op(
-            Method::POST,
-            base.clone(),
-            Some(json!({"name": "Hall B", "capacity": 40})),
-            201,
-        ),
-        &checkin,
-    )
-    .await;
-    assert_eq!(created.body["name"], "Hall B");
-    let patched = check_op(
-        &app,
-        &op(
-            Method::PATCH,
-            format!("{base}/{}", f.room),
-            Some(json!({"capacity": 200})),
-            200,
-        ),
-        &checkin,
-    )
-    .await;
-    assert_eq!(patched.body["capacity"], 200);
-    check_op(
-        &app,
-        &op(Method::DELETE, format!("{base}/{}", f.room), None, 204),
-        &checkin,
-    )
-    .await;
-    assert_eq!(app.count_rows("rooms").await, 1);
+    let case = CrudCase {
+        collection: "rooms",
+        existing: &f.room,
+        create: json!({"name": "Hall B", "capacity": 40}),
+        created: ("name", json!("Hall B")),
+        patch: json!({"capacity": 200}),
+        patched: ("capacity", json!(200)),
+        table: "rooms",
+    };
+    crud_needs_an_organizer(&app, &f.event, case).await;
 });
 
 db_test!(speaker_operations_need_an_organizer, |app| async move {
     let f = fixture(&app).await;
-    let checkin = checkin_tokens(&app, &f.event).await;
-    let base = format!("/api/v1/events/{}/speakers", f.event);
-    let created = check_op(
-        &app,
-        &op(
-            Method::POST,
-            base.clone(),
-            Some(json!({"full_name": "Merdan Ataýew", "email": "merdan@example.tm"})),
-            201,
-        ),
-        &checkin,
-    )
-    .await;
-    assert_eq!(created.body["full_name"], "Merdan Ataýew");
-    let patched = check_op(
-        &app,
-        &op(
-            Method::PATCH,
-            format!("{base}/{}", f.speaker),
-            Some(json!({"position": "Deputy minister"})),
-            200,
-        ),
-        &checkin,
-    )
-    .await;
-    assert_eq!(patched.body["position"], "Deputy minister");
-    check_op(
-        &app,
-        &op(Method::DELETE, format!("{base}/{}", f.speaker), None, 204),
-        &checkin,
-    )
-    .await;
-    assert_eq!(app.count_rows("speakers").await, 1);
+    let case = CrudCase {
+        collection: "speakers",
+        existing: &f.speaker,
+        create: json!({"full_name": "Merdan Ataýew", "email": "merdan@example.tm"}),
+        created: ("full_name", json!("Merdan Ataýew")),
+        patch: json!({"position": "Deputy minister"}),
+        patched: ("position", json!("Deputy minister")),
+        table: "speakers",
+    };
+    crud_needs_an_organizer(&app, &f.event, case).await;
 });
 
 db_test!(session_operations_need_an_organizer, |app| async move {
