@@ -117,22 +117,18 @@ async fn make_group(
     }
     let mut answers = Vec::with_capacity(group.len());
     for pending in group {
-        answers.push(
-            registrations::register(
-                db,
-                &pending.event,
-                &pending.request,
-                pending.wanted,
-                secret,
-                pending.idempotency.as_ref(),
-                |row| (pending.render)(row),
-            )
-            .await,
-        );
+        let made = in_one_transaction(db, secret, std::slice::from_ref(pending)).await;
+        answers.push(made.and_then(|mut made| {
+            made.pop()
+                .ok_or_else(|| AppError::Internal("no registration was made".into()))
+        }));
     }
     answers
 }
 
+/// Locks the group's events (by id, so two servers' groups cannot wait on each other in a
+/// circle: a row lock on PostgreSQL, the write lock on SQLite), makes each registration in
+/// order and commits.
 async fn in_one_transaction(
     db: &DatabaseConnection,
     secret: &[u8],

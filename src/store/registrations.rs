@@ -139,32 +139,9 @@ pub async fn check_choices<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Registers a delegate in one transaction: event lock, seat, registration, session seats and
-/// the idempotency record. `render` produces the stored first answer (without the token).
-#[allow(clippy::too_many_arguments)]
-pub async fn register(
-    db: &DatabaseConnection,
-    event: &events::Model,
-    request: &RegistrationRequest,
-    wanted: RegistrationStatus,
-    secret: &[u8],
-    idempotency: Option<&Idempotency>,
-    render: impl FnOnce(&RegistrationRow) -> Result<(u16, String), AppError>,
-) -> Result<Registered, AppError> {
-    let txn = db.begin().await?;
-    // On PostgreSQL the event row is locked first (a full event's seat update changes no row
-    // and would lock nothing). On SQLite the seat update below is a write statement and takes
-    // the database's write lock by itself, so one statement is saved on the hot path.
-    if txn.get_database_backend() == sea_orm::DbBackend::Postgres || idempotency.is_some() {
-        seats::lock_event(&txn, event.id).await?;
-    }
-    let registered = register_in(&txn, event, request, wanted, secret, idempotency, render).await?;
-    txn.commit().await?;
-    Ok(registered)
-}
-
-/// Registers a delegate inside the caller's transaction, which holds the event's lock on
-/// PostgreSQL (and whenever an idempotency key is given).
+/// Registers a delegate inside the caller's transaction, which holds the event's lock: seat,
+/// registration, session seats and the idempotency record. `render` produces the stored first
+/// answer (without the token).
 #[allow(clippy::too_many_arguments)]
 pub async fn register_in<C: ConnectionTrait>(
     txn: &C,
