@@ -37,7 +37,8 @@ impl RegistrationRow {
     }
 }
 
-fn parse<T: std::str::FromStr<Err = crate::domain::enums::UnknownValue>>(
+/// A value stored as text, read back; a value we never write is an internal error.
+pub(crate) fn parse<T: std::str::FromStr<Err = crate::domain::enums::UnknownValue>>(
     text: &str,
 ) -> Result<T, AppError> {
     text.parse()

@@ -20,7 +20,7 @@ use chrono_tz::Tz;
 use futures_util::FutureExt;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, SqlErr, TransactionTrait,
+    QueryFilter, TransactionTrait,
 };
 use tokio::sync::{Mutex, mpsc, oneshot};
 use uuid::Uuid;
@@ -178,58 +178,41 @@ async fn decide_group(
     scans: &[PendingScan],
     render: Render,
 ) -> Vec<Result<Answer, AppError>> {
-    match in_transaction(db, scans, render).await {
-        Ok(answers) => answers.into_iter().map(Ok).collect(),
-        Err(_) if scans.len() > 1 => {
-            let mut answers = Vec::with_capacity(scans.len());
-            for scan in scans {
-                answers.push(decide_alone(db, scan, render).await);
-            }
-            answers
-        }
-        Err(err) => vec![retry_alone(db, &scans[0], render, err).await],
+    if scans.len() > 1
+        && let Ok(answers) = in_transaction(db, scans, render).await
+    {
+        return answers.into_iter().map(Ok).collect();
     }
+    let mut answers = Vec::with_capacity(scans.len());
+    for scan in scans {
+        answers.push(decide_alone(db, scan, render).await);
+    }
+    answers
 }
 
+/// One scan in its own transaction. Races with another server (a unique key, a deadlock)
+/// resolve on another try: the stored first answer, or the row the other server wrote.
 async fn decide_alone(
     db: &DatabaseConnection,
     scan: &PendingScan,
     render: Render,
 ) -> Result<Answer, AppError> {
-    match in_transaction(db, std::slice::from_ref(scan), render).await {
-        Ok(mut answers) => answers
-            .pop()
-            .ok_or_else(|| AppError::Internal("no answer for the scan".into())),
-        Err(err) => retry_alone(db, scan, render, err).await,
-    }
-}
-
-/// Races with another server (a unique key, a deadlock) resolve on a second try.
-async fn retry_alone(
-    db: &DatabaseConnection,
-    scan: &PendingScan,
-    render: Render,
-    first_error: DbErr,
-) -> Result<Answer, AppError> {
-    let mut last = first_error;
-    for _ in 0..3 {
-        if !is_race(&last) {
-            break;
-        }
+    let mut retries = 0;
+    loop {
         match in_transaction(db, std::slice::from_ref(scan), render).await {
             Ok(mut answers) => {
                 return answers
                     .pop()
                     .ok_or_else(|| AppError::Internal("no answer for the scan".into()));
             }
-            Err(err) => last = err,
+            Err(err) if retries < 3 && is_race(&err) => retries += 1,
+            Err(err) => return Err(err.into()),
         }
     }
-    Err(last.into())
 }
 
 fn is_race(err: &DbErr) -> bool {
-    if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+    if super::is_unique_violation(err) {
         return true;
     }
     let text = err.to_string();
@@ -441,10 +424,7 @@ fn judge(
     let Some(registration) = registrations.get(&claim.registration_id) else {
         return Ok(Err((Outcome::Invalid, None)));
     };
-    let status: RegistrationStatus = registration
-        .status
-        .parse()
-        .map_err(|e: crate::domain::enums::UnknownValue| AppError::Internal(e.to_string()))?;
+    let status: RegistrationStatus = super::registrations::parse(&registration.status)?;
     let same_event = claim.for_this_event && registration.event_id == scan.event_id;
     let door_needs_seat = scan.door.is_some_and(|d| d.needs_seat);
     let holds_seat = scan
