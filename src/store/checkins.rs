@@ -235,11 +235,6 @@ pub async fn decide<C: ConnectionTrait>(
         q.filter(presence::Column::RegistrationId.eq(registration_id))
             .filter(presence::Column::Scope.eq(scope))
     };
-    let ok = |first: DateTime<Utc>| Decision {
-        outcome: Outcome::Ok,
-        checked_in_at: Some(at),
-        first_checked_in_at: Some(first),
-    };
     if scan.direction == Direction::Exit {
         key(presence::Entity::update_many())
             .col_expr(presence::Column::Inside, Expr::value(false))
@@ -248,27 +243,21 @@ pub async fn decide<C: ConnectionTrait>(
             .exec(txn)
             .await?;
         let first = first_entry(txn, registration_id, scope).await?;
-        return Ok(Decision {
-            outcome: Outcome::Ok,
-            checked_in_at: Some(at),
-            first_checked_in_at: first,
-        });
+        return Ok(Decision::passed(at, first));
     }
     // First admission in this scope: exactly one concurrent insert succeeds.
-    let inserted = presence::Entity::insert(presence::ActiveModel {
-        registration_id: Set(registration_id),
-        scope: Set(scope.to_owned()),
-        event_id: Set(scan.event_id),
-        inside: Set(true),
-        first_entry_at: Set(at),
-        first_scan_id: Set(scan_id),
-        updated_at: Set(at),
-    })
+    let inserted = presence::Entity::insert(admission_row(
+        registration_id,
+        scope,
+        scan.event_id,
+        at,
+        scan_id,
+    ))
     .on_conflict_do_nothing_on([presence::Column::RegistrationId, presence::Column::Scope])
     .exec_without_returning(txn)
     .await?;
     if matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
-        return Ok(ok(at));
+        return Ok(Decision::passed(at, Some(at)));
     }
     // An offline scan made before the recorded admission becomes the admission.
     if scan.offline {
@@ -294,7 +283,7 @@ pub async fn decide<C: ConnectionTrait>(
                 .filter(scans::Column::Admission.eq(true))
                 .exec(txn)
                 .await?;
-            return Ok(ok(at));
+            return Ok(Decision::passed(at, Some(at)));
         }
     }
     // Re-entry after an exit.
@@ -306,17 +295,28 @@ pub async fn decide<C: ConnectionTrait>(
         .await?;
     let first = first_entry(txn, registration_id, scope).await?;
     if reentered.rows_affected == 1 {
-        return Ok(Decision {
-            outcome: Outcome::Ok,
-            checked_in_at: Some(at),
-            first_checked_in_at: first,
-        });
+        return Ok(Decision::passed(at, first));
     }
-    Ok(Decision {
-        outcome: Outcome::AlreadyCheckedIn,
-        checked_in_at: first,
-        first_checked_in_at: first,
-    })
+    Ok(Decision::already(first))
+}
+
+/// The `presence` row of a first admission in `scope` at `at`, by the scan `scan_id`.
+pub fn admission_row(
+    registration_id: Uuid,
+    scope: &str,
+    event_id: Uuid,
+    at: DateTime<Utc>,
+    scan_id: Uuid,
+) -> presence::ActiveModel {
+    presence::ActiveModel {
+        registration_id: Set(registration_id),
+        scope: Set(scope.to_owned()),
+        event_id: Set(event_id),
+        inside: Set(true),
+        first_entry_at: Set(at),
+        first_scan_id: Set(scan_id),
+        updated_at: Set(at),
+    }
 }
 
 async fn first_entry<C: ConnectionTrait>(

@@ -19,13 +19,13 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use futures_util::FutureExt;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 use tokio::sync::{Mutex, mpsc, oneshot};
 use uuid::Uuid;
 
-use entities::{presence, registration_sessions, registrations};
+use entities::{registration_sessions, registrations};
 
 use super::checkins::{self, Answer, Decision, NonceKey, Scan};
 use crate::domain::checkin::{self, Direction, Outcome};
@@ -468,14 +468,15 @@ async fn decide_bulk<C: ConnectionTrait>(
         txn,
         entries
             .iter()
-            .map(|(index, registration_id, scope)| presence::ActiveModel {
-                registration_id: Set(*registration_id),
-                scope: Set((*scope).to_owned()),
-                event_id: Set(scans[*index].event_id),
-                inside: Set(true),
-                first_entry_at: Set(scans[*index].scanned_at),
-                first_scan_id: Set(scan_ids[*index]),
-                updated_at: Set(scans[*index].scanned_at),
+            .map(|(index, registration_id, scope)| {
+                let scan = &scans[*index];
+                checkins::admission_row(
+                    *registration_id,
+                    scope,
+                    scan.event_id,
+                    scan.scanned_at,
+                    scan_ids[*index],
+                )
             })
             .collect(),
     )
