@@ -2,6 +2,8 @@
 //! offline, the offline kit (public keys, revoked badges), attendance figures and look-up of
 //! attendees by name.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Days, Duration, FixedOffset, NaiveDate, Utc};
 use poem::Response;
 use poem_openapi::param::{Path, Query};
@@ -315,7 +317,9 @@ impl CheckinsApi {
         body: Json<CheckinRequest>,
     ) -> Result<ScanResponse, ScanError> {
         let event = self.event(&auth, &event.0).await?;
-        let scan = self.prepare(&event, body.0, Utc::now()).await?;
+        let scan = self
+            .prepare(&event, body.0, Utc::now(), &mut HashMap::new())
+            .await?;
         let answer = self
             .state
             .scans
@@ -355,10 +359,15 @@ impl CheckinsApi {
         // Scans with a field error are answered at once; the others are decided together,
         // in the order they were made.
         let mut answers: Vec<Option<BatchItem>> = (0..scans.len()).map(|_| None).collect();
+        // Doors of the upload, each read once.
+        let mut doors = HashMap::new();
         let mut pending = Vec::with_capacity(scans.len());
         let mut pending_index = Vec::with_capacity(scans.len());
         for index in order {
-            match self.prepare(&event, scans[index].clone(), now).await {
+            match self
+                .prepare(&event, scans[index].clone(), now, &mut doors)
+                .await
+            {
                 Ok(scan) => {
                     pending.push(scan);
                     pending_index.push(index);
@@ -586,12 +595,14 @@ impl CheckinsApi {
         }
     }
 
-    /// Checks one scan's fields and code, ready for the queue that decides it.
+    /// Checks one scan's fields and code, ready for the queue that decides it. `doors` keeps
+    /// the sessions already read for this request.
     async fn prepare(
         &self,
         event: &events::Model,
         request: CheckinRequest,
         now: DateTime<Utc>,
+        doors: &mut HashMap<Uuid, Door>,
     ) -> Result<PendingScan, AppError> {
         let mut errors = ValidationErrors::new();
         errors.required_text("device", &request.device, 100);
@@ -606,18 +617,23 @@ impl CheckinsApi {
         }
         errors.into_result(())?;
         let door = match request.session_id {
-            Some(id) => {
-                let session = store::sessions::find(&self.state.db, event.id, id)
-                    .await?
-                    .ok_or_else(|| {
-                        ValidationErrors::single("session_id", "no such session in this event")
-                    })?
-                    .session;
-                Some(Door {
-                    session_id: session.id,
-                    needs_seat: session.capacity.is_some(),
-                })
-            }
+            Some(id) => Some(match doors.get(&id) {
+                Some(door) => *door,
+                None => {
+                    let session = store::sessions::find(&self.state.db, event.id, id)
+                        .await?
+                        .ok_or_else(|| {
+                            ValidationErrors::single("session_id", "no such session in this event")
+                        })?
+                        .session;
+                    let door = Door {
+                        session_id: session.id,
+                        needs_seat: session.capacity.is_some(),
+                    };
+                    doors.insert(id, door);
+                    door
+                }
+            }),
             None => None,
         };
         Ok(PendingScan {
