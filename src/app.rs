@@ -17,6 +17,7 @@ use crate::store::keys::Keyring;
 use crate::store::registration_queue::RegistrationQueue;
 use crate::store::scan_queue::ScanQueue;
 use crate::store::token_lookups::TokenLookups;
+use crate::verified_codes::VerifiedCodes;
 
 /// What every request handler may use.
 #[derive(Clone)]
@@ -41,6 +42,8 @@ pub struct AppState {
     pub registrations: RegistrationQueue,
     /// Organizer and check-in tokens are looked up here, many requests per query.
     pub tokens: TokenLookups,
+    /// Badge codes whose signature passed, so re-scans skip Ed25519.
+    pub verified_codes: Arc<VerifiedCodes>,
 }
 
 impl AppState {
@@ -109,6 +112,7 @@ impl AppState {
             render_cache: Arc::new(RenderCache::default()),
             keys: Arc::new(RwLock::new(Arc::new(keys))),
             heads,
+            verified_codes: Arc::new(VerifiedCodes::default()),
         })
     }
 
@@ -125,6 +129,7 @@ impl AppState {
             render_cache: Arc::new(RenderCache::default()),
             keys: Arc::new(RwLock::new(Arc::new(Keyring::ephemeral()))),
             heads: Arc::new(HeadCache::default()),
+            verified_codes: Arc::new(VerifiedCodes::default()),
         }
     }
 

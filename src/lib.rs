@@ -11,6 +11,7 @@
 //! - [`error`]: one error type and its single mapping to problem+json.
 //! - [`calendar`]: iCalendar rendering (RFC 5545) of sessions for the feeds.
 //! - [`cache`]: rendered agendas and feeds, keyed by the event's agenda version.
+//! - [`verified_codes`]: badge codes whose signature this instance has already checked.
 //! - [`badge`]: printable badges (SVG and PNG) with the QR code of the badge code.
 //! - [`bootstrap`]: first-start work: the initial organizer token and the demo data.
 
@@ -24,6 +25,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod store;
+pub mod verified_codes;
 
 pub use app::{AppState, build_app};
 pub use config::Config;

@@ -655,11 +655,12 @@ impl CheckinsApi {
 
     /// What a code says, if it is genuine (signed by one of our keys).
     async fn claim(&self, event: &events::Model, code: &str) -> Result<Option<Claim>, AppError> {
+        let codes = &self.state.verified_codes;
         let keyring = self.state.keyring();
-        let verified = match badge_code::verify(code, |kid| keyring.public.get(&kid).copied()) {
+        let verified = match codes.verify(code, |kid| keyring.public.get(&kid).copied()) {
             Err(CodeRejected::UnknownKey) => {
                 let keyring = self.state.reload_keys().await?;
-                badge_code::verify(code, |kid| keyring.public.get(&kid).copied())
+                codes.verify(code, |kid| keyring.public.get(&kid).copied())
             }
             other => other,
         };
