@@ -75,7 +75,11 @@ mod tests {
         assert_eq!(lookups.get(), 1);
         let again = codes.verify(&format!(" {code}\n"), key_of);
         assert_eq!(again.map(|c| c.registration_id), Ok(registration));
-        assert_eq!(lookups.get(), 1, "a re-scan must not verify the signature again");
+        assert_eq!(
+            lookups.get(),
+            1,
+            "a re-scan must not verify the signature again"
+        );
 
         let mut forged = code.clone().into_bytes();
         forged[30] = if forged[30] == b'A' { b'B' } else { b'A' };

@@ -1,6 +1,7 @@
-//! Group commit for check-in. Scans wait in a queue; a task (one on SQLite, two with a
-//! connection each on PostgreSQL) takes everything waiting (up to `MAX_GROUP` scans) and
-//! decides it in one transaction with a handful of statements whatever the group's size: the stored answers of repeated nonces, the
+//! Group commit for check-in. Scans wait in a queue; one task (on SQLite the writer
+//! connection, on PostgreSQL a connection of its own) takes everything waiting (up to
+//! `MAX_GROUP` scans) and decides it in one transaction with a handful of statements whatever
+//! the group's size: the stored answers of repeated nonces, the
 //! registrations the codes name, seats at room doors, the first admissions (one multi-row
 //! insert that skips existing rows), re-entries and leaves (one conditional update per scope),
 //! then every scan's row. Offline scans and a badge scanned twice in one group are decided one
@@ -13,7 +14,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -22,7 +22,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     TransactionTrait,
 };
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use entities::{registration_sessions, registrations};
@@ -90,14 +90,12 @@ pub struct ScanQueue {
 }
 
 impl ScanQueue {
-    /// Starts one deciding task per connection (on SQLite, the one writer connection; on
-    /// PostgreSQL a few, so one group's round trips overlap another's).
-    pub fn start(connections: Vec<DatabaseConnection>, render: Render) -> Self {
+    /// Starts the deciding task on `db`. One task: while it decides a group the next one
+    /// gathers, and on PostgreSQL bigger groups beat overlapping smaller ones (measured with
+    /// two tasks: 7,300–7,800 scans/s at p99 15–17 ms; with one: 8,000–9,100 at 13.5–15).
+    pub fn start(db: DatabaseConnection, render: Render) -> Self {
         let (sender, receiver) = mpsc::channel(4096);
-        let receiver = Arc::new(Mutex::new(receiver));
-        for db in connections {
-            tokio::spawn(run(db, render, receiver.clone()));
-        }
+        tokio::spawn(run(db, render, receiver));
         ScanQueue { sender }
     }
 
@@ -119,25 +117,17 @@ impl ScanQueue {
     }
 }
 
-async fn run(db: DatabaseConnection, render: Render, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
-    loop {
-        let mut jobs = Vec::new();
-        let mut count = 0;
-        {
-            let mut receiver = receiver.lock().await;
-            let Some(first) = receiver.recv().await else {
-                return;
-            };
-            count += first.scans.len();
-            jobs.push(first);
-            while count < MAX_GROUP {
-                match receiver.try_recv() {
-                    Ok(job) => {
-                        count += job.scans.len();
-                        jobs.push(job);
-                    }
-                    Err(_) => break,
+async fn run(db: DatabaseConnection, render: Render, mut receiver: mpsc::Receiver<Job>) {
+    while let Some(first) = receiver.recv().await {
+        let mut count = first.scans.len();
+        let mut jobs = vec![first];
+        while count < MAX_GROUP {
+            match receiver.try_recv() {
+                Ok(job) => {
+                    count += job.scans.len();
+                    jobs.push(job);
                 }
+                Err(_) => break,
             }
         }
         let mut sizes = Vec::with_capacity(jobs.len());
