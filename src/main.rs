@@ -1,4 +1,5 @@
-//! The `dialogue` command: `serve` (default), `migrate`, `token create`, `openapi`.
+//! The `dialogue` command: `serve` (default), `migrate`, `token create|list|revoke`, `keys
+//! rotate`, `openapi`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -94,6 +95,13 @@ enum TokenCommand {
         #[arg(long)]
         label: String,
     },
+    /// List tokens: id, role, event, label, created, revoked (never the token itself).
+    List,
+    /// Revoke a token by its id (from `token list`); it stops working at once.
+    Revoke {
+        /// The token's id.
+        id: uuid::Uuid,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -123,13 +131,30 @@ impl Settings {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (writer, _guard) = tracing_appender::non_blocking(std::io::stdout());
+    // The service logs to stdout; the other commands keep stdout for what they print
+    // (a token, a token list, the OpenAPI document), so `$(dialogue token create …)` works.
+    let serving = matches!(cli.command, None | Some(Command::Serve { .. }));
+    let (writer, _guard, ansi) = if serving {
+        let (writer, guard) = tracing_appender::non_blocking(std::io::stdout());
+        (
+            writer,
+            guard,
+            std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        )
+    } else {
+        let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
+        (
+            writer,
+            guard,
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        )
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
         )
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .with_ansi(ansi)
         .with_writer(writer)
         .init();
     match run(cli).await {
@@ -167,6 +192,19 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Token {
             command: TokenCommand::Create { role, event, label },
         } => create_token(&state, role, event, &label).await,
+        Command::Token {
+            command: TokenCommand::List,
+        } => list_tokens(&state).await,
+        Command::Token {
+            command: TokenCommand::Revoke { id },
+        } => {
+            let revoked = store::tokens::revoke(&state.writer, store::tokens::TokenScope::All, id)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no token {id}"))?;
+            println!("token {id} ({}) is revoked", revoked.label);
+            Ok(())
+        }
         Command::Serve { demo } => serve(state, demo).await,
         Command::Keys {
             command: KeysCommand::Rotate,
@@ -206,6 +244,25 @@ async fn create_token(
         .map_err(|e| e.to_string())?;
     println!("{}", issued.token);
     eprintln!("(shown once: only its hash is stored)");
+    Ok(())
+}
+
+async fn list_tokens(state: &AppState) -> Result<(), String> {
+    let tokens = store::tokens::list(&state.db, store::tokens::TokenScope::All)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("id\trole\tevent\tlabel\tcreated\trevoked");
+    for token in tokens {
+        let event = token.event_id.map(|e| e.to_string()).unwrap_or_default();
+        let revoked = token.revoked_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+        println!(
+            "{}\t{}\t{event}\t{}\t{}\t{revoked}",
+            token.id,
+            token.role,
+            token.label,
+            token.created_at.to_rfc3339()
+        );
+    }
     Ok(())
 }
 

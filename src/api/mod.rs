@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod auth;
 pub mod badges;
 pub mod calendar;
+pub mod checkin_tokens;
 pub mod checkins;
 pub mod common;
 pub mod delegates;
@@ -49,6 +50,8 @@ pub enum ApiTags {
     Badges,
     /// Scanning badges at the venue and room doors, online and offline.
     Checkins,
+    /// Tokens for the scanners of an event: create, list, revoke.
+    CheckinTokens,
     /// iCalendar feeds to subscribe to.
     Calendar,
 }
@@ -66,6 +69,7 @@ pub type Apis = (
     delegates::DelegatesApi,
     badges::BadgesApi,
     checkins::CheckinsApi,
+    checkin_tokens::CheckinTokensApi,
     calendar::CalendarApi,
 );
 
@@ -103,6 +107,9 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         checkins::CheckinsApi {
+            state: state.clone(),
+        },
+        checkin_tokens::CheckinTokensApi {
             state: state.clone(),
         },
         calendar::CalendarApi {

@@ -1,0 +1,177 @@
+//! Scanner tokens of an event, handed out by its organizers at the venue: create one per
+//! device (the token is shown once), list them (never their text), revoke a lost device's
+//! token. A revoked token is refused (401) from the next request on, on every instance.
+
+use chrono::{DateTime, FixedOffset};
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use uuid::Uuid;
+
+use entities::api_tokens;
+
+use super::ApiTags;
+use super::auth::OrganizerAuth;
+use super::common::{event_tz, local, path_id, visible_event};
+use super::errors::{DeleteError, ManageError};
+use crate::app::AppState;
+use crate::domain::enums::TokenRole;
+use crate::domain::validation::ValidationErrors;
+use crate::error::AppError;
+use crate::store::tokens::{self, TokenScope};
+
+/// Longest label of a token.
+const LABEL_MAX: usize = 100;
+
+/// A scanner's token, without its secret text.
+#[derive(Object, Debug)]
+pub struct CheckinToken {
+    pub id: Uuid,
+    /// Who or which device holds it, e.g. "Main entrance, scanner 2".
+    pub label: String,
+    pub created_at: DateTime<FixedOffset>,
+    /// When it was revoked; absent while it works.
+    pub revoked_at: Option<DateTime<FixedOffset>>,
+}
+
+/// A token just created: the only answer that carries its text.
+#[derive(Object, Debug)]
+pub struct IssuedCheckinToken {
+    pub id: Uuid,
+    pub label: String,
+    pub created_at: DateTime<FixedOffset>,
+    /// The bearer token for the scanner. Shown this once; only its hash is stored.
+    pub token: String,
+}
+
+/// A new scanner token.
+#[derive(Object, Debug)]
+pub struct NewCheckinToken {
+    /// Who or which device will hold it (1–100 characters).
+    pub label: String,
+}
+
+/// The scanner tokens of an event, oldest first.
+#[derive(Object, Debug)]
+pub struct CheckinTokenList {
+    pub items: Vec<CheckinToken>,
+}
+
+#[derive(ApiResponse)]
+enum Created {
+    /// The token was created; keep its text now, it is not shown again.
+    #[oai(status = 201)]
+    Created(Json<IssuedCheckinToken>),
+}
+
+#[derive(ApiResponse)]
+enum Revoked {
+    /// The token is revoked (or already was).
+    #[oai(status = 204)]
+    Revoked,
+}
+
+/// Scanner token operations.
+pub struct CheckinTokensApi {
+    pub state: AppState,
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::CheckinTokens")]
+impl CheckinTokensApi {
+    /// Create a scanner token
+    ///
+    /// A check-in token bound to this event: it may scan badges, upload offline scans, read
+    /// the offline kit, attendance and the attendee look-up of this event, nothing else.
+    #[oai(
+        path = "/events/:event/checkin-tokens",
+        method = "post",
+        operation_id = "create_checkin_token"
+    )]
+    async fn create(
+        &self,
+        _auth: OrganizerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        body: Json<NewCheckinToken>,
+    ) -> Result<Created, ManageError> {
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let mut errors = ValidationErrors::new();
+        errors.required_text("label", &body.0.label, LABEL_MAX);
+        errors.into_result(())?;
+        let tz = event_tz(&event)?;
+        let issued = tokens::create(
+            &self.state.writer,
+            TokenRole::Checkin,
+            Some(event.id),
+            body.0.label.trim(),
+        )
+        .await
+        .map_err(AppError::from)?;
+        Ok(Created::Created(Json(IssuedCheckinToken {
+            id: issued.id,
+            label: body.0.label.trim().to_owned(),
+            created_at: local(issued.created_at, tz),
+            token: issued.token,
+        })))
+    }
+
+    /// List scanner tokens
+    ///
+    /// Every check-in token of the event, revoked ones too; never their text.
+    #[oai(
+        path = "/events/:event/checkin-tokens",
+        method = "get",
+        operation_id = "list_checkin_tokens"
+    )]
+    async fn list(
+        &self,
+        _auth: OrganizerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+    ) -> Result<Json<CheckinTokenList>, ManageError> {
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let tz = event_tz(&event)?;
+        let items = tokens::list(&self.state.db, TokenScope::CheckinOf(event.id))
+            .await
+            .map_err(AppError::from)?
+            .iter()
+            .map(|t| shown(t, tz))
+            .collect();
+        Ok(Json(CheckinTokenList { items }))
+    }
+
+    /// Revoke a scanner token
+    ///
+    /// For a lost or retired device. Takes effect at once on every instance; revoking twice
+    /// keeps the first time.
+    #[oai(
+        path = "/events/:event/checkin-tokens/:id",
+        method = "delete",
+        operation_id = "revoke_checkin_token"
+    )]
+    async fn revoke(
+        &self,
+        _auth: OrganizerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The token's id (not its text).
+        id: Path<String>,
+    ) -> Result<Revoked, DeleteError> {
+        let event = visible_event(&self.state, &event.0, true).await?;
+        let id = path_id(&id.0, "check-in token")?;
+        tokens::revoke(&self.state.writer, TokenScope::CheckinOf(event.id), id)
+            .await
+            .map_err(AppError::from)?
+            .ok_or(AppError::NotFound("check-in token"))?;
+        Ok(Revoked::Revoked)
+    }
+}
+
+fn shown(token: &api_tokens::Model, tz: chrono_tz::Tz) -> CheckinToken {
+    CheckinToken {
+        id: token.id,
+        label: token.label.clone(),
+        created_at: local(token.created_at, tz),
+        revoked_at: token.revoked_at.map(|at| local(at, tz)),
+    }
+}

@@ -1,0 +1,103 @@
+//! The `dialogue token` commands, run as the real binary against the test database: the
+//! created token is all that `create` prints on stdout, `list` never shows a token, and a
+//! token revoked from the command line is refused by a running instance at once.
+
+use std::process::Command;
+
+use serde_json::json;
+
+use crate::helpers::{Backend, TestDb, run};
+
+/// Runs `dialogue <args>` on the test database; returns (success, stdout, stderr).
+fn dialogue(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_dialogue"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env_remove("DIALOGUE_ORGANIZER_TOKEN")
+        .output()
+        .expect("run the dialogue binary");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn tokens_are_created_listed_and_revoked_from_the_command_line(db: TestDb) {
+    let app = db.app().await;
+    let event = app.published_event(json!({})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (ok, token, log) = dialogue(
+        &db,
+        &[
+            "token", "create", "--role", "checkin", "--event", &event, "--label", "Door 7",
+        ],
+    );
+    assert!(ok, "{log}");
+    let token = token.trim().to_owned();
+    assert!(
+        token.starts_with("dlg_chk_") && !token.contains(char::is_whitespace),
+        "stdout holds the token alone: {token:?}"
+    );
+    let scan = |token: String| {
+        let app = &app;
+        let path = format!("/api/v1/events/{event}/checkins");
+        async move {
+            app.call(
+                poem::http::Method::POST,
+                &path,
+                Some(&token),
+                Some(&json!({"code": "garbage", "device": "d"})),
+            )
+            .await
+        }
+    };
+    scan(token.clone()).await.expect(404);
+
+    let (ok, listing, log) = dialogue(&db, &["token", "list"]);
+    assert!(ok, "{log}");
+    assert!(!listing.contains(&token), "{listing}");
+    let id = listing
+        .lines()
+        .find(|line| line.contains("Door 7"))
+        .and_then(|line| line.split('\t').next())
+        .expect("the new token is listed")
+        .to_owned();
+
+    let (ok, said, log) = dialogue(&db, &["token", "revoke", &id]);
+    assert!(ok, "{log}");
+    assert!(said.contains("revoked"), "{said}");
+    scan(token).await.expect_problem(401);
+    let (_, listing, _) = dialogue(&db, &["token", "list"]);
+    let row = listing
+        .lines()
+        .find(|line| line.contains("Door 7"))
+        .unwrap();
+    assert!(
+        row.rsplit('\t').next().is_some_and(|at| !at.is_empty()),
+        "{row}"
+    );
+
+    let (ok, _, said) = dialogue(&db, &["token", "revoke", &uuid::Uuid::now_v7().to_string()]);
+    assert!(!ok && said.contains("no token"), "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_from_the_command_line_sqlite() {
+    run(
+        Backend::Sqlite,
+        tokens_are_created_listed_and_revoked_from_the_command_line,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_from_the_command_line_postgres() {
+    run(
+        Backend::Postgres,
+        tokens_are_created_listed_and_revoked_from_the_command_line,
+    )
+    .await;
+}
