@@ -13,7 +13,7 @@ use entities::api_tokens;
 use super::ApiTags;
 use super::auth::OrganizerAuth;
 use super::common::{event_tz, local, path_id, visible_event};
-use super::errors::{DeleteError, ManageError};
+use crate::api_errors;
 use crate::app::AppState;
 use crate::domain::enums::TokenRole;
 use crate::domain::validation::ValidationErrors;
@@ -71,6 +71,30 @@ enum Revoked {
     Revoked,
 }
 
+api_errors!(
+    enum CreateError {
+        /// No or an unknown token.
+        Unauthorized = 401,
+        /// The token is not an organizer's.
+        Forbidden = 403,
+        /// No such event.
+        NotFound = 404,
+        /// The label is empty or longer than 100 characters.
+        Unprocessable = 422,
+    }
+);
+
+api_errors!(
+    enum OrganizerError {
+        /// No or an unknown token.
+        Unauthorized = 401,
+        /// The token is not an organizer's.
+        Forbidden = 403,
+        /// No such event, or no such check-in token of it.
+        NotFound = 404,
+    }
+);
+
 /// Scanner token operations.
 pub struct CheckinTokensApi {
     pub state: AppState,
@@ -93,7 +117,7 @@ impl CheckinTokensApi {
         /// The event's id or slug.
         event: Path<String>,
         body: Json<NewCheckinToken>,
-    ) -> Result<Created, ManageError> {
+    ) -> Result<Created, CreateError> {
         let event = visible_event(&self.state, &event.0, true).await?;
         let mut errors = ValidationErrors::new();
         errors.required_text("label", &body.0.label, LABEL_MAX);
@@ -128,7 +152,7 @@ impl CheckinTokensApi {
         _auth: OrganizerAuth,
         /// The event's id or slug.
         event: Path<String>,
-    ) -> Result<Json<CheckinTokenList>, ManageError> {
+    ) -> Result<Json<CheckinTokenList>, OrganizerError> {
         let event = visible_event(&self.state, &event.0, true).await?;
         let tz = event_tz(&event)?;
         let items = tokens::list(&self.state.db, TokenScope::CheckinOf(event.id))
@@ -156,7 +180,7 @@ impl CheckinTokensApi {
         event: Path<String>,
         /// The token's id (not its text).
         id: Path<String>,
-    ) -> Result<Revoked, DeleteError> {
+    ) -> Result<Revoked, OrganizerError> {
         let event = visible_event(&self.state, &event.0, true).await?;
         let id = path_id(&id.0, "check-in token")?;
         tokens::revoke(&self.state.writer, TokenScope::CheckinOf(event.id), id)
