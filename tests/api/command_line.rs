@@ -25,10 +25,8 @@ fn dialogue(db: &TestDb, args: &[&str]) -> (bool, String, String) {
 
 async fn tokens_are_created_listed_and_revoked_from_the_command_line(db: TestDb) {
     let app = db.app().await;
-    let event = app.published_event(json!({})).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let event = app.published_event(json!({})).await;
+    let event = event["id"].as_str().unwrap().to_owned();
     let (ok, token, log) = dialogue(
         &db,
         &[

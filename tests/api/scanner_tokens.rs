@@ -23,6 +23,12 @@ async fn scan_garbage(app: &TestApp, event: &str, token: &str) -> Reply {
     .await
 }
 
+/// A published event's id.
+async fn event_id(app: &TestApp) -> String {
+    let event = app.published_event(json!({})).await;
+    event["id"].as_str().unwrap().to_owned()
+}
+
 async fn create(app: &TestApp, event: &str, label: &str) -> Reply {
     app.post(&tokens_path(event), json!({ "label": label }))
         .await
@@ -37,14 +43,8 @@ async fn listed(app: &TestApp, event: &str) -> Vec<Value> {
 db_test!(
     organizers_hand_out_list_and_revoke_scanner_tokens,
     |app| async move {
-        let event = app.published_event(json!({})).await["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let other = app.published_event(json!({})).await["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let event = event_id(&app).await;
+        let other = event_id(&app).await;
 
         let created = create(&app, &event, "  Main entrance, scanner 2 ").await;
         created.expect(201);
@@ -146,10 +146,7 @@ db_test!(
 /// Revoked through one instance, refused by another that had just accepted the token.
 async fn revocation_reaches_every_instance(db: TestDb) {
     let (first, second) = (db.app().await, db.app().await);
-    let event = first.published_event(json!({})).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let event = event_id(&first).await;
     let created = create(&first, &event, "Door 3").await;
     created.expect(201);
     let scanner = created.body["token"].as_str().unwrap().to_owned();
