@@ -20,7 +20,8 @@ use crate::error::AppError;
 use crate::store;
 
 /// Makes sure an organizer token exists. With `seed` (from `DIALOGUE_ORGANIZER_TOKEN`) that
-/// token is stored if it is not yet; otherwise, when no organizer token exists at all, one is
+/// token is stored if it is not yet; otherwise, when no live organizer token exists (none yet,
+/// or every one revoked outside `dialogue token revoke`, which keeps the last), one is
 /// created and returned so the caller can print it once.
 pub async fn ensure_organizer_token(
     state: &AppState,

@@ -8,6 +8,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dialogue::config::redact_url;
 use dialogue::domain::enums::TokenRole;
+use dialogue::domain::token;
+use dialogue::domain::validation::ValidationErrors;
 use dialogue::{AppState, Config, bootstrap, build_app, store};
 use poem::Server;
 use poem::listener::TcpListener;
@@ -197,14 +199,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         } => list_tokens(&state).await,
         Command::Token {
             command: TokenCommand::Revoke { id },
-        } => {
-            let revoked = store::tokens::revoke(&state.writer, store::tokens::TokenScope::All, id)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no token {id}"))?;
-            println!("token {id} ({}) is revoked", revoked.label);
-            Ok(())
-        }
+        } => revoke_token(&state, id).await,
         Command::Serve { demo } => serve(state, demo).await,
         Command::Keys {
             command: KeysCommand::Rotate,
@@ -239,12 +234,49 @@ async fn create_token(
             (TokenRole::Checkin, Some(event.id))
         }
     };
-    let issued = store::tokens::create(&state.db, role, event_id, label)
+    let mut errors = ValidationErrors::new();
+    errors.required_line("label", label, token::LABEL_MAX);
+    errors.into_result(()).map_err(|e| e.to_string())?;
+    let issued = store::tokens::create(&state.writer, role, event_id, label.trim())
         .await
         .map_err(|e| e.to_string())?;
     println!("{}", issued.token);
     eprintln!("(shown once: only its hash is stored)");
     Ok(())
+}
+
+/// Revokes a token, but never the last live organizer token: without one nobody could manage
+/// anything until a restart printed a new one.
+async fn revoke_token(state: &AppState, id: uuid::Uuid) -> Result<(), String> {
+    let tokens = store::tokens::list(&state.db, store::tokens::TokenScope::All)
+        .await
+        .map_err(|e| e.to_string())?;
+    let live_organizers = |t: &&entities::api_tokens::Model| {
+        t.role == TokenRole::Organizer.as_str() && t.revoked_at.is_none()
+    };
+    let target = tokens
+        .iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| format!("no token {id}"))?;
+    if live_organizers(&target) && tokens.iter().filter(live_organizers).count() == 1 {
+        return Err(format!(
+            "token {id} is the last organizer token; create another one first \
+             (dialogue token create --role organizer --label …)"
+        ));
+    }
+    let revoked = store::tokens::revoke(&state.writer, store::tokens::TokenScope::All, id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no token {id}"))?;
+    println!("token {id} ({}) is revoked", one_line(&revoked.label));
+    Ok(())
+}
+
+/// A label as one tab-free line (labels made before they were checked may hold any text).
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 async fn list_tokens(state: &AppState) -> Result<(), String> {
@@ -259,7 +291,7 @@ async fn list_tokens(state: &AppState) -> Result<(), String> {
             "{}\t{}\t{event}\t{}\t{}\t{revoked}",
             token.id,
             token.role,
-            token.label,
+            one_line(&token.label),
             token.created_at.to_rfc3339()
         );
     }

@@ -16,12 +16,10 @@ use super::common::{event_tz, local, path_id, visible_event};
 use crate::api_errors;
 use crate::app::AppState;
 use crate::domain::enums::TokenRole;
+use crate::domain::token::LABEL_MAX;
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
 use crate::store::tokens::{self, TokenScope};
-
-/// Longest label of a token.
-const LABEL_MAX: usize = 100;
 
 /// A scanner's token, without its secret text.
 #[derive(Object, Debug)]
@@ -47,7 +45,7 @@ pub struct IssuedCheckinToken {
 /// A new scanner token.
 #[derive(Object, Debug)]
 pub struct NewCheckinToken {
-    /// Who or which device will hold it (1–100 characters).
+    /// Who or which device will hold it (one line, 1–100 characters).
     pub label: String,
 }
 
@@ -120,7 +118,7 @@ impl CheckinTokensApi {
     ) -> Result<Created, CreateError> {
         let event = visible_event(&self.state, &event.0, true).await?;
         let mut errors = ValidationErrors::new();
-        errors.required_text("label", &body.0.label, LABEL_MAX);
+        errors.required_line("label", &body.0.label, LABEL_MAX);
         errors.into_result(())?;
         let tz = event_tz(&event)?;
         let issued = tokens::create(

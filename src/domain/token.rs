@@ -3,6 +3,9 @@
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+/// Longest label of an organizer or check-in token (one line: who or which device holds it).
+pub const LABEL_MAX: usize = 100;
+
 /// Which table a presented token is looked up in, told by its prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {

@@ -79,6 +79,17 @@ impl ValidationErrors {
         }
     }
 
+    /// Checks a required one-line text (a label shown in lists): trimmed, non-empty, at most
+    /// `max` characters, no line breaks or tabs.
+    pub fn required_line(&mut self, field: &str, value: &str, max: usize) {
+        let value = value.trim();
+        if value.chars().any(char::is_control) && !value.is_empty() {
+            self.add(field, "must be one line without tabs or control characters");
+        } else {
+            self.required_text(field, value, max);
+        }
+    }
+
     /// Checks an optional text field's length.
     pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) {
         if let Some(value) = value {

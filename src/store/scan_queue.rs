@@ -91,8 +91,8 @@ pub struct ScanQueue {
 
 impl ScanQueue {
     /// Starts the deciding task on `db`. One task: while it decides a group the next one
-    /// gathers, and on PostgreSQL bigger groups beat overlapping smaller ones (measured with
-    /// two tasks: 7,300–7,800 scans/s at p99 15–17 ms; with one: 8,000–9,100 at 13.5–15).
+    /// gathers, and on PostgreSQL bigger groups beat overlapping smaller ones (two tasks were
+    /// measured slower, at a longer tail; see the README's benchmark).
     pub fn start(db: DatabaseConnection, render: Render) -> Self {
         let (sender, receiver) = mpsc::channel(4096);
         tokio::spawn(run(db, render, receiver));

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
@@ -37,7 +37,8 @@ pub async fn create<C: ConnectionTrait>(
     };
     let text = token::generate(kind);
     let id = Uuid::now_v7();
-    let created_at = Utc::now();
+    // Microseconds, as both databases keep them: the time shown at creation is the stored one.
+    let created_at = Utc::now().trunc_subsecs(6);
     api_tokens::ActiveModel {
         id: Set(id),
         token_hash: Set(token::hash(&text)),

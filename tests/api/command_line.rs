@@ -56,7 +56,11 @@ async fn tokens_are_created_listed_and_revoked_from_the_command_line(db: TestDb)
 
     let (ok, listing, log) = dialogue(&db, &["token", "list"]);
     assert!(ok, "{log}");
-    assert!(!listing.contains(&token), "{listing}");
+    let hash = dialogue::domain::token::hash(&token);
+    assert!(
+        !listing.contains(&token) && !listing.contains(&hash),
+        "{listing}"
+    );
     let id = listing
         .lines()
         .find(|line| line.contains("Door 7"))
@@ -80,6 +84,52 @@ async fn tokens_are_created_listed_and_revoked_from_the_command_line(db: TestDb)
 
     let (ok, _, said) = dialogue(&db, &["token", "revoke", &uuid::Uuid::now_v7().to_string()]);
     assert!(!ok && said.contains("no token"), "{said}");
+
+    // A label is one line; a bad one creates nothing.
+    let (ok, printed, said) = dialogue(
+        &db,
+        &["token", "create", "--role", "organizer", "--label", "a\nb"],
+    );
+    assert!(
+        !ok && printed.is_empty() && said.contains("label"),
+        "{said}"
+    );
+
+    // The last live organizer token cannot be revoked; once there is another, it can.
+    let (_, listing, _) = dialogue(&db, &["token", "list"]);
+    let organizers: Vec<&str> = listing
+        .lines()
+        .filter(|line| line.contains("\torganizer\t"))
+        .collect();
+    assert_eq!(organizers.len(), 1, "{listing}");
+    let first = organizers[0]
+        .split('\t')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let (ok, _, said) = dialogue(&db, &["token", "revoke", &first]);
+    assert!(!ok && said.contains("last organizer token"), "{said}");
+    let organizers_only = format!("/api/v1/events/{event}/checkin-tokens");
+    app.get_as(&organizers_only, &app.organizer)
+        .await
+        .expect(200);
+    let (ok, _, log) = dialogue(
+        &db,
+        &[
+            "token",
+            "create",
+            "--role",
+            "organizer",
+            "--label",
+            "Programme team",
+        ],
+    );
+    assert!(ok, "{log}");
+    let (ok, _, log) = dialogue(&db, &["token", "revoke", &first]);
+    assert!(ok, "{log}");
+    app.get_as(&organizers_only, &app.organizer)
+        .await
+        .expect_problem(401);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

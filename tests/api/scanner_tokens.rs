@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::db_test;
 use crate::helpers::{Backend, Reply, TestApp, TestDb, run};
+use crate::registrations::{delegate, register};
 
 fn tokens_path(event: &str) -> String {
     format!("/api/v1/events/{event}/checkin-tokens")
@@ -64,27 +65,39 @@ db_test!(
         assert_eq!(items[0]["id"], id.as_str());
         assert_eq!(items[0]["label"], "Main entrance, scanner 2");
         assert!(items[0].get("revoked_at").is_none_or(Value::is_null));
+        assert_eq!(items[0]["created_at"], created.body["created_at"]);
         let text = serde_json::to_string(&items).unwrap();
-        assert!(!text.contains(&scanner) && !text.contains("hash"), "{text}");
+        let hash = dialogue::domain::token::hash(&scanner);
+        assert!(!text.contains(&scanner) && !text.contains(&hash), "{text}");
         assert!(listed(&app, &other).await.is_empty());
 
-        // A scanner manages no tokens; without a token, 401.
+        // Scanners and delegates manage no tokens; without a token, 401.
+        let registered = register(&app, &event, delegate("a@example.org", &[])).await;
+        let delegate_token = registered.body["manage_token"].as_str().unwrap().to_owned();
         for (method, path) in [
             (Method::POST, tokens_path(&event)),
             (Method::GET, tokens_path(&event)),
             (Method::DELETE, format!("{}/{id}", tokens_path(&event))),
         ] {
             let body = json!({"label": "mine"});
-            app.call(method.clone(), &path, Some(&scanner), Some(&body))
-                .await
-                .expect_problem(403);
+            for holder in [&scanner, &delegate_token] {
+                app.call(method.clone(), &path, Some(holder), Some(&body))
+                    .await
+                    .expect_problem(403);
+            }
             app.call(method, &path, None, Some(&body))
                 .await
                 .expect_problem(401);
         }
 
-        // Bad labels are refused and create nothing.
-        for label in [String::new(), "   ".into(), "x".repeat(101)] {
+        // Bad labels are refused and create nothing (a label is one line: lists print it so).
+        for label in [
+            String::new(),
+            "   ".into(),
+            "x".repeat(101),
+            "Door 1\n01a2-fake\torganizer".into(),
+            "Door\t1".into(),
+        ] {
             let refused = create(&app, &event, &label).await;
             refused.expect_problem(422);
             assert_eq!(refused.error_fields(), vec!["label".to_owned()]);
@@ -99,6 +112,12 @@ db_test!(
         .expect_problem(400);
         create(&app, "no-such-event", "x").await.expect_problem(404);
         assert_eq!(listed(&app, &event).await.len(), 1);
+        // The limit counts the trimmed label.
+        let longest = create(&app, &event, &format!("  {}  ", "ä".repeat(100))).await;
+        longest.expect(201);
+        assert_eq!(longest.body["label"], "ä".repeat(100));
+        let longest_path = format!("{}/{}", tokens_path(&event), longest.id());
+        app.delete(&longest_path).await.expect(204);
 
         // Revoked: refused at the next scan; revoking again keeps the first time.
         app.delete(&format!("{}/{id}", tokens_path(&event)))
