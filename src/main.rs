@@ -10,6 +10,7 @@ use dialogue::config::redact_url;
 use dialogue::domain::enums::TokenRole;
 use dialogue::domain::token;
 use dialogue::domain::validation::ValidationErrors;
+use dialogue::error::AppError;
 use dialogue::{AppState, Config, bootstrap, build_app, store};
 use poem::Server;
 use poem::listener::TcpListener;
@@ -245,28 +246,16 @@ async fn create_token(
     Ok(())
 }
 
-/// Revokes a token, but never the last live organizer token: without one nobody could manage
-/// anything until a restart printed a new one.
+/// Revokes a token; the store keeps the last live organizer token.
 async fn revoke_token(state: &AppState, id: uuid::Uuid) -> Result<(), String> {
-    let tokens = store::tokens::list(&state.db, store::tokens::TokenScope::All)
-        .await
-        .map_err(|e| e.to_string())?;
-    let live_organizers = |t: &&entities::api_tokens::Model| {
-        t.role == TokenRole::Organizer.as_str() && t.revoked_at.is_none()
-    };
-    let target = tokens
-        .iter()
-        .find(|t| t.id == id)
-        .ok_or_else(|| format!("no token {id}"))?;
-    if live_organizers(&target) && tokens.iter().filter(live_organizers).count() == 1 {
-        return Err(format!(
-            "token {id} is the last organizer token; create another one first \
-             (dialogue token create --role organizer --label …)"
-        ));
-    }
     let revoked = store::tokens::revoke(&state.writer, store::tokens::TokenScope::All, id)
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(|e| match e {
+            AppError::Conflict { detail, .. } => {
+                format!("token {id}: {detail} (dialogue token create --role organizer --label …)")
+            }
+            other => other.to_string(),
+        })?
         .ok_or_else(|| format!("no token {id}"))?;
     println!("token {id} ({}) is revoked", one_line(&revoked.label));
     Ok(())

@@ -117,21 +117,22 @@ impl CheckinTokensApi {
         body: Json<NewCheckinToken>,
     ) -> Result<Created, CreateError> {
         let event = visible_event(&self.state, &event.0, true).await?;
+        let label = body.0.label.trim();
         let mut errors = ValidationErrors::new();
-        errors.required_line("label", &body.0.label, LABEL_MAX);
+        errors.required_line("label", label, LABEL_MAX);
         errors.into_result(())?;
         let tz = event_tz(&event)?;
         let issued = tokens::create(
             &self.state.writer,
             TokenRole::Checkin,
             Some(event.id),
-            body.0.label.trim(),
+            label,
         )
         .await
         .map_err(AppError::from)?;
         Ok(Created::Created(Json(IssuedCheckinToken {
             id: issued.id,
-            label: body.0.label.trim().to_owned(),
+            label: label.to_owned(),
             created_at: local(issued.created_at, tz),
             token: issued.token,
         })))
@@ -182,8 +183,7 @@ impl CheckinTokensApi {
         let event = visible_event(&self.state, &event.0, true).await?;
         let id = path_id(&id.0, "check-in token")?;
         tokens::revoke(&self.state.writer, TokenScope::CheckinOf(event.id), id)
-            .await
-            .map_err(AppError::from)?
+            .await?
             .ok_or(AppError::NotFound("check-in token"))?;
         Ok(Revoked::Revoked)
     }

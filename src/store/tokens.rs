@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Select,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -16,6 +16,7 @@ use entities::api_tokens;
 
 use crate::domain::enums::TokenRole;
 use crate::domain::token::{self, TokenKind};
+use crate::error::AppError;
 
 /// A token that was just created: the only time its text exists.
 pub struct IssuedToken {
@@ -115,25 +116,48 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// Revokes the token `id` in `scope` unless it already is; the first revocation time stays.
-/// None when `scope` holds no such token.
-pub async fn revoke<C: ConnectionTrait>(
-    db: &C,
+/// None when `scope` holds no such token. The last live organizer token is never revoked
+/// (409): without one nobody could manage anything. The live organizer tokens are locked
+/// first, so two revocations at once cannot each leave the other's token as the last.
+pub async fn revoke(
+    db: &DatabaseConnection,
     scope: TokenScope,
     id: Uuid,
-) -> Result<Option<api_tokens::Model>, DbErr> {
+) -> Result<Option<api_tokens::Model>, AppError> {
+    let txn = db.begin().await?;
+    // A no-op update locks the rows (PostgreSQL) or the database (SQLite) and counts them.
+    let live_organizers = api_tokens::Entity::update_many()
+        .col_expr(
+            api_tokens::Column::RevokedAt,
+            Expr::col(api_tokens::Column::RevokedAt),
+        )
+        .filter(api_tokens::Column::Role.eq(TokenRole::Organizer.as_str()))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?
+        .rows_affected;
     let Some(token) = scope
         .select()
         .filter(api_tokens::Column::Id.eq(id))
-        .one(db)
+        .one(&txn)
         .await?
     else {
         return Ok(None);
     };
+    let live_organizer = token.role == TokenRole::Organizer.as_str() && token.revoked_at.is_none();
+    if live_organizer && live_organizers <= 1 {
+        return Err(AppError::Conflict {
+            detail: "this is the last organizer token; create another one first".into(),
+            clashes: Vec::new(),
+        });
+    }
     api_tokens::Entity::update_many()
         .col_expr(api_tokens::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(api_tokens::Column::Id.eq(token.id))
         .filter(api_tokens::Column::RevokedAt.is_null())
-        .exec(db)
+        .exec(&txn)
         .await?;
-    api_tokens::Entity::find_by_id(token.id).one(db).await
+    let revoked = api_tokens::Entity::find_by_id(token.id).one(&txn).await?;
+    txn.commit().await?;
+    Ok(revoked)
 }

@@ -1,26 +1,85 @@
 //! The `dialogue token` commands, run as the real binary against the test database: the
 //! created token is all that `create` prints on stdout, `list` never shows a token, and a
-//! token revoked from the command line is refused by a running instance at once.
+//! token revoked from the command line is refused by a running instance at once, and the
+//! last live organizer token is kept, even against two revocations at the same moment.
 
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
 
 use serde_json::json;
 
 use crate::helpers::{Backend, TestDb, run};
 
-/// Runs `dialogue <args>` on the test database; returns (success, stdout, stderr).
-fn dialogue(db: &TestDb, args: &[&str]) -> (bool, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_dialogue"))
+/// `dialogue <args>` on the test database, not started yet.
+fn command(db: &TestDb, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dialogue"));
+    command
         .args(args)
         .env("DATABASE_URL", &db.url)
-        .env_remove("DIALOGUE_ORGANIZER_TOKEN")
-        .output()
-        .expect("run the dialogue binary");
+        .env_remove("DIALOGUE_ORGANIZER_TOKEN");
+    command
+}
+
+/// What a finished command said: (success, stdout, stderr).
+fn said(output: Output) -> (bool, String, String) {
     (
         output.status.success(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// Runs `dialogue <args>` on the test database; returns (success, stdout, stderr).
+fn dialogue(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    said(command(db, args).output().expect("run the dialogue binary"))
+}
+
+/// The ids of the live organizer tokens, from `token list`.
+fn live_organizers(db: &TestDb) -> Vec<String> {
+    let (_, listing, _) = dialogue(db, &["token", "list"]);
+    listing
+        .lines()
+        .map(|line| line.split('\t').collect::<Vec<_>>())
+        .filter(|fields| fields.get(1) == Some(&"organizer") && fields.get(5) == Some(&""))
+        .map(|fields| fields[0].to_owned())
+        .collect()
+}
+
+/// Two organizer tokens revoked at the same moment by two processes: one revocation goes
+/// through, the other is refused, and one organizer token stays live. Several rounds.
+fn simultaneous_revocations_keep_an_organizer(db: &TestDb) {
+    for round in 0..4 {
+        let label = format!("Round {round}");
+        let (ok, _, log) = dialogue(
+            db,
+            &["token", "create", "--role", "organizer", "--label", &label],
+        );
+        assert!(ok, "{log}");
+        let live = live_organizers(db);
+        assert_eq!(live.len(), 2, "{live:?}");
+        let children: Vec<_> = live
+            .iter()
+            .map(|id| {
+                command(db, &["token", "revoke", id])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("start the dialogue binary")
+            })
+            .collect();
+        let outcomes: Vec<_> = children
+            .into_iter()
+            .map(|child| said(child.wait_with_output().expect("dialogue finished")))
+            .collect();
+        let revoked = outcomes.iter().filter(|(ok, _, _)| *ok).count();
+        assert_eq!(revoked, 1, "{outcomes:?}");
+        assert!(
+            outcomes
+                .iter()
+                .any(|(ok, _, err)| !ok && err.contains("last organizer token")),
+            "{outcomes:?}"
+        );
+        assert_eq!(live_organizers(db).len(), 1);
+    }
 }
 
 async fn tokens_are_created_listed_and_revoked_from_the_command_line(db: TestDb) {
@@ -130,6 +189,8 @@ async fn tokens_are_created_listed_and_revoked_from_the_command_line(db: TestDb)
     app.get_as(&organizers_only, &app.organizer)
         .await
         .expect_problem(401);
+
+    simultaneous_revocations_keep_an_organizer(&db);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
