@@ -25,8 +25,9 @@ use crate::domain::checkin::{self, Direction as DomainDirection, Outcome};
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
 use crate::store;
+use crate::store::checkins::Scan;
 use crate::store::checkins::{Answer, Decision};
-use crate::store::scan_queue::{Claim, Door, PendingScan};
+use crate::store::scan_queue::{Claim, PendingScan};
 
 /// A check-in token of the event, or an organizer token.
 #[derive(SecurityScheme)]
@@ -596,13 +597,13 @@ impl CheckinsApi {
     }
 
     /// Checks one scan's fields and code, ready for the queue that decides it. `doors` keeps
-    /// the sessions already read for this request.
+    /// the sessions already read for this request: whether each admits only seat holders.
     async fn prepare(
         &self,
         event: &events::Model,
         request: CheckinRequest,
         now: DateTime<Utc>,
-        doors: &mut HashMap<Uuid, Door>,
+        doors: &mut HashMap<Uuid, bool>,
     ) -> Result<PendingScan, AppError> {
         let mut errors = ValidationErrors::new();
         errors.required_text("device", &request.device, 100);
@@ -616,9 +617,9 @@ impl CheckinsApi {
             errors.add("scanned_at", "must not be in the future");
         }
         errors.into_result(())?;
-        let door = match request.session_id {
-            Some(id) => Some(match doors.get(&id) {
-                Some(door) => *door,
+        let needs_seat = match request.session_id {
+            Some(id) => match doors.get(&id) {
+                Some(needs_seat) => *needs_seat,
                 None => {
                     let session = store::sessions::find(&self.state.db, event.id, id)
                         .await?
@@ -626,30 +627,30 @@ impl CheckinsApi {
                             ValidationErrors::single("session_id", "no such session in this event")
                         })?
                         .session;
-                    let door = Door {
-                        session_id: session.id,
-                        needs_seat: session.capacity.is_some(),
-                    };
-                    doors.insert(id, door);
-                    door
+                    let needs_seat = session.capacity.is_some();
+                    doors.insert(id, needs_seat);
+                    needs_seat
                 }
-            }),
-            None => None,
+            },
+            None => false,
         };
         Ok(PendingScan {
-            event_id: event.id,
+            scan: Scan {
+                event_id: event.id,
+                session_id: request.session_id,
+                direction: match request.direction {
+                    Some(Direction::Exit) => DomainDirection::Exit,
+                    _ => DomainDirection::Entry,
+                },
+                scanned_at: scanned_at.unwrap_or(now),
+                offline: scanned_at.is_some(),
+                device: request.device.trim().to_owned(),
+                nonce: request.nonce,
+                code_excerpt: excerpt(&request.code),
+            },
             tz: event_tz(event)?,
             claim: self.claim(event, &request.code).await?,
-            door,
-            direction: match request.direction {
-                Some(Direction::Exit) => DomainDirection::Exit,
-                _ => DomainDirection::Entry,
-            },
-            scanned_at: scanned_at.unwrap_or(now),
-            offline: scanned_at.is_some(),
-            device: request.device.trim().to_owned(),
-            nonce: request.nonce,
-            code_excerpt: excerpt(&request.code),
+            needs_seat,
         })
     }
 

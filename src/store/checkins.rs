@@ -20,13 +20,11 @@ use entities::{presence, scans};
 use crate::domain::checkin::{Direction, Outcome};
 use crate::error::AppError;
 
-/// A scan after its code and registration were judged.
+/// A scan as the scanner sent it, its fields checked.
 pub struct Scan {
     pub event_id: Uuid,
-    pub registration_id: Option<Uuid>,
+    /// The session at whose door the scan was made; None at the venue's entrance.
     pub session_id: Option<Uuid>,
-    /// Where the admission counts; None when the scan was refused before that.
-    pub scope: Option<String>,
     pub direction: Direction,
     pub scanned_at: DateTime<Utc>,
     /// Whether `scanned_at` came from the scanner (an offline scan) rather than the server.
@@ -110,9 +108,18 @@ pub async fn replays<C: ConnectionTrait>(
         .collect())
 }
 
+/// Who a scan was judged to be for (None for unknown codes) and where its admission counts
+/// (None when it was refused before that).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Judged<'a> {
+    pub registration_id: Option<Uuid>,
+    pub scope: Option<&'a str>,
+}
+
 /// The row that keeps a scan and its answer.
 pub fn scan_row(
     scan: &Scan,
+    judged: Judged,
     scan_id: Uuid,
     decision: &Decision,
     answer: &Answer,
@@ -121,9 +128,9 @@ pub fn scan_row(
     scans::ActiveModel {
         id: Set(scan_id),
         event_id: Set(scan.event_id),
-        registration_id: Set(scan.registration_id),
+        registration_id: Set(judged.registration_id),
         session_id: Set(scan.session_id),
-        scope: Set(scan.scope.clone()),
+        scope: Set(judged.scope.map(str::to_owned)),
         direction: Set(scan.direction.as_str().to_owned()),
         result: Set(decision.outcome.as_str().to_owned()),
         admission: Set(decision.outcome == Outcome::Ok

@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use entities::{registration_sessions, registrations};
 
-use super::checkins::{self, Answer, Decision, NonceKey, Scan};
+use super::checkins::{self, Answer, Decision, Judged, NonceKey, Scan};
 use crate::domain::checkin::{self, Direction, Outcome};
 use crate::domain::enums::{ChoiceStatus, RegistrationStatus};
 use crate::error::AppError;
@@ -40,18 +40,14 @@ pub type Render = fn(&Decision, Option<&registrations::Model>, Tz) -> String;
 
 /// A scan whose code was checked by the handler, waiting to be decided.
 pub struct PendingScan {
-    pub event_id: Uuid,
+    /// What the scanner sent, as it is recorded.
+    pub scan: Scan,
     pub tz: Tz,
     /// What a genuine code names; None for codes that are forged, garbled or unknown.
     pub claim: Option<Claim>,
-    /// The room's door, when the scan is at one.
-    pub door: Option<Door>,
-    pub direction: Direction,
-    pub scanned_at: DateTime<Utc>,
-    pub offline: bool,
-    pub device: String,
-    pub nonce: Option<String>,
-    pub code_excerpt: String,
+    /// Whether the scan is at the door of a session with a capacity, which admits only
+    /// delegates holding a seat.
+    pub needs_seat: bool,
 }
 
 /// What a genuine badge code says.
@@ -62,19 +58,12 @@ pub struct Claim {
     pub for_this_event: bool,
 }
 
-/// A session's door.
-#[derive(Debug, Clone, Copy)]
-pub struct Door {
-    pub session_id: Uuid,
-    /// Sessions with a capacity admit only delegates holding a seat.
-    pub needs_seat: bool,
-}
-
 impl PendingScan {
     fn nonce_key(&self) -> Option<NonceKey> {
-        self.nonce
+        let scan = &self.scan;
+        scan.nonce
             .as_ref()
-            .map(|nonce| (self.event_id, self.device.clone(), nonce.clone()))
+            .map(|nonce| (scan.event_id, scan.device.clone(), nonce.clone()))
     }
 }
 
@@ -270,10 +259,9 @@ async fn decide_in<C: ConnectionTrait>(
         let plan = match judge(scan, &registrations, &seats)? {
             Err((outcome, registration_id)) => Plan::Refused(outcome, registration_id),
             Ok(registration_id) => {
-                let scope =
-                    checkin::scope(scan.door.map(|d| d.session_id), scan.scanned_at, scan.tz);
+                let scope = checkin::scope(scan.scan.session_id, scan.scan.scanned_at, scan.tz);
                 let first_in_group = keys_seen.insert((registration_id, scope.clone()));
-                if first_in_group && !scan.offline {
+                if first_in_group && !scan.scan.offline {
                     Plan::Bulk(registration_id, scope)
                 } else {
                     Plan::OneByOne(registration_id, scope)
@@ -320,9 +308,14 @@ async fn decide_in<C: ConnectionTrait>(
 
     for (index, plan) in plans.iter().enumerate() {
         if let Plan::OneByOne(registration_id, scope) = plan {
-            let record = scan_record(&scans[index], plan);
-            let decision =
-                checkins::decide(txn, &record, *registration_id, scope, scan_ids[index]).await?;
+            let decision = checkins::decide(
+                txn,
+                &scans[index].scan,
+                *registration_id,
+                scope,
+                scan_ids[index],
+            )
+            .await?;
             let (row, answer) = finish(
                 &scans[index],
                 plan,
@@ -376,9 +369,9 @@ async fn seats_at_doors<C: ConnectionTrait>(
 ) -> Result<HashSet<(Uuid, Uuid)>, AppError> {
     let wanted: Vec<(Uuid, Uuid)> = scans
         .iter()
-        .filter_map(|s| match (s.claim, s.door) {
-            (Some(claim), Some(door)) if door.needs_seat => {
-                Some((claim.registration_id, door.session_id))
+        .filter_map(|s| match (s.claim, s.scan.session_id) {
+            (Some(claim), Some(session_id)) if s.needs_seat => {
+                Some((claim.registration_id, session_id))
             }
             _ => None,
         })
@@ -415,13 +408,13 @@ fn judge(
         return Ok(Err((Outcome::Invalid, None)));
     };
     let status: RegistrationStatus = super::registrations::parse(&registration.status)?;
-    let same_event = claim.for_this_event && registration.event_id == scan.event_id;
-    let door_needs_seat = scan.door.is_some_and(|d| d.needs_seat);
+    let same_event = claim.for_this_event && registration.event_id == scan.scan.event_id;
     let holds_seat = scan
-        .door
-        .is_some_and(|d| seats.contains(&(registration.id, d.session_id)));
+        .scan
+        .session_id
+        .is_some_and(|session_id| seats.contains(&(registration.id, session_id)));
     Ok(
-        match checkin::refusal(same_event, status, door_needs_seat, holds_seat) {
+        match checkin::refusal(same_event, status, scan.needs_seat, holds_seat) {
             Some(outcome) => Err((outcome, Some(registration.id))),
             None => Ok(registration.id),
         },
@@ -451,7 +444,7 @@ async fn decide_bulk<C: ConnectionTrait>(
     // Rows go in by key order, so groups on two servers cannot wait on each other in a circle.
     let mut entries: Vec<_> = bulk
         .iter()
-        .filter(|(index, _, _)| scans[*index].direction == Direction::Entry)
+        .filter(|(index, _, _)| scans[*index].scan.direction == Direction::Entry)
         .collect();
     entries.sort_by_key(|(_, registration_id, scope)| (*scope, *registration_id));
     let admitted = checkins::admit_many(
@@ -459,7 +452,7 @@ async fn decide_bulk<C: ConnectionTrait>(
         entries
             .iter()
             .map(|(index, registration_id, scope)| {
-                let scan = &scans[*index];
+                let scan = &scans[*index].scan;
                 checkins::admission_row(
                     *registration_id,
                     scope,
@@ -479,7 +472,7 @@ async fn decide_bulk<C: ConnectionTrait>(
             bulk.iter()
                 .filter(|(index, _, s)| {
                     *s == scope
-                        && scans[*index].direction == direction
+                        && scans[*index].scan.direction == direction
                         && !(skip_admitted && admitted.contains(&scan_ids[*index]))
                 })
                 .map(|(index, registration_id, _)| (*index, *registration_id))
@@ -488,8 +481,8 @@ async fn decide_bulk<C: ConnectionTrait>(
         for (index, _) in in_scope(Direction::Entry, false) {
             if admitted.contains(&scan_ids[index]) {
                 decisions[index] = Some(Decision::passed(
-                    scans[index].scanned_at,
-                    Some(scans[index].scanned_at),
+                    scans[index].scan.scanned_at,
+                    Some(scans[index].scan.scanned_at),
                 ));
             }
         }
@@ -506,7 +499,7 @@ async fn decide_bulk<C: ConnectionTrait>(
             .collect();
         let firsts = checkins::first_entries(txn, scope, &unchanged).await?;
         for (index, registration_id) in returning {
-            let at = scans[index].scanned_at;
+            let at = scans[index].scan.scanned_at;
             decisions[index] = Some(match reentered.get(&registration_id) {
                 Some(first) => Decision::passed(at, Some(*first)),
                 None => Decision::already(firsts.get(&registration_id).copied()),
@@ -517,30 +510,24 @@ async fn decide_bulk<C: ConnectionTrait>(
                 .get(&registration_id)
                 .or_else(|| firsts.get(&registration_id))
                 .copied();
-            decisions[index] = Some(Decision::passed(scans[index].scanned_at, first));
+            decisions[index] = Some(Decision::passed(scans[index].scan.scanned_at, first));
         }
     }
     Ok(())
 }
 
-/// The scan as `checkins` records it.
-fn scan_record(scan: &PendingScan, plan: &Plan) -> Scan {
-    let (registration_id, scope) = match plan {
-        Plan::Bulk(id, scope) | Plan::OneByOne(id, scope) => (Some(*id), Some(scope.clone())),
-        Plan::Refused(_, id) => (*id, None),
-        Plan::Replayed(_) | Plan::SameAs(_) => (None, None),
-    };
-    Scan {
-        event_id: scan.event_id,
-        registration_id,
-        session_id: scan.door.map(|d| d.session_id),
-        scope,
-        direction: scan.direction,
-        scanned_at: scan.scanned_at,
-        offline: scan.offline,
-        device: scan.device.clone(),
-        nonce: scan.nonce.clone(),
-        code_excerpt: scan.code_excerpt.clone(),
+/// Who the scan was judged to be for, and where it counts.
+fn judged(plan: &Plan) -> Judged<'_> {
+    match plan {
+        Plan::Bulk(id, scope) | Plan::OneByOne(id, scope) => Judged {
+            registration_id: Some(*id),
+            scope: Some(scope),
+        },
+        Plan::Refused(_, id) => Judged {
+            registration_id: *id,
+            scope: None,
+        },
+        Plan::Replayed(_) | Plan::SameAs(_) => Judged::default(),
     }
 }
 
@@ -554,8 +541,8 @@ fn finish(
     render: Render,
     now: DateTime<Utc>,
 ) -> (entities::scans::ActiveModel, Answer) {
-    let record = scan_record(scan, plan);
-    let holder = record
+    let judged = judged(plan);
+    let holder = judged
         .registration_id
         .and_then(|id| registrations.get(&id))
         .filter(|_| decision.outcome != Outcome::Invalid);
@@ -563,6 +550,6 @@ fn finish(
         status: decision.outcome.http_status(),
         body: render(decision, holder, scan.tz),
     };
-    let row = checkins::scan_row(&record, scan_id, decision, &answer, now);
+    let row = checkins::scan_row(&scan.scan, judged, scan_id, decision, &answer, now);
     (row, answer)
 }
