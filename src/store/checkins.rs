@@ -89,8 +89,13 @@ pub async fn replays<C: ConnectionTrait>(
     if keys.is_empty() {
         return Ok(HashMap::new());
     }
+    // All three columns of the unique (event, device, nonce) index, so the look-up reads only
+    // the keys asked for, not every scan of the event.
     let rows = scans::Entity::find()
         .filter(scans::Column::EventId.is_in(keys.iter().map(|k| k.0).collect::<HashSet<_>>()))
+        .filter(
+            scans::Column::Device.is_in(keys.iter().map(|k| k.1.as_str()).collect::<HashSet<_>>()),
+        )
         .filter(scans::Column::Nonce.is_in(keys.iter().map(|k| k.2.clone())))
         .all(db)
         .await?;
