@@ -169,13 +169,20 @@ impl AppState {
 /// the body size limit and problem+json for every error.
 pub fn build_app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
     let api = api::service(&state);
-    let spec = api.spec_endpoint();
-    let ui = api.swagger_ui();
+    let raw_spec = api.spec();
+    let spec = api::openapi_document(&state);
+    let ui_html = api.swagger_ui_html().replace(&raw_spec, &spec);
+    let spec_endpoint = poem::endpoint::make_sync(move |_| {
+        Response::builder()
+            .content_type("application/json; charset=utf-8")
+            .body(spec.clone())
+    });
+    let ui = poem::endpoint::make_sync(move |_| poem::web::Html(ui_html.clone()));
     let max_body_bytes = state.config.max_body_bytes;
     let heads = state.heads.clone();
     Route::new()
-        .at("/api/v1/openapi.json", spec)
-        .nest("/docs", ui)
+        .at("/api/v1/openapi.json", spec_endpoint)
+        .at("/docs", ui)
         .nest("/", api)
         .around(move |next, req| limit_body(next, req, max_body_bytes))
         .data(state)
@@ -187,7 +194,7 @@ pub fn build_app(state: AppState) -> impl Endpoint<Output = Response> + 'static 
 
 /// The OpenAPI document as served at `/api/v1/openapi.json`.
 pub fn openapi_json(state: &AppState) -> String {
-    api::service(state).spec()
+    api::openapi_document(state)
 }
 
 /// One log line per request: method, path template, status and duration.

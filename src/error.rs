@@ -106,8 +106,8 @@ pub struct Problem {
     pub detail: String,
     /// The offending fields, for validation failures.
     pub errors: Vec<ProblemField>,
-    /// The sessions a new or moved session clashes with.
-    #[oai(skip_serializing_if_is_empty)]
+    /// The sessions a new or moved session clashes with (only on `409` for clashes).
+    #[oai(default, skip_serializing_if_is_empty)]
     pub conflicts: Vec<ProblemConflict>,
 }
 

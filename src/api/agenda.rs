@@ -77,11 +77,7 @@ pub struct PublicSpeaker {
 #[derive(ApiResponse)]
 enum AgendaResponse {
     /// The agenda.
-    #[oai(
-        status = 200,
-        content_type = "application/json",
-        actual_type = "Json<Agenda>"
-    )]
+    #[oai(status = 200, actual_type = "Json<Agenda>")]
     Ok(
         Binary<bytes::Bytes>,
         /// Strong validator of this body.

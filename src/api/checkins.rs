@@ -5,12 +5,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Days, Duration, FixedOffset, NaiveDate, Utc};
-use poem::Response;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
-use poem_openapi::types::{ToJSON, Type};
-use poem_openapi::{ApiResponse, Enum, Object, OpenApi, SecurityScheme, auth::Bearer};
+use poem_openapi::types::ToJSON;
+use poem_openapi::{Enum, Object, OpenApi, SecurityScheme, auth::Bearer};
 use uuid::Uuid;
 
 use entities::{events, registrations};
@@ -18,6 +16,7 @@ use entities::{events, registrations};
 use super::ApiTags;
 use super::auth::{Principal, principal_of};
 use super::common::{cached_visible_event, event_tz, local, to_utc};
+use super::scan_response::ScanResponse;
 use crate::api_errors;
 use crate::app::AppState;
 use crate::domain::badge_code::{self, CodeRejected};
@@ -25,8 +24,8 @@ use crate::domain::checkin::{self, Direction as DomainDirection, Outcome};
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
 use crate::store;
+use crate::store::checkins::Decision;
 use crate::store::checkins::Scan;
-use crate::store::checkins::{Answer, Decision};
 use crate::store::scan_queue::{Claim, PendingScan};
 
 /// A check-in token of the event, or an organizer token.
@@ -69,14 +68,13 @@ pub enum Direction {
     Exit,
 }
 
-/// One scan of a badge.
+/// One scan of a badge; `direction` defaults to `entry`.
 #[derive(Object, Debug, Clone)]
 pub struct CheckinRequest {
     /// The QR text exactly as scanned.
     pub code: String,
     /// A room's door: only delegates confirmed for this session (if it has a capacity).
     pub session_id: Option<Uuid>,
-    /// Default `entry`.
     pub direction: Option<Direction>,
     /// When the scan was made, for scans uploaded later; default: now.
     pub scanned_at: Option<DateTime<FixedOffset>>,
@@ -217,63 +215,14 @@ pub struct Attendees {
     pub items: Vec<Attendee>,
 }
 
-/// A scan's answer with the status its result calls for.
-pub struct ScanResponse(Answer);
-
-impl poem::IntoResponse for ScanResponse {
-    fn into_response(self) -> Response {
-        Response::builder()
-            .status(
-                poem::http::StatusCode::from_u16(self.0.status)
-                    .unwrap_or(poem::http::StatusCode::OK),
-            )
-            .content_type("application/json; charset=utf-8")
-            .body(self.0.body)
-    }
-}
-
-impl ApiResponse for ScanResponse {
-    fn meta() -> MetaResponses {
-        let item = |status, description| MetaResponse {
-            description,
-            status: Some(status),
-            status_range: None,
-            content: vec![MetaMediaType {
-                content_type: "application/json; charset=utf-8",
-                schema: CheckinResult::schema_ref(),
-            }],
-            headers: vec![],
-        };
-        MetaResponses {
-            responses: vec![
-                item(200, "`ok`: admitted (or let out)."),
-                item(
-                    409,
-                    "`already_checked_in`: admitted before in this scope; see `first_checked_in_at`.",
-                ),
-                item(
-                    404,
-                    "`invalid`: not a valid badge code (forged, garbage, unknown).",
-                ),
-                item(
-                    422,
-                    "`revoked`, `not_confirmed`, `wrong_event` or `not_registered_for_session`.",
-                ),
-            ],
-        }
-    }
-
-    fn register(registry: &mut Registry) {
-        CheckinResult::register(registry);
-    }
-}
-
 api_errors!(
     enum ScanError {
         /// No or an unknown token.
         Unauthorized = 401,
         /// Not a check-in token of this event, nor an organizer's.
         Forbidden = 403,
+        /// No such event (organizer tokens only; a check-in token's event always exists).
+        NotFound = 404,
         /// A field breaks a rule (device, nonce, session of another event, time).
         Unprocessable = 422,
     }
@@ -316,19 +265,23 @@ impl CheckinsApi {
         /// The event's id or slug.
         event: Path<String>,
         body: Json<CheckinRequest>,
-    ) -> Result<ScanResponse, ScanError> {
-        let event = self.event(&auth, &event.0).await?;
-        let scan = self
-            .prepare(&event, body.0, Utc::now(), &mut HashMap::new())
-            .await?;
-        let answer = self
-            .state
-            .scans
-            .decide(vec![scan])
-            .await?
-            .pop()
-            .ok_or_else(|| AppError::Internal("no answer for the scan".into()))??;
-        Ok(ScanResponse(answer))
+    ) -> ScanResponse {
+        let decided = async {
+            let event = self.event(&auth, &event.0).await?;
+            let scan = self
+                .prepare(&event, body.0, Utc::now(), &mut HashMap::new())
+                .await?;
+            self.state
+                .scans
+                .decide(vec![scan])
+                .await?
+                .pop()
+                .ok_or_else(|| AppError::Internal("no answer for the scan".into()))?
+        };
+        match decided.await {
+            Ok(answer) => ScanResponse::Decided(answer),
+            Err(err) => err.into(),
+        }
     }
 
     /// Upload offline scans

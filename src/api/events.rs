@@ -77,12 +77,12 @@ impl Event {
     }
 }
 
-/// A new event; it starts as a draft.
+/// A new event; it starts as a draft. `kind` defaults to `conference`, `registration_mode`
+/// to `open`.
 #[derive(Object, Debug)]
 pub struct NewEvent {
     pub slug: String,
     pub title: String,
-    /// Default `conference`.
     pub kind: Option<EventKind>,
     pub description: Option<String>,
     pub venue: Option<String>,
@@ -93,7 +93,6 @@ pub struct NewEvent {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub capacity: Option<i32>,
-    /// Default `open`.
     pub registration_mode: Option<RegistrationMode>,
     pub registration_opens_at: Option<DateTime<FixedOffset>>,
     pub registration_closes_at: Option<DateTime<FixedOffset>>,

@@ -10,12 +10,14 @@ pub mod checkin_tokens;
 pub mod checkins;
 pub mod common;
 pub mod delegates;
+pub mod document;
 pub mod enums;
 pub mod errors;
 pub mod events;
 pub mod health;
 pub mod registrations;
 pub mod rooms;
+pub mod scan_response;
 pub mod sessions;
 pub mod speakers;
 pub mod tracks;
@@ -121,6 +123,11 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
          cooperation, seminars and training courses: agendas, registration, badges, check-in \
          and calendar feeds. Errors are RFC 9457 problem details (application/problem+json).",
     )
+}
+
+/// The OpenAPI document as served and committed (see [`document`]).
+pub fn openapi_document(state: &AppState) -> String {
+    document::corrected(&service(state).spec())
 }
 
 /// A patched optional value: absent keeps `current`, `null` clears it.

@@ -83,7 +83,7 @@ impl From<RegistrationStatus> for domain::RegistrationStatus {
     }
 }
 
-/// A delegate's registration request.
+/// A delegate's registration request; `category` defaults to `delegate`.
 #[derive(Object, Debug, Clone)]
 pub struct NewRegistration {
     pub full_name: String,
@@ -92,7 +92,6 @@ pub struct NewRegistration {
     pub organization: Option<String>,
     pub position: Option<String>,
     pub country: Option<String>,
-    /// Default `delegate`.
     pub category: Option<Category>,
     /// Published sessions of the event that do not overlap each other.
     #[oai(default)]

@@ -73,12 +73,12 @@ impl Session {
     }
 }
 
-/// A new session; it starts as a draft unless `status` says otherwise.
+/// A new session; it starts as a draft unless `status` says otherwise. `kind` defaults to
+/// `talk`.
 #[derive(Object, Debug)]
 pub struct NewSession {
     pub title: String,
     pub r#abstract: Option<String>,
-    /// Default `talk`.
     pub kind: Option<SessionKind>,
     pub track_id: Option<Uuid>,
     pub room_id: Option<Uuid>,
@@ -90,7 +90,6 @@ pub struct NewSession {
     pub capacity: Option<i32>,
     #[oai(default)]
     pub speaker_ids: Vec<Uuid>,
-    /// Default `draft`.
     pub status: Option<SessionStatus>,
 }
 

@@ -40,6 +40,25 @@ db_test!(
     }
 );
 
+db_test!(no_operation_declares_a_status_twice, |app| async move {
+    // Two response types of one operation declaring the same status write the key twice;
+    // JSON readers keep one and the other's media type silently disappears.
+    let raw = dialogue::api::service(&app.state).spec();
+    let duplicates = dialogue::api::document::duplicate_keys(&raw).expect("JSON");
+    assert!(duplicates.is_empty(), "declared twice: {duplicates:?}");
+    // The check-in answer carries a decision or a problem under the same statuses.
+    let served = app.get("/api/v1/openapi.json").await;
+    let responses = &served.body["paths"]["/api/v1/events/{event}/checkins"]["post"]["responses"];
+    for status in ["404", "422"] {
+        let content = responses[status]["content"].as_object().expect("content");
+        assert!(content.contains_key("application/problem+json"), "{status}");
+        assert!(
+            content.contains_key("application/json; charset=utf-8"),
+            "{status}"
+        );
+    }
+});
+
 db_test!(docs_and_probes_answer, |app| async move {
     let docs = app.get("/docs").await;
     docs.expect(200);
