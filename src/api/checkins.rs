@@ -16,11 +16,13 @@ use entities::{events, registrations};
 use super::ApiTags;
 use super::auth::{Principal, principal_of};
 use super::common::{cached_visible_event, event_tz, local, to_utc};
+use super::enums::{Category, RegistrationStatus, ScanResult, stored};
 use super::scan_response::ScanResponse;
 use crate::api_errors;
 use crate::app::AppState;
 use crate::domain::badge_code::{self, CodeRejected};
 use crate::domain::checkin::{self, Direction as DomainDirection, Outcome};
+use crate::domain::enums as domain;
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
 use crate::store;
@@ -90,15 +92,13 @@ pub struct Badgeholder {
     pub id: Uuid,
     pub full_name: String,
     pub organization: Option<String>,
-    pub category: String,
+    pub category: Category,
 }
 
 /// The answer to a scan.
 #[derive(Object, Debug, Clone, serde::Serialize)]
 pub struct CheckinResult {
-    /// `ok`, `already_checked_in`, `invalid`, `revoked`, `not_confirmed`, `wrong_event` or
-    /// `not_registered_for_session`.
-    pub result: String,
+    pub result: ScanResult,
     /// Absent for `invalid`.
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,7 +158,7 @@ pub struct OfflineKeys {
 pub struct Revocation {
     pub registration_id: Uuid,
     /// `cancelled` or `rejected`.
-    pub status: String,
+    pub status: RegistrationStatus,
     pub revoked_at: DateTime<FixedOffset>,
 }
 
@@ -203,8 +203,8 @@ pub struct Attendee {
     pub id: Uuid,
     pub full_name: String,
     pub organization: Option<String>,
-    pub category: String,
-    pub status: String,
+    pub category: Category,
+    pub status: RegistrationStatus,
     /// Whether they were admitted at the venue today (event time zone).
     pub checked_in_today: bool,
 }
@@ -408,12 +408,14 @@ impl CheckinsApi {
         Ok(Json(Revocations {
             revoked: revoked
                 .into_iter()
-                .map(|r| Revocation {
-                    registration_id: r.id,
-                    status: r.status,
-                    revoked_at: local(r.updated_at, tz),
+                .map(|r| {
+                    Ok(Revocation {
+                        registration_id: r.id,
+                        status: stored::<domain::RegistrationStatus>(&r.status)?.into(),
+                        revoked_at: local(r.updated_at, tz),
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, AppError>>()?,
             as_of: local(as_of, tz),
         }))
     }
@@ -520,8 +522,8 @@ impl CheckinsApi {
                 id: r.id,
                 full_name: r.full_name,
                 organization: r.organization,
-                category: r.category,
-                status: r.status,
+                category: stored::<domain::Category>(&r.category)?.into(),
+                status: stored::<domain::RegistrationStatus>(&r.status)?.into(),
                 checked_in_today: admitted,
             });
         }
@@ -649,14 +651,15 @@ pub fn render_answer(
     tz: chrono_tz::Tz,
 ) -> String {
     CheckinResult {
-        result: decision.outcome.as_str().to_owned(),
+        result: decision.outcome.into(),
         registration: registration
             .filter(|_| decision.outcome != Outcome::Invalid)
             .map(|r| Badgeholder {
                 id: r.id,
                 full_name: r.full_name.clone(),
                 organization: r.organization.clone(),
-                category: r.category.clone(),
+                category: stored::<domain::Category>(&r.category)
+                    .map_or(Category::Delegate, Into::into),
             }),
         checked_in_at: decision.checked_in_at.map(|t| local(t, tz)),
         first_checked_in_at: decision.first_checked_in_at.map(|t| local(t, tz)),

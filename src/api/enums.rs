@@ -1,13 +1,20 @@
 //! The API's view of the domain vocabularies: each OpenAPI enum mirrors a domain enum and
 //! converts both ways, so unknown values are refused while parsing (400).
 
-use crate::domain::enums as domain;
+/// The domain vocabularies the API mirrors.
+mod domain {
+    pub use crate::domain::checkin::Outcome;
+    pub use crate::domain::enums::*;
+}
 
 macro_rules! api_enum {
     ($(#[$doc:meta])* $name:ident <=> $domain:ident { $($variant:ident),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(poem_openapi::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+        #[derive(
+            poem_openapi::Enum, serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq,
+        )]
         #[oai(rename_all = "snake_case")]
+        #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
         impl From<$name> for domain::$domain {
@@ -43,6 +50,27 @@ api_enum!(
 api_enum!(
     /// Drafts are visible to organizers only; cancelled sessions stay visible as cancelled.
     SessionStatus <=> SessionStatus { Draft, Published, Cancelled }
+);
+api_enum!(
+    /// Who a delegate is at the event.
+    Category <=> Category { Delegate, Speaker, Press, Observer, Organizer, Staff }
+);
+api_enum!(
+    /// A registration's state; only `confirmed` holds a seat.
+    RegistrationStatus <=> RegistrationStatus { Confirmed, Waitlisted, Pending, Rejected, Cancelled }
+);
+api_enum!(
+    /// A chosen session's state; `pending` while the registration itself holds no seat.
+    ChoiceStatus <=> ChoiceStatus { Confirmed, Waitlisted, Pending }
+);
+api_enum!(
+    /// What a scan decided: `ok` admitted (or let out); `already_checked_in` admitted before in
+    /// this scope; `invalid` not a genuine badge code; `revoked` cancelled or rejected;
+    /// `not_confirmed` pending or waitlisted; `wrong_event` a badge of another event;
+    /// `not_registered_for_session` not confirmed for this room's session.
+    ScanResult <=> Outcome {
+        Ok, AlreadyCheckedIn, Invalid, Revoked, NotConfirmed, WrongEvent, NotRegisteredForSession
+    }
 );
 
 /// Parses a stored enumeration value; a bad value in the database is a server error.

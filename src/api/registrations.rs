@@ -9,7 +9,7 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
 use poem_openapi::types::{ToJSON, Type};
-use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use poem_openapi::{ApiResponse, Object, OpenApi};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -21,7 +21,7 @@ use super::common::{
     after_id, cached_visible_event, event_tz, local, next_cursor, page_params, path_id,
     visible_event,
 };
-use super::enums::stored;
+use super::enums::{Category, ChoiceStatus, RegistrationStatus, stored};
 use super::errors::ManageError;
 use crate::api_errors;
 use crate::app::AppState;
@@ -34,54 +34,6 @@ use crate::store::pagination::After;
 use crate::store::registration_queue::{PendingRegistration, RenderStored};
 use crate::store::registrations::{Idempotency, Registered, RegistrationFilter, RegistrationRow};
 use crate::store::{self};
-
-/// Who a delegate is at the event.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum Category {
-    Delegate,
-    Speaker,
-    Press,
-    Observer,
-    Organizer,
-    Staff,
-}
-
-impl From<Category> for domain::Category {
-    fn from(value: Category) -> Self {
-        match value {
-            Category::Delegate => domain::Category::Delegate,
-            Category::Speaker => domain::Category::Speaker,
-            Category::Press => domain::Category::Press,
-            Category::Observer => domain::Category::Observer,
-            Category::Organizer => domain::Category::Organizer,
-            Category::Staff => domain::Category::Staff,
-        }
-    }
-}
-
-/// A registration's state; only `confirmed` holds a seat.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum RegistrationStatus {
-    Confirmed,
-    Waitlisted,
-    Pending,
-    Rejected,
-    Cancelled,
-}
-
-impl From<RegistrationStatus> for domain::RegistrationStatus {
-    fn from(value: RegistrationStatus) -> Self {
-        match value {
-            RegistrationStatus::Confirmed => domain::RegistrationStatus::Confirmed,
-            RegistrationStatus::Waitlisted => domain::RegistrationStatus::Waitlisted,
-            RegistrationStatus::Pending => domain::RegistrationStatus::Pending,
-            RegistrationStatus::Rejected => domain::RegistrationStatus::Rejected,
-            RegistrationStatus::Cancelled => domain::RegistrationStatus::Cancelled,
-        }
-    }
-}
 
 /// A delegate's registration request; `category` defaults to `delegate`.
 #[derive(Object, Debug, Clone)]
@@ -107,7 +59,7 @@ pub struct NewRegistration {
 pub struct SessionChoice {
     pub session_id: Uuid,
     /// `confirmed`, `waitlisted`, or `pending` while the registration holds no seat.
-    pub status: String,
+    pub status: ChoiceStatus,
 }
 
 /// The answer to a registration: keep `manage_token`, it is shown only here.
@@ -115,7 +67,7 @@ pub struct SessionChoice {
 pub struct RegistrationCreated {
     pub id: Uuid,
     /// `confirmed`, `waitlisted` or `pending`.
-    pub status: String,
+    pub status: RegistrationStatus,
     pub sessions: Vec<SessionChoice>,
     /// Bearer token for `/api/v1/registrations/me`; shown once.
     #[serde(default)]
@@ -134,9 +86,9 @@ pub struct Registration {
     pub organization: Option<String>,
     pub position: Option<String>,
     pub country: Option<String>,
-    pub category: String,
+    pub category: Category,
     pub locale: String,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub sessions: Vec<SessionChoice>,
     pub badge_url: String,
     /// The signed text of the badge's QR code (confirmed registrations only; no personal data).
@@ -154,17 +106,24 @@ pub struct RegistrationPage {
     pub next_cursor: Option<String>,
 }
 
-/// The choices of a registration, as shown to people.
-pub fn choices(row: &RegistrationRow) -> Vec<SessionChoice> {
+/// The choices of a registration, as shown to people: a choice that waits for its
+/// registration's seat shows `waitlisted` while the registration is on the waiting list.
+pub fn choices(row: &RegistrationRow) -> Result<Vec<SessionChoice>, AppError> {
+    let registration: domain::RegistrationStatus = stored(&row.registration.status)?;
     row.choices
         .iter()
-        .map(|c| SessionChoice {
-            session_id: c.session_id,
-            status: if c.status == domain::ChoiceStatus::Pending.as_str() {
-                row.registration.status.clone()
-            } else {
-                c.status.clone()
-            },
+        .map(|c| {
+            let status: domain::ChoiceStatus = stored(&c.status)?;
+            let shown = match (status, registration) {
+                (domain::ChoiceStatus::Pending, domain::RegistrationStatus::Waitlisted) => {
+                    domain::ChoiceStatus::Waitlisted
+                }
+                (status, _) => status,
+            };
+            Ok(SessionChoice {
+                session_id: c.session_id,
+                status: shown.into(),
+            })
         })
         .collect()
 }
@@ -202,10 +161,10 @@ impl Registration {
             organization: r.organization.clone(),
             position: r.position.clone(),
             country: r.country.clone(),
-            category: r.category.clone(),
+            category: stored::<domain::Category>(&r.category)?.into(),
             locale: r.locale.clone(),
-            status: r.status.clone(),
-            sessions: choices(row),
+            status: stored::<domain::RegistrationStatus>(&r.status)?.into(),
+            sessions: choices(row)?,
             badge_url: badge_url(state),
             badge_code: (r.status == domain::RegistrationStatus::Confirmed.as_str())
                 .then(|| super::badges::code_for(state, r.event_id, r.id)),
@@ -388,7 +347,7 @@ impl RegistrationsApi {
         let wanted = initial_status(stored(&event.registration_mode)?);
         let state = self.state.clone();
         let render: RenderStored = Arc::new(move |row| {
-            let created = created_body(&state, row, String::new());
+            let created = created_body(&state, row, String::new())?;
             Ok((
                 201,
                 serde_json::to_string(&created).map_err(|e| AppError::Internal(e.to_string()))?,
@@ -413,7 +372,7 @@ impl RegistrationsApi {
                     row.registration.id,
                     0,
                 );
-                let body = created_body(&self.state, &row, manage_token);
+                let body = created_body(&self.state, &row, manage_token)?;
                 let location = format!("/api/v1/events/{}/registrations/{}", event.id, body.id);
                 Ok(Created::Created(Json(body), location, None))
             }
@@ -590,11 +549,11 @@ fn created_body(
     state: &AppState,
     row: &RegistrationRow,
     manage_token: String,
-) -> RegistrationCreated {
-    RegistrationCreated {
+) -> Result<RegistrationCreated, AppError> {
+    Ok(RegistrationCreated {
         id: row.registration.id,
-        status: row.registration.status.clone(),
-        sessions: choices(row),
+        status: stored::<domain::RegistrationStatus>(&row.registration.status)?.into(),
+        sessions: choices(row)?,
         manage_token,
         badge_url: badge_url(state),
         calendar_url: calendar_url(
@@ -602,7 +561,7 @@ fn created_body(
             row.registration.id,
             row.registration.calendar_generation,
         ),
-    }
+    })
 }
 
 /// An idempotency key: 1–200 visible ASCII characters.
@@ -638,9 +597,9 @@ fn to_csv(rows: &[RegistrationRow], event: &events::Model) -> Result<String, App
     writer.write_record(header).map_err(fail)?;
     for row in rows {
         let r = &row.registration;
-        let sessions: Vec<String> = choices(row)
+        let sessions: Vec<String> = choices(row)?
             .iter()
-            .map(|c| format!("{}:{}", c.session_id, c.status))
+            .map(|c| format!("{}:{}", c.session_id, domain::ChoiceStatus::from(c.status)))
             .collect();
         writer
             .write_record([

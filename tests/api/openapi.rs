@@ -59,6 +59,34 @@ db_test!(no_operation_declares_a_status_twice, |app| async move {
     }
 });
 
+db_test!(status_fields_list_their_values, |app| async move {
+    let served = app.get("/api/v1/openapi.json").await;
+    let schemas = &served.body["components"]["schemas"];
+    for (schema, field) in [
+        ("Registration", "status"),
+        ("Registration", "category"),
+        ("RegistrationCreated", "status"),
+        ("SessionChoice", "status"),
+        ("CheckinResult", "result"),
+        ("Attendee", "status"),
+        ("Revocation", "status"),
+        ("Event", "status"),
+        ("Session", "status"),
+    ] {
+        let property = &schemas[schema]["properties"][field];
+        let reference = property["$ref"]
+            .as_str()
+            .or_else(|| property["allOf"][0]["$ref"].as_str())
+            .unwrap_or_else(|| panic!("{schema}.{field} is not an enumeration: {property}"));
+        let name = reference.trim_start_matches("#/components/schemas/");
+        let values = schemas[name]["enum"].as_array();
+        assert!(
+            values.is_some_and(|v| v.len() >= 2),
+            "{schema}.{field}: {name} lists no values"
+        );
+    }
+});
+
 db_test!(docs_and_probes_answer, |app| async move {
     let docs = app.get("/docs").await;
     docs.expect(200);
