@@ -1,73 +1,16 @@
-//! First-start work: making sure an organizer can get in (a token printed once, or one
-//! seeded from the environment) and loading the demo programme, once and idempotently.
+//! The demo programme, loaded once and idempotently on `serve --demo`.
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use entities::api_tokens;
-
-use crate::app::AppState;
-use crate::domain::enums::{
-    EventKind, EventStatus, RegistrationMode, SessionKind, SessionStatus, TokenRole,
-};
+use crate::application::AppState;
+use crate::domain::enums::{EventKind, EventStatus, RegistrationMode, SessionKind, SessionStatus};
 use crate::domain::event::EventFields;
 use crate::domain::session::SessionFields;
 use crate::domain::speaker::{RoomFields, SpeakerFields, TrackFields};
-use crate::domain::token::{self, TokenKind};
 use crate::error::AppError;
 use crate::store;
-
-/// Makes sure an organizer token exists. With `seed` (from `DIALOGUE_ORGANIZER_TOKEN`) that
-/// token is stored if it is not yet; otherwise, when no live organizer token exists (none yet,
-/// or every one revoked outside `dialogue token revoke`, which keeps the last), one is
-/// created and returned so the caller can print it once.
-pub async fn ensure_organizer_token(
-    state: &AppState,
-    seed: Option<&str>,
-) -> Result<Option<String>, AppError> {
-    if let Some(seed) = seed {
-        if token::kind_of(seed) != Some(TokenKind::Organizer) || seed.len() < 24 {
-            return Err(AppError::BadRequest(
-                "DIALOGUE_ORGANIZER_TOKEN must start with dlg_org_ and be at least 24 characters"
-                    .into(),
-            ));
-        }
-        let hash = token::hash(seed);
-        let exists = api_tokens::Entity::find()
-            .filter(api_tokens::Column::TokenHash.eq(hash.clone()))
-            .one(&state.writer)
-            .await?
-            .is_some();
-        if !exists {
-            let inserted = api_tokens::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                token_hash: Set(hash),
-                role: Set(TokenRole::Organizer.as_str().to_owned()),
-                event_id: Set(None),
-                label: Set("seeded from DIALOGUE_ORGANIZER_TOKEN".into()),
-                created_at: Set(Utc::now()),
-                revoked_at: Set(None),
-            }
-            .insert(&state.writer)
-            .await;
-            // Another instance starting at the same moment may have stored it first.
-            if let Err(err) = inserted
-                && !store::is_unique_violation(&err)
-            {
-                return Err(err.into());
-            }
-        }
-        return Ok(None);
-    }
-    if store::tokens::count_organizer_tokens(&state.writer).await? > 0 {
-        return Ok(None);
-    }
-    let issued =
-        store::tokens::create(&state.writer, TokenRole::Organizer, None, "first start").await?;
-    Ok(Some(issued.token))
-}
 
 /// The slug of the demo Dialogue.
 pub const DEMO_DIALOGUE: &str = "dialogue-2026";

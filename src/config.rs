@@ -48,6 +48,53 @@ impl Config {
     }
 }
 
+/// The settings as flags and environment variables (`dialogue --help`).
+#[derive(clap::Args, Clone, Debug)]
+pub struct Settings {
+    /// `postgres://…` or `sqlite://…`; default: a SQLite file in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Where the embedded SQLite database lives.
+    #[arg(long, env = "DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: String,
+    /// Public base URL used in links.
+    #[arg(long, env = "PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Host name that makes calendar UIDs globally unique.
+    #[arg(
+        long,
+        env = "UID_HOST",
+        default_value = "dialogue.local",
+        global = true
+    )]
+    pub uid_host: String,
+    /// Database pool size.
+    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
+    pub db_max_connections: u32,
+}
+
+impl Settings {
+    /// The configuration these settings describe.
+    pub fn config(&self) -> Config {
+        let public_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind));
+        Config {
+            database_url: self.database_url.clone(),
+            data_dir: self.data_dir.clone(),
+            bind: self.bind.clone(),
+            public_url,
+            uid_host: self.uid_host.clone(),
+            max_body_bytes: 256 * 1024,
+            max_connections: self.db_max_connections,
+        }
+    }
+}
+
 /// A database URL safe to log: any password replaced by `***`.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {

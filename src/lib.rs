@@ -4,7 +4,8 @@
 //! A guided tour, in the order data flows (`api` → `domain` and `store` → `entities`):
 //!
 //! - [`config`]: settings from flags and the environment.
-//! - [`app`]: the shared state and the HTTP endpoint built from it (used by `main`, tests, benches).
+//! - [`application`]: `Application::build`: pools, keys, caches and background tasks (used by
+//!   `main`, tests and benches alike); `AppState`, what front ends and use cases share.
 //! - [`api`]: HTTP only, one module per OpenAPI tag; checks rights, converts types, calls `store`.
 //! - [`domain`]: the rules (validation, clashes, local days, tokens), free of HTTP and SQL.
 //! - [`store`]: queries and transactions over sea-orm on SQLite or PostgreSQL.
@@ -17,6 +18,7 @@
 
 pub mod api;
 pub mod app;
+pub mod application;
 pub mod badge;
 pub mod bootstrap;
 pub mod cache;
@@ -27,5 +29,6 @@ pub mod error;
 pub mod store;
 pub mod verified_codes;
 
-pub use app::{AppState, build_app};
+pub use api::endpoint::build_app;
+pub use application::{AppState, Application};
 pub use config::Config;

@@ -1,19 +1,16 @@
 //! The `dialogue` command: `serve` (default), `migrate`, `token create|list|revoke`, `keys
-//! rotate`, `openapi`.
+//! rotate`, `openapi`. It parses the command line, builds the [`Application`] and calls the
+//! use cases; what it prints is its only business.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use dialogue::config::redact_url;
+use clap::{Parser, Subcommand, ValueEnum};
+use dialogue::app::tokens::{self, NewToken};
+use dialogue::config::{Settings, redact_url};
 use dialogue::domain::enums::TokenRole;
-use dialogue::domain::token;
-use dialogue::domain::validation::ValidationErrors;
 use dialogue::error::AppError;
-use dialogue::{AppState, Config, bootstrap, build_app, store};
-use poem::Server;
-use poem::listener::TcpListener;
+use dialogue::store::tokens::TokenScope;
+use dialogue::{AppState, Application, app, bootstrap, store};
 
 /// mimalloc: allocation is a visible share of a request's time with the system allocator.
 #[global_allocator]
@@ -26,33 +23,6 @@ struct Cli {
     settings: Settings,
     #[command(subcommand)]
     command: Option<Command>,
-}
-
-#[derive(Args, Clone)]
-struct Settings {
-    /// `postgres://…` or `sqlite://…`; default: a SQLite file in the data directory.
-    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
-    database_url: Option<String>,
-    /// Where the embedded SQLite database lives.
-    #[arg(long, env = "DATA_DIR", default_value = "data", global = true)]
-    data_dir: PathBuf,
-    /// Address to listen on.
-    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080", global = true)]
-    bind: String,
-    /// Public base URL used in links.
-    #[arg(long, env = "PUBLIC_URL", global = true)]
-    public_url: Option<String>,
-    /// Host name that makes calendar UIDs globally unique.
-    #[arg(
-        long,
-        env = "UID_HOST",
-        default_value = "dialogue.local",
-        global = true
-    )]
-    uid_host: String,
-    /// Database pool size.
-    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
-    db_max_connections: u32,
 }
 
 #[derive(Subcommand)]
@@ -113,24 +83,6 @@ enum Role {
     Checkin,
 }
 
-impl Settings {
-    fn config(&self) -> Config {
-        let public_url = self
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.bind));
-        Config {
-            database_url: self.database_url.clone(),
-            data_dir: self.data_dir.clone(),
-            bind: self.bind.clone(),
-            public_url,
-            uid_host: self.uid_host.clone(),
-            max_body_bytes: 256 * 1024,
-            max_connections: self.db_max_connections,
-        }
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -178,15 +130,16 @@ async fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         println!(
             "{}",
-            dialogue::app::openapi_json(&AppState::new(db, config))
+            dialogue::api::endpoint::openapi_json(&AppState::new(db, config))
         );
         return Ok(());
     }
     let url = config.effective_database_url();
     tracing::info!(database = %redact_url(&url), "connecting");
-    let state = AppState::connect(config)
+    let application = Application::build(config)
         .await
         .map_err(|e| format!("database {}: {e}", redact_url(&url)))?;
+    let state = &application.state;
     match command {
         Command::Migrate => {
             println!("migrations applied");
@@ -194,69 +147,70 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Token {
             command: TokenCommand::Create { role, event, label },
-        } => create_token(&state, role, event, &label).await,
+        } => create_token(state, role, event.as_deref(), &label).await,
         Command::Token {
             command: TokenCommand::List,
-        } => list_tokens(&state).await,
+        } => list_tokens(state).await,
         Command::Token {
             command: TokenCommand::Revoke { id },
-        } => revoke_token(&state, id).await,
-        Command::Serve { demo } => serve(state, demo).await,
+        } => revoke_token(state, id).await,
         Command::Keys {
             command: KeysCommand::Rotate,
         } => {
-            let keys = store::keys::rotate(&state.writer)
-                .await
-                .map_err(|e| e.to_string())?;
-            println!("badge codes are now signed with key {}", keys.active_kid);
+            let kid = app::keys::rotate(state).await.map_err(say)?;
+            println!("badge codes are now signed with key {kid}");
             Ok(())
         }
+        Command::Serve { demo } => serve(application, demo).await,
         Command::Openapi => Ok(()),
+    }
+}
+
+/// An error as the command line says it: validation failures name the flag.
+fn say(err: AppError) -> String {
+    match err {
+        AppError::Validation(errors) => errors
+            .errors
+            .iter()
+            .map(|e| format!("--{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
     }
 }
 
 async fn create_token(
     state: &AppState,
     role: Role,
-    event: Option<String>,
+    event: Option<&str>,
     label: &str,
 ) -> Result<(), String> {
-    let (role, event_id) = match (role, event) {
-        (Role::Organizer, None) => (TokenRole::Organizer, None),
-        (Role::Organizer, Some(_)) => {
-            return Err("organizer tokens are not bound to an event".into());
-        }
-        (Role::Checkin, None) => return Err("a check-in token needs --event".into()),
-        (Role::Checkin, Some(reference)) => {
-            let event = store::events::find(&state.db, &reference)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no event {reference:?}"))?;
-            (TokenRole::Checkin, Some(event.id))
-        }
+    let role = match role {
+        Role::Organizer => TokenRole::Organizer,
+        Role::Checkin => TokenRole::Checkin,
     };
-    let mut errors = ValidationErrors::new();
-    errors.required_line("label", label, token::LABEL_MAX);
-    errors.into_result(()).map_err(|e| e.to_string())?;
-    let issued = store::tokens::create(&state.writer, role, event_id, label.trim())
+    let created = tokens::create(state, NewToken { role, event, label })
         .await
-        .map_err(|e| e.to_string())?;
-    println!("{}", issued.token);
+        .map_err(|err| match err {
+            AppError::NotFound(_) => format!("no event {:?}", event.unwrap_or_default()),
+            other => say(other),
+        })?;
+    println!("{}", created.issued.token);
     eprintln!("(shown once: only its hash is stored)");
     Ok(())
 }
 
-/// Revokes a token; the store keeps the last live organizer token.
+/// Revokes a token; the last live organizer token is kept.
 async fn revoke_token(state: &AppState, id: uuid::Uuid) -> Result<(), String> {
-    let revoked = store::tokens::revoke(&state.writer, store::tokens::TokenScope::All, id)
+    let revoked = tokens::revoke(state, TokenScope::All, id)
         .await
         .map_err(|e| match e {
             AppError::Conflict { detail, .. } => {
                 format!("token {id}: {detail} (dialogue token create --role organizer --label …)")
             }
-            other => other.to_string(),
-        })?
-        .ok_or_else(|| format!("no token {id}"))?;
+            AppError::NotFound(_) => format!("no token {id}"),
+            other => say(other),
+        })?;
     println!("token {id} ({}) is revoked", one_line(&revoked.label));
     Ok(())
 }
@@ -269,9 +223,7 @@ fn one_line(text: &str) -> String {
 }
 
 async fn list_tokens(state: &AppState) -> Result<(), String> {
-    let tokens = store::tokens::list(&state.db, store::tokens::TokenScope::All)
-        .await
-        .map_err(|e| e.to_string())?;
+    let tokens = tokens::list(state, TokenScope::All).await.map_err(say)?;
     println!("id\trole\tevent\tlabel\tcreated\trevoked");
     for token in tokens {
         let event = token.event_id.map(|e| e.to_string()).unwrap_or_default();
@@ -287,11 +239,12 @@ async fn list_tokens(state: &AppState) -> Result<(), String> {
     Ok(())
 }
 
-async fn serve(state: AppState, demo: bool) -> Result<(), String> {
+async fn serve(application: Application, demo: bool) -> Result<(), String> {
+    let state = &application.state;
     let seed = std::env::var("DIALOGUE_ORGANIZER_TOKEN").ok();
-    if let Some(token) = bootstrap::ensure_organizer_token(&state, seed.as_deref())
+    if let Some(token) = tokens::ensure_organizer_token(state, seed.as_deref())
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(say)?
     {
         println!();
         println!("  First start: an organizer token was created. It is shown only this once:");
@@ -301,32 +254,15 @@ async fn serve(state: AppState, demo: bool) -> Result<(), String> {
     }
     if demo {
         let today = chrono::Utc::now().date_naive();
-        let loaded = bootstrap::load_demo(&state, today)
-            .await
-            .map_err(|e| e.to_string())?;
+        let loaded = bootstrap::load_demo(state, today).await.map_err(say)?;
         tracing::info!(
             loaded,
             "demo programme ready at /api/v1/events/{}/agenda",
             bootstrap::DEMO_DIALOGUE
         );
     }
-    // Another instance or `dialogue keys rotate` may add a signing key: pick it up.
-    let keys_state = state.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            every.tick().await;
-            if let Err(err) = keys_state.reload_keys().await {
-                tracing::warn!(error = %err, "reloading signing keys failed");
-            }
-        }
-    });
-    let bind = state.config.bind.clone();
-    let public_url = state.config.public_url.clone();
-    let app = build_app(state);
-    tracing::info!(%bind, "listening; API docs at {public_url}/docs");
-    Server::new(TcpListener::bind(bind))
-        .run_with_graceful_shutdown(app, shutdown_signal(), Some(Duration::from_secs(10)))
+    application
+        .serve(shutdown_signal())
         .await
         .map_err(|e| e.to_string())
 }

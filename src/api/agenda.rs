@@ -20,7 +20,7 @@ use super::events::Event;
 use super::rooms::Room;
 use super::tracks::Track;
 use crate::api_errors;
-use crate::app::AppState;
+use crate::application::AppState;
 use crate::cache::{Rendered, accepts_gzip};
 use crate::domain::agenda::group_by_local_day;
 use crate::domain::enums as domain;

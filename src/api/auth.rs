@@ -5,7 +5,7 @@ use poem::Request;
 use poem_openapi::{SecurityScheme, auth::Bearer};
 use uuid::Uuid;
 
-use crate::app::AppState;
+use crate::application::AppState;
 use crate::domain::enums::TokenRole;
 use crate::domain::token::{self, TokenKind};
 use crate::error::AppError;

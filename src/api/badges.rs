@@ -13,7 +13,7 @@ use super::auth::{DelegateAuth, OrganizerAuth};
 use super::common::{path_id, registration_with_event, visible_event};
 use super::enums::stored;
 use crate::api_errors;
-use crate::app::AppState;
+use crate::application::AppState;
 use crate::badge::{self, BadgeContent};
 use crate::domain::badge_code;
 use crate::domain::enums::RegistrationStatus;

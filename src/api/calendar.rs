@@ -16,7 +16,7 @@ use entities::{events, rooms, session_tombstones, speakers, tracks};
 use super::ApiTags;
 use super::common::{cached_visible_event, path_id, visible_event};
 use crate::api_errors;
-use crate::app::AppState;
+use crate::application::AppState;
 use crate::cache::Rendered;
 use crate::calendar::{self, CalendarEvent, CalendarMeta, EventStatus};
 use crate::domain::enums::{ChoiceStatus, RegistrationStatus, SessionStatus};

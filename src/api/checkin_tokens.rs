@@ -14,12 +14,11 @@ use super::ApiTags;
 use super::auth::OrganizerAuth;
 use super::common::{event_tz, local, path_id, visible_event};
 use crate::api_errors;
-use crate::app::AppState;
+use crate::app::tokens::{self, NewToken};
+use crate::application::AppState;
 use crate::domain::enums::TokenRole;
-use crate::domain::token::LABEL_MAX;
-use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
-use crate::store::tokens::{self, TokenScope};
+use crate::store::tokens::TokenScope;
 
 /// A scanner's token, without its secret text.
 #[derive(Object, Debug)]
@@ -117,24 +116,22 @@ impl CheckinTokensApi {
         body: Json<NewCheckinToken>,
     ) -> Result<Created, CreateError> {
         let event = visible_event(&self.state, &event.0, true).await?;
-        let label = body.0.label.trim();
-        let mut errors = ValidationErrors::new();
-        errors.required_line("label", label, LABEL_MAX);
-        errors.into_result(())?;
         let tz = event_tz(&event)?;
-        let issued = tokens::create(
-            &self.state.writer,
-            TokenRole::Checkin,
-            Some(event.id),
-            label,
+        let reference = event.id.to_string();
+        let created = tokens::create(
+            &self.state,
+            NewToken {
+                role: TokenRole::Checkin,
+                event: Some(&reference),
+                label: &body.0.label,
+            },
         )
-        .await
-        .map_err(AppError::from)?;
+        .await?;
         Ok(Created::Created(Json(IssuedCheckinToken {
-            id: issued.id,
-            label: label.to_owned(),
-            created_at: local(issued.created_at, tz),
-            token: issued.token,
+            id: created.issued.id,
+            label: created.label,
+            created_at: local(created.issued.created_at, tz),
+            token: created.issued.token,
         })))
     }
 
@@ -154,9 +151,8 @@ impl CheckinTokensApi {
     ) -> Result<Json<CheckinTokenList>, OrganizerError> {
         let event = visible_event(&self.state, &event.0, true).await?;
         let tz = event_tz(&event)?;
-        let items = tokens::list(&self.state.db, TokenScope::CheckinOf(event.id))
-            .await
-            .map_err(AppError::from)?
+        let items = tokens::list(&self.state, TokenScope::CheckinOf(event.id))
+            .await?
             .iter()
             .map(|t| shown(t, tz))
             .collect();
@@ -182,9 +178,12 @@ impl CheckinTokensApi {
     ) -> Result<Revoked, OrganizerError> {
         let event = visible_event(&self.state, &event.0, true).await?;
         let id = path_id(&id.0, "check-in token")?;
-        tokens::revoke(&self.state.writer, TokenScope::CheckinOf(event.id), id)
-            .await?
-            .ok_or(AppError::NotFound("check-in token"))?;
+        tokens::revoke(&self.state, TokenScope::CheckinOf(event.id), id)
+            .await
+            .map_err(|err| match err {
+                AppError::NotFound(_) => AppError::NotFound("check-in token"),
+                other => other,
+            })?;
         Ok(Revoked::Revoked)
     }
 }

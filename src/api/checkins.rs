@@ -19,7 +19,7 @@ use super::common::{cached_visible_event, event_tz, local, to_utc};
 use super::enums::{Category, RegistrationStatus, ScanResult, stored};
 use super::scan_response::ScanResponse;
 use crate::api_errors;
-use crate::app::AppState;
+use crate::application::AppState;
 use crate::domain::badge_code::{self, CodeRejected};
 use crate::domain::checkin::{self, Direction as DomainDirection, Outcome};
 use crate::domain::enums as domain;

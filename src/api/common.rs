@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use entities::events;
 
-use crate::app::AppState;
+use crate::application::AppState;
 use crate::domain::enums::EventStatus;
 use crate::domain::event::parse_timezone;
 use crate::domain::validation::ValidationErrors;

@@ -12,7 +12,7 @@ use super::auth::DelegateAuth;
 use super::common::registration_with_event;
 use super::registrations::Registration;
 use crate::api_errors;
-use crate::app::AppState;
+use crate::application::AppState;
 use crate::domain::registration::check_choices;
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;

@@ -173,7 +173,7 @@ fn declare_body_statuses(operation: &mut Value) {
             json!({
                 "description": description,
                 "content": {
-                    crate::error::PROBLEM_JSON: {
+                    crate::api::problem::PROBLEM_JSON: {
                         "schema": { "$ref": "#/components/schemas/Problem" }
                     }
                 }

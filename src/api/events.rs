@@ -15,7 +15,7 @@ use super::common::{after_id, event_tz, local, next_cursor, page_params, to_utc,
 use super::enums::{EventKind, EventStatus, RegistrationMode, stored};
 use super::patch_value;
 use crate::api_errors;
-use crate::app::AppState;
+use crate::application::AppState;
 use crate::domain::enums as domain;
 use crate::domain::event::{self as rules, EventFields, local_dates_window};
 use crate::error::AppError;

@@ -5,7 +5,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use sea_orm::ConnectionTrait;
 
 use super::ApiTags;
-use crate::app::AppState;
+use crate::application::AppState;
 
 #[derive(ApiResponse)]
 enum Ready {

@@ -11,10 +11,12 @@ pub mod checkins;
 pub mod common;
 pub mod delegates;
 pub mod document;
+pub mod endpoint;
 pub mod enums;
 pub mod errors;
 pub mod events;
 pub mod health;
+pub mod problem;
 pub mod registrations;
 pub mod rooms;
 pub mod scan_response;
@@ -25,7 +27,7 @@ pub mod tracks;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{OpenApiService, Tags};
 
-use crate::app::AppState;
+use crate::application::AppState;
 
 /// The tags of the OpenAPI document, one per area.
 #[derive(Tags)]

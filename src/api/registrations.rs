@@ -24,7 +24,7 @@ use super::common::{
 use super::enums::{Category, ChoiceStatus, RegistrationStatus, stored};
 use super::errors::ManageError;
 use crate::api_errors;
-use crate::app::AppState;
+use crate::application::AppState;
 use crate::domain::enums as domain;
 use crate::domain::registration::{RegistrationRequest, check_open, initial_status};
 use crate::domain::token::{self, TokenKind};

@@ -8,7 +8,8 @@ use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registr
 use poem_openapi::types::Type;
 
 use super::checkins::CheckinResult;
-use crate::error::{AppError, PROBLEM_JSON, Problem};
+use crate::api::problem::{PROBLEM_JSON, Problem};
+use crate::error::AppError;
 use crate::store::checkins::Answer;
 
 /// A scan's answer with the status its result calls for, or the problem that stopped it.

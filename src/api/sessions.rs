@@ -16,7 +16,7 @@ use super::common::{event_tz, local, next_cursor, page_params, path_id, to_utc, 
 use super::enums::{SessionKind, SessionStatus, stored};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
-use crate::app::AppState;
+use crate::application::AppState;
 use crate::domain::enums as domain;
 use crate::domain::event::{local_dates_window, start_of_local_day};
 use crate::domain::session::SessionFields;

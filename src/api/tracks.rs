@@ -13,7 +13,7 @@ use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, next_cursor, page_params, path_id, visible_event};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
-use crate::app::AppState;
+use crate::application::AppState;
 use crate::domain::speaker::TrackFields;
 use crate::error::AppError;
 use crate::store::{self, pagination::After};

@@ -37,25 +37,43 @@ pub async fn create<C: ConnectionTrait>(
         TokenRole::Checkin => TokenKind::Checkin,
     };
     let text = token::generate(kind);
-    let id = Uuid::now_v7();
+    let stored = insert(db, &token::hash(&text), role, event_id, label).await?;
+    Ok(IssuedToken {
+        id: stored.id,
+        token: text,
+        created_at: stored.created_at,
+    })
+}
+
+/// Stores a token by its hash (the text itself is never stored).
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    hash: &str,
+    role: TokenRole,
+    event_id: Option<Uuid>,
+    label: &str,
+) -> Result<api_tokens::Model, DbErr> {
     // Microseconds, as both databases keep them: the time shown at creation is the stored one.
-    let created_at = Utc::now().trunc_subsecs(6);
     api_tokens::ActiveModel {
-        id: Set(id),
-        token_hash: Set(token::hash(&text)),
+        id: Set(Uuid::now_v7()),
+        token_hash: Set(hash.to_owned()),
         role: Set(role.as_str().to_owned()),
         event_id: Set(event_id),
         label: Set(label.to_owned()),
-        created_at: Set(created_at),
+        created_at: Set(Utc::now().trunc_subsecs(6)),
         revoked_at: Set(None),
     }
     .insert(db)
-    .await?;
-    Ok(IssuedToken {
-        id,
-        token: text,
-        created_at,
-    })
+    .await
+}
+
+/// Whether a token with this hash is stored (live or revoked).
+pub async fn exists<C: ConnectionTrait>(db: &C, hash: &str) -> Result<bool, DbErr> {
+    Ok(api_tokens::Entity::find()
+        .filter(api_tokens::Column::TokenHash.eq(hash))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// How many live organizer tokens exist.

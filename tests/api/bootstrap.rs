@@ -11,15 +11,15 @@ db_test!(first_start_creates_one_organizer_token, |app| async move {
     // The harness already created one; a fresh database gets exactly one more, once.
     let db = &app.state;
     let before = app.count_rows("api_tokens").await;
-    let created = dialogue::bootstrap::ensure_organizer_token(db, None)
+    let created = dialogue::app::tokens::ensure_organizer_token(db, None)
         .await
         .unwrap();
     assert!(created.is_none(), "no new token when one exists");
     let seeded = "dlg_org_seededseededseededseeded";
-    dialogue::bootstrap::ensure_organizer_token(db, Some(seeded))
+    dialogue::app::tokens::ensure_organizer_token(db, Some(seeded))
         .await
         .unwrap();
-    dialogue::bootstrap::ensure_organizer_token(db, Some(seeded))
+    dialogue::app::tokens::ensure_organizer_token(db, Some(seeded))
         .await
         .unwrap();
     assert_eq!(app.count_rows("api_tokens").await, before + 1);
@@ -34,7 +34,7 @@ db_test!(first_start_creates_one_organizer_token, |app| async move {
     .await
     .expect(201);
     assert!(
-        dialogue::bootstrap::ensure_organizer_token(db, Some("too-short"))
+        dialogue::app::tokens::ensure_organizer_token(db, Some("too-short"))
             .await
             .is_err()
     );

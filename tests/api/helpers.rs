@@ -6,7 +6,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
 use dialogue::domain::enums::TokenRole;
-use dialogue::{AppState, Config, build_app, store};
+use dialogue::{AppState, Application, Config, store};
 use futures::FutureExt;
 use poem::endpoint::BoxEndpoint;
 use poem::http::{HeaderMap, Method, StatusCode};
@@ -108,15 +108,16 @@ impl TestDb {
     /// A new application instance (its own pool) on this database.
     pub async fn app(&self) -> TestApp {
         let config = Config::for_database(self.url.clone());
-        let state = AppState::connect(config)
+        let application = Application::build(config)
             .await
             .expect("connect and migrate");
+        let state = application.state.clone();
         let organizer = store::tokens::create(&state.db, TokenRole::Organizer, None, "tests")
             .await
             .expect("organizer token")
             .token;
         TestApp {
-            client: TestClient::new(build_app(state.clone()).boxed()),
+            client: TestClient::new(application.endpoint().boxed()),
             state,
             organizer,
         }

@@ -1,17 +1,17 @@
-//! The application: its shared state and the HTTP endpoint built from it. `main`, the tests
-//! and the benchmarks all build the service here, the same way.
+//! The application: [`Application::build`] connects and migrates the database, loads secrets
+//! and keys, and starts every background task (scan and registration queues, token look-ups,
+//! the PostgreSQL change listener, SQLite WAL checkpoints, key reload). `main`, the tests and
+//! the benchmarks all build the service here, the same way. [`AppState`] is what the use cases
+//! and the front ends share.
 
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::Duration;
 
-use poem::{Endpoint, EndpointExt, IntoResponse, PathPattern, Request, Response, Route};
-use poem_openapi::OperationId;
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::api;
 use crate::cache::{HeadCache, RenderCache};
 use crate::config::Config;
-use crate::error::problem_for_any_error;
 use crate::store;
 use crate::store::keys::Keyring;
 use crate::store::registration_queue::RegistrationQueue;
@@ -165,142 +165,48 @@ impl AppState {
     }
 }
 
-/// The whole HTTP service: the API, its OpenAPI document and Swagger UI, request logging,
-/// the body size limit and problem+json for every error.
-pub fn build_app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
-    let api = api::service(&state);
-    let raw_spec = api.spec();
-    let spec = api::openapi_document(&state);
-    let ui_html = api.swagger_ui_html().replace(&raw_spec, &spec);
-    let spec_endpoint = poem::endpoint::make_sync(move |_| {
-        Response::builder()
-            .content_type("application/json; charset=utf-8")
-            .body(spec.clone())
+/// The running service: its state with every background task started.
+#[derive(Clone)]
+pub struct Application {
+    pub state: AppState,
+}
+
+impl Application {
+    /// Connects (creating and migrating the database), then starts the background tasks.
+    pub async fn build(config: Config) -> Result<Self, DbErr> {
+        let state = AppState::connect(config).await?;
+        spawn_key_reload(state.clone());
+        Ok(Application { state })
+    }
+
+    /// The HTTP endpoint of this application.
+    pub fn endpoint(&self) -> impl poem::Endpoint<Output = poem::Response> + 'static {
+        api::endpoint::build_app(self.state.clone())
+    }
+
+    /// Serves HTTP on the configured address until `shutdown` completes.
+    pub async fn serve(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send,
+    ) -> std::io::Result<()> {
+        let bind = self.state.config.bind.clone();
+        tracing::info!(%bind, "listening; API docs at {}/docs", self.state.config.public_url);
+        poem::Server::new(poem::listener::TcpListener::bind(bind))
+            .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(Duration::from_secs(10)))
+            .await
+    }
+}
+
+/// Another instance or `dialogue keys rotate` may add a signing key: pick it up every minute.
+fn spawn_key_reload(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            if let Err(err) = state.reload_keys().await {
+                tracing::warn!(error = %err, "reloading signing keys failed");
+            }
+        }
     });
-    let ui = poem::endpoint::make_sync(move |_| poem::web::Html(ui_html.clone()));
-    let max_body_bytes = state.config.max_body_bytes;
-    let heads = state.heads.clone();
-    Route::new()
-        .at("/api/v1/openapi.json", spec_endpoint)
-        .at("/docs", ui)
-        .nest("/", api)
-        .around(move |next, req| limit_body(next, req, max_body_bytes))
-        .data(state)
-        .around(move |next, req| forget_heads_after_writes(next, req, heads.clone()))
-        .with(poem::middleware::CatchPanic::new())
-        .around(log_request)
-        .catch_all_error(problem_for_any_error)
-}
-
-/// The OpenAPI document as served at `/api/v1/openapi.json`.
-pub fn openapi_json(state: &AppState) -> String {
-    api::openapi_document(state)
-}
-
-/// One log line per request: method, path template, status and duration.
-async fn log_request<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Result<Response> {
-    let started = Instant::now();
-    let method = req.method().clone();
-    let raw_path = req.uri().path().to_owned();
-    let result = next.call(req).await.map(IntoResponse::into_response);
-    let (status, pattern, operation) = match &result {
-        Ok(response) => (
-            response.status(),
-            response.data::<PathPattern>().cloned(),
-            response.data::<OperationId>().map(|id| id.0),
-        ),
-        Err(err) => (
-            err.status(),
-            err.data::<PathPattern>().cloned(),
-            err.data::<OperationId>().map(|id| id.0),
-        ),
-    };
-    let path = pattern
-        .map(|p| p.0.to_string())
-        .filter(|p| !p.is_empty())
-        .unwrap_or(raw_path);
-    tracing::info!(
-        method = %method,
-        path = %path,
-        operation = operation.unwrap_or("-"),
-        status = status.as_u16(),
-        duration_us = started.elapsed().as_micros() as u64,
-        "request"
-    );
-    result
-}
-
-/// Refuses bodies over `max` bytes with 413, whether or not they announce their length, and
-/// URLs carrying NUL characters (which PostgreSQL cannot store or compare) with 400.
-async fn limit_body<E: Endpoint>(
-    next: Arc<E>,
-    mut req: Request,
-    max: usize,
-) -> poem::Result<Response> {
-    let too_large = || {
-        poem::Error::from_string(
-            format!("the request body is larger than {max} bytes"),
-            poem::http::StatusCode::PAYLOAD_TOO_LARGE,
-        )
-    };
-    if req.uri().to_string().contains("%00") {
-        return Err(poem::Error::from_string(
-            "the URL must not contain NUL characters",
-            poem::http::StatusCode::BAD_REQUEST,
-        ));
-    }
-    let announced = req
-        .headers()
-        .get(poem::http::header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    match announced {
-        Some(length) if length > max as u64 => return Err(too_large()),
-        Some(_) => {}
-        None => {
-            let body = req
-                .take_body()
-                .into_bytes_limit(max)
-                .await
-                .map_err(|_| too_large())?;
-            req.set_body(body);
-        }
-    }
-    next.call(req).await.map(IntoResponse::into_response)
-}
-
-/// Operations that write but change nothing the agenda or the feeds show.
-const LEAVES_AGENDA_ALONE: &[&str] = &[
-    "register",
-    "approve_registration",
-    "reject_registration",
-    "change_my_sessions",
-    "cancel_my_registration",
-    "rotate_my_calendar_link",
-    "check_in",
-    "check_in_batch",
-];
-
-/// Empties the event-head cache after every request that may have changed agenda data (its
-/// transaction has committed by the time the response exists).
-async fn forget_heads_after_writes<E: Endpoint>(
-    next: Arc<E>,
-    req: Request,
-    heads: Arc<HeadCache>,
-) -> poem::Result<Response> {
-    let reads_only = matches!(
-        *req.method(),
-        poem::http::Method::GET | poem::http::Method::HEAD | poem::http::Method::OPTIONS
-    );
-    let result = next.call(req).await.map(IntoResponse::into_response);
-    if !reads_only {
-        let operation = match &result {
-            Ok(response) => response.data::<OperationId>().map(|id| id.0),
-            Err(err) => err.data::<OperationId>().map(|id| id.0),
-        };
-        if !operation.is_some_and(|id| LEAVES_AGENDA_ALONE.contains(&id)) {
-            heads.invalidate();
-        }
-    }
-    result
 }

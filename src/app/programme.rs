@@ -1,0 +1,1 @@
+//! Use cases of the programme (placeholder while it is written).
