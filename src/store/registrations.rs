@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
     TransactionTrait,
 };
 use uuid::Uuid;
@@ -616,13 +617,19 @@ pub async fn rotate_calendar(
     registration_id: Uuid,
 ) -> Result<RegistrationRow, AppError> {
     let txn = db.begin().await?;
-    let row = find(&txn, registration_id)
-        .await?
-        .ok_or(AppError::NotFound("registration"))?;
-    let mut model: registrations::ActiveModel = row.registration.into();
-    model.calendar_generation = Set(model.calendar_generation.take().unwrap_or(0) + 1);
-    model.updated_at = Set(Utc::now());
-    model.update(&txn).await?;
+    // One atomic increment: two rotations at once give two generations.
+    let result = registrations::Entity::update_many()
+        .col_expr(
+            registrations::Column::CalendarGeneration,
+            Expr::col(registrations::Column::CalendarGeneration).add(1),
+        )
+        .col_expr(registrations::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(registrations::Column::Id.eq(registration_id))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("registration"));
+    }
     let row = find(&txn, registration_id)
         .await?
         .ok_or(AppError::NotFound("registration"))?;
