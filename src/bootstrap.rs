@@ -54,7 +54,7 @@ async fn create_published_event(
     fields.validate()?;
     let now = Utc::now();
     let event = store::events::insert(&state.writer, &fields, now).await?;
-    store::events::set_status(&state.writer, event, EventStatus::Published, now).await
+    store::events::set_status(&state.writer, event.id, |_| Ok(EventStatus::Published), now).await
 }
 
 struct DemoSession<'a> {

@@ -425,13 +425,14 @@ impl EventsApi {
         ) -> Result<domain::EventStatus, rules::StatusChangeRefused>,
     ) -> Result<Json<Event>, StatusError> {
         let current = visible_event(&self.state, reference, true).await?;
-        let from: domain::EventStatus = stored(&current.status)?;
-        let to = transition(from).map_err(|refused| AppError::conflict(refused.to_string()))?;
-        let model = if to == from {
-            current
-        } else {
-            store::events::set_status(&self.state.writer, current, to, Utc::now()).await?
-        };
+        // Decided in the transaction, from the status the event has under its lock.
+        let model = store::events::set_status(
+            &self.state.writer,
+            current.id,
+            |from| transition(from).map_err(|refused| AppError::conflict(refused.to_string())),
+            Utc::now(),
+        )
+        .await?;
         Ok(Json(Event::from_model(&model)?))
     }
 }

@@ -26,7 +26,7 @@ use super::errors::ManageError;
 use crate::api_errors;
 use crate::application::AppState;
 use crate::domain::enums as domain;
-use crate::domain::registration::{RegistrationRequest, check_open, initial_status};
+use crate::domain::registration::{RegistrationRequest, check_open};
 use crate::domain::token::{self, TokenKind};
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
@@ -334,6 +334,8 @@ impl RegistrationsApi {
         {
             return Ok(self.replayed(event.id, replayed)?);
         }
+        // Early refusals, from the event and sessions as this request saw them. The
+        // transaction that takes the seats checks all of it again under the event's lock.
         check_open(
             stored(&event.status)?,
             stored(&event.registration_mode)?,
@@ -344,7 +346,6 @@ impl RegistrationsApi {
         .map_err(|closed| AppError::conflict(closed.to_string()))?;
         request.validate()?;
         store::registrations::check_choices(&self.state.db, event.id, &request.session_ids).await?;
-        let wanted = initial_status(stored(&event.registration_mode)?);
         let state = self.state.clone();
         let render: RenderStored = Arc::new(move |row| {
             let created = created_body(&state, row, String::new())?;
@@ -357,9 +358,8 @@ impl RegistrationsApi {
             .state
             .registrations
             .register(PendingRegistration {
-                event: event.clone(),
+                event_id: event.id,
                 request,
-                wanted,
                 idempotency,
                 render,
             })

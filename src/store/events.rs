@@ -96,17 +96,17 @@ pub async fn update(
             current.seats_taken
         )));
     }
-    let version = current.agenda_version + 1;
+    let id = current.id;
     let mut model: events::ActiveModel = current.into();
     apply(&mut model, fields, now);
-    model.agenda_version = Set(version);
-    let updated = model.update(&txn).await.map_err(|err| {
+    model.update(&txn).await.map_err(|err| {
         if is_unique_violation(&err) {
             slug_taken(&fields.slug)
         } else {
             AppError::from(err)
         }
     })?;
+    let updated = bump_agenda_version(&txn, id).await?;
     super::seats::promote_event(&txn, &updated, now).await?;
     notify_change(&txn).await?;
     txn.commit().await?;
@@ -133,22 +133,55 @@ fn apply(model: &mut events::ActiveModel, fields: &EventFields, now: DateTime<Ut
     model.agenda_updated_at = Set(now);
 }
 
-/// Sets an event's status, bumping its agenda version.
-pub async fn set_status<C: ConnectionTrait>(
-    db: &C,
-    current: events::Model,
-    status: EventStatus,
+/// Changes an event's status in one transaction: the event's row is locked and read, the
+/// transition is decided from the status it has now (`transition` refuses or names the new
+/// status), and the agenda version is bumped in the database. Returns the event as it is
+/// afterwards (unchanged when the status stays the same).
+pub async fn set_status(
+    db: &DatabaseConnection,
+    event_id: Uuid,
+    transition: impl FnOnce(EventStatus) -> Result<EventStatus, AppError>,
     now: DateTime<Utc>,
 ) -> Result<events::Model, AppError> {
-    let version = current.agenda_version + 1;
-    let mut model: events::ActiveModel = current.into();
-    model.status = Set(status.as_str().to_owned());
-    model.updated_at = Set(now);
-    model.agenda_updated_at = Set(now);
-    model.agenda_version = Set(version);
-    let updated = model.update(db).await?;
-    notify_change(db).await?;
+    let txn = db.begin().await?;
+    let current = super::seats::lock_event_row(&txn, event_id).await?;
+    let from: EventStatus = super::registrations::parse(&current.status)?;
+    let to = transition(from)?;
+    if to == from {
+        // Nothing to write; dropping the transaction rolls the lock back.
+        return Ok(current);
+    }
+    events::Entity::update_many()
+        .col_expr(events::Column::Status, Expr::value(to.as_str()))
+        .col_expr(events::Column::UpdatedAt, Expr::value(now))
+        .col_expr(events::Column::AgendaUpdatedAt, Expr::value(now))
+        .filter(events::Column::Id.eq(event_id))
+        .exec(&txn)
+        .await?;
+    let updated = bump_agenda_version(&txn, event_id).await?;
+    notify_change(&txn).await?;
+    txn.commit().await?;
     Ok(updated)
+}
+
+/// Raises the event's agenda version by one in the database itself (so no concurrent change
+/// is counted twice or lost), and returns the event as it is then.
+async fn bump_agenda_version<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+) -> Result<events::Model, AppError> {
+    events::Entity::update_many()
+        .col_expr(
+            events::Column::AgendaVersion,
+            Expr::col(events::Column::AgendaVersion).add(1),
+        )
+        .filter(events::Column::Id.eq(event_id))
+        .exec(db)
+        .await?;
+    events::Entity::find_by_id(event_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("event"))
 }
 
 /// Marks the event's agenda as changed. Run it first in every transaction that changes a

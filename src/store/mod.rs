@@ -4,6 +4,7 @@
 
 pub mod changes;
 pub mod checkins;
+mod db_errors;
 pub mod events;
 pub mod keys;
 pub mod pagination;
@@ -20,6 +21,8 @@ pub mod token_lookups;
 pub mod tokens;
 
 use std::time::Duration;
+
+pub use db_errors::{Race, db_error_code, race};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};

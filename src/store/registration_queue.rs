@@ -5,23 +5,26 @@
 //! conditional updates as alone, and one commit answers them all. Seats are first come, first
 //! served across the group exactly as across single transactions.
 //!
+//! Whether the event accepts registrations (status, mode, window, waiting list) and whether
+//! the chosen sessions are open is decided from the rows read inside that transaction, under
+//! the event's lock, never from what the request saw before it waited in the queue.
+//!
 //! When any registration of a group is refused (a repeated e-mail, a full session without a
 //! waiting list) or fails, the group's transaction is rolled back and its registrations are
 //! made again one by one, each in its own transaction, so every answer is the one it would
 //! have had alone and nothing of a refused registration stays.
 
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use futures_util::FutureExt;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
-
-use entities::events;
+use uuid::Uuid;
 
 use super::registrations::{self, Idempotency, Registered, RegistrationRow};
 use super::seats;
-use crate::domain::enums::RegistrationStatus;
 use crate::domain::registration::RegistrationRequest;
 use crate::error::AppError;
 
@@ -32,11 +35,11 @@ const MAX_GROUP: usize = 128;
 pub type RenderStored =
     Arc<dyn Fn(&RegistrationRow) -> Result<(u16, String), AppError> + Send + Sync>;
 
-/// A checked registration request, waiting to be made.
+/// A validated registration request, waiting to be made. The event's rules are checked
+/// again in the transaction that makes it.
 pub struct PendingRegistration {
-    pub event: Arc<events::Model>,
+    pub event_id: Uuid,
     pub request: RegistrationRequest,
-    pub wanted: RegistrationStatus,
     pub idempotency: Option<Idempotency>,
     pub render: RenderStored,
 }
@@ -127,28 +130,31 @@ async fn make_group(
 }
 
 /// Locks the group's events (by id, so two servers' groups cannot wait on each other in a
-/// circle: a row lock on PostgreSQL, the write lock on SQLite), makes each registration in
-/// order and commits.
+/// circle: a row lock on PostgreSQL, the write lock on SQLite) and reads them under the lock,
+/// makes each registration in order from those rows and commits.
 async fn in_one_transaction(
     db: &DatabaseConnection,
     secret: &[u8],
     group: &[&PendingRegistration],
 ) -> Result<Vec<Registered>, AppError> {
     let txn = db.begin().await?;
-    let mut event_ids: Vec<_> = group.iter().map(|p| p.event.id).collect();
+    let mut event_ids: Vec<_> = group.iter().map(|p| p.event_id).collect();
     event_ids.sort_unstable();
     event_ids.dedup();
+    let mut events = HashMap::with_capacity(event_ids.len());
     for event_id in event_ids {
-        seats::lock_event(&txn, event_id).await?;
+        events.insert(event_id, seats::lock_event_row(&txn, event_id).await?);
     }
     let mut made = Vec::with_capacity(group.len());
     for pending in group {
+        let event = events
+            .get(&pending.event_id)
+            .ok_or(AppError::NotFound("event"))?;
         made.push(
             registrations::register_in(
                 &txn,
-                &pending.event,
+                event,
                 &pending.request,
-                pending.wanted,
                 secret,
                 pending.idempotency.as_ref(),
                 |row| (pending.render)(row),

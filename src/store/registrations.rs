@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
     TransactionTrait,
 };
 use uuid::Uuid;
@@ -16,9 +17,12 @@ use entities::{events, idempotency_keys, registration_sessions, registrations, s
 
 use super::is_unique_violation;
 use super::seats::{self, Claimed};
-use crate::domain::enums::{ChoiceStatus, RegistrationStatus, SessionStatus};
+use crate::domain::enums::{
+    ChoiceStatus, EventStatus, RegistrationMode, RegistrationStatus, SessionStatus,
+};
 use crate::domain::registration::{
-    Choice, RegistrationRequest, can_approve, can_reject, normalize_email, overlapping_pair,
+    Choice, RegistrationClosed, RegistrationRequest, can_approve, can_reject, check_open,
+    initial_status, normalize_email, overlapping_pair,
 };
 use crate::domain::token::{self, TokenKind};
 use crate::domain::validation::ValidationErrors;
@@ -140,15 +144,16 @@ pub async fn check_choices<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Registers a delegate inside the caller's transaction, which holds the event's lock: seat,
-/// registration, session seats and the idempotency record. `render` produces the stored first
-/// answer (without the token).
-#[allow(clippy::too_many_arguments)]
+/// Registers a delegate inside the caller's transaction, which holds the event's lock and
+/// read `event` under it: seat, registration, session seats and the idempotency record.
+/// Whether the event accepts registrations now (status, mode, window), what status the
+/// registration starts in, whether it may wait, and whether the chosen sessions are open are
+/// all decided here, from `event` and the sessions as they are under that lock. `render`
+/// produces the stored first answer (without the token).
 pub async fn register_in<C: ConnectionTrait>(
     txn: &C,
     event: &events::Model,
     request: &RegistrationRequest,
-    wanted: RegistrationStatus,
     secret: &[u8],
     idempotency: Option<&Idempotency>,
     render: impl FnOnce(&RegistrationRow) -> Result<(u16, String), AppError>,
@@ -159,7 +164,22 @@ pub async fn register_in<C: ConnectionTrait>(
     {
         return Ok(replayed);
     }
-    let status = match wanted {
+    let mode: RegistrationMode = parse(&event.registration_mode)?;
+    let event_status: EventStatus = parse(&event.status)?;
+    match check_open(
+        event_status,
+        mode,
+        event.registration_opens_at,
+        event.registration_closes_at,
+        now,
+    ) {
+        Ok(()) => {}
+        // As the request's own look-up answers for a draft: no such event.
+        Err(RegistrationClosed::EventNotPublished) => return Err(AppError::NotFound("event")),
+        Err(closed) => return Err(AppError::conflict(closed.to_string())),
+    }
+    check_choices(txn, event.id, &request.session_ids).await?;
+    let status = match initial_status(mode) {
         RegistrationStatus::Confirmed => {
             if seats::take_event_seat(txn, event.id).await? {
                 RegistrationStatus::Confirmed
@@ -402,17 +422,19 @@ pub async fn confirmed_count<C: ConnectionTrait>(db: &C, event_id: Uuid) -> Resu
         .await?)
 }
 
-/// Locks the event, then reads the registration afresh inside the transaction.
+/// Locks the event and reads it and the registration afresh inside the transaction; the
+/// caller decides from these rows, not from what it read before.
 async fn locked(
     txn: &DatabaseTransaction,
     event: &events::Model,
     registration_id: Uuid,
-) -> Result<RegistrationRow, AppError> {
-    seats::lock_event(txn, event.id).await?;
-    find(txn, registration_id)
+) -> Result<(events::Model, RegistrationRow), AppError> {
+    let event = seats::lock_event_row(txn, event.id).await?;
+    let row = find(txn, registration_id)
         .await?
         .filter(|row| row.registration.event_id == event.id)
-        .ok_or(AppError::NotFound("registration"))
+        .ok_or(AppError::NotFound("registration"))?;
+    Ok((event, row))
 }
 
 /// Cancels a registration: frees its seats and promotes waiting delegates, atomically.
@@ -441,7 +463,7 @@ async fn end(
 ) -> Result<RegistrationRow, AppError> {
     let now = Utc::now();
     let txn = db.begin().await?;
-    let row = locked(&txn, event, registration_id).await?;
+    let (event, row) = locked(&txn, event, registration_id).await?;
     let from = row.status()?;
     match to {
         RegistrationStatus::Rejected => {
@@ -461,7 +483,7 @@ async fn end(
     seats::set_status_if(&txn, registration_id, from, to, now).await?;
     seats::release_all(
         &txn,
-        event,
+        &event,
         registration_id,
         from == RegistrationStatus::Confirmed,
         now,
@@ -483,7 +505,7 @@ pub async fn approve(
 ) -> Result<RegistrationRow, AppError> {
     let now = Utc::now();
     let txn = db.begin().await?;
-    let row = locked(&txn, event, registration_id).await?;
+    let (event, row) = locked(&txn, event, registration_id).await?;
     let from = row.status()?;
     can_approve(from).map_err(|e| AppError::conflict(e.to_string()))?;
     if seats::take_event_seat(&txn, event.id).await? {
@@ -530,7 +552,7 @@ pub async fn change_sessions(
 ) -> Result<RegistrationRow, AppError> {
     let now = Utc::now();
     let txn = db.begin().await?;
-    let row = locked(&txn, event, registration_id).await?;
+    let (event, row) = locked(&txn, event, registration_id).await?;
     let status = row.status()?;
     if matches!(
         status,
@@ -595,13 +617,19 @@ pub async fn rotate_calendar(
     registration_id: Uuid,
 ) -> Result<RegistrationRow, AppError> {
     let txn = db.begin().await?;
-    let row = find(&txn, registration_id)
-        .await?
-        .ok_or(AppError::NotFound("registration"))?;
-    let mut model: registrations::ActiveModel = row.registration.into();
-    model.calendar_generation = Set(model.calendar_generation.take().unwrap_or(0) + 1);
-    model.updated_at = Set(Utc::now());
-    model.update(&txn).await?;
+    // One atomic increment: two rotations at once give two generations.
+    let result = registrations::Entity::update_many()
+        .col_expr(
+            registrations::Column::CalendarGeneration,
+            Expr::col(registrations::Column::CalendarGeneration).add(1),
+        )
+        .col_expr(registrations::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(registrations::Column::Id.eq(registration_id))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("registration"));
+    }
     let row = find(&txn, registration_id)
         .await?
         .ok_or(AppError::NotFound("registration"))?;

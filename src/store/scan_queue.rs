@@ -190,12 +190,9 @@ async fn decide_alone(
     }
 }
 
+/// Whether another transaction caused the failure, by the database's error code.
 fn is_race(err: &DbErr) -> bool {
-    if super::is_unique_violation(err) {
-        return true;
-    }
-    let text = err.to_string();
-    text.contains("deadlock detected") || text.contains("could not serialize")
+    super::race(err).is_some()
 }
 
 async fn in_transaction(

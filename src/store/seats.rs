@@ -34,6 +34,20 @@ pub async fn lock_event<C: ConnectionTrait>(db: &C, event_id: Uuid) -> Result<()
     Ok(())
 }
 
+/// Locks the event's row (as [`lock_event`]) and returns it as it is now, read under the
+/// lock: every write of an event or of its agenda takes this lock, so the row cannot change
+/// until the transaction ends. Decisions that depend on the event are made from this row.
+pub async fn lock_event_row<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+) -> Result<events::Model, AppError> {
+    lock_event(db, event_id).await?;
+    events::Entity::find_by_id(event_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("event"))
+}
+
 /// Takes one of the event's seats if one is free (or the event is unlimited).
 pub async fn take_event_seat<C: ConnectionTrait>(db: &C, event_id: Uuid) -> Result<bool, AppError> {
     let result = events::Entity::update_many()

@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    DatabaseConnection, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -261,7 +262,8 @@ async fn scheduled_around<C: ConnectionTrait>(
 
 /// Creates (`current` None) or replaces a session. References and clashes are checked inside
 /// the transaction, after the event's agenda lock is taken, so two organizers cannot book the
-/// same room at once. `sequence` grows when a calendar user would see the change.
+/// same room at once. `sequence` grows by one (in the database) when a calendar user would see
+/// the change from the row as it is under that lock.
 pub async fn save(
     db: &DatabaseConnection,
     event_id: Uuid,
@@ -306,12 +308,13 @@ pub async fn save(
         ..Default::default()
     };
     let saved = match current {
-        Some(row) => {
-            let seats_taken = sessions::Entity::find_by_id(row.session.id)
-                .one(&txn)
+        Some(seen) => {
+            // Read again under the agenda lock: `sequence`, the seats and the speakers are
+            // compared with the row as it is now, not as the request saw it.
+            let row = find(&txn, event_id, seen.session.id)
                 .await?
-                .map(|s| s.seats_taken)
-                .unwrap_or(0);
+                .ok_or(AppError::NotFound("session"))?;
+            let seats_taken = row.session.seats_taken;
             if let Some(capacity) = fields.capacity
                 && capacity < seats_taken
             {
@@ -319,20 +322,24 @@ pub async fn save(
                     "capacity cannot drop below the {seats_taken} seats already taken"
                 )));
             }
-            let before = row_fields(row)?;
-            let sequence = row.session.sequence + i32::from(before.visible_change(fields));
+            let visible = row_fields(&row)?.visible_change(fields);
             model.id = Set(row.session.id);
-            model.sequence = Set(sequence);
-            let saved = model.update(&txn).await?;
+            model.update(&txn).await?;
+            if visible {
+                bump_sequence(&txn, row.session.id).await?;
+            }
             if row.speaker_ids != fields.speaker_ids {
                 session_speakers::Entity::delete_many()
                     .filter(session_speakers::Column::SessionId.eq(row.session.id))
                     .exec(&txn)
                     .await?;
-                insert_speakers(&txn, saved.id, &fields.speaker_ids).await?;
+                insert_speakers(&txn, row.session.id, &fields.speaker_ids).await?;
             }
-            super::seats::promote_session(&txn, saved.id).await?;
-            saved
+            super::seats::promote_session(&txn, row.session.id).await?;
+            sessions::Entity::find_by_id(row.session.id)
+                .one(&txn)
+                .await?
+                .ok_or(AppError::NotFound("session"))?
         }
         None => {
             model.id = Set(Uuid::now_v7());
@@ -349,6 +356,20 @@ pub async fn save(
         session: saved,
         speaker_ids: fields.speaker_ids.clone(),
     })
+}
+
+/// Raises a session's `sequence` by one in the database itself, so concurrent changes each
+/// count, whatever they read before.
+async fn bump_sequence<C: ConnectionTrait>(db: &C, session_id: Uuid) -> Result<(), AppError> {
+    sessions::Entity::update_many()
+        .col_expr(
+            sessions::Column::Sequence,
+            Expr::col(sessions::Column::Sequence).add(1),
+        )
+        .filter(sessions::Column::Id.eq(session_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 async fn insert_speakers<C: ConnectionTrait>(
@@ -396,15 +417,19 @@ pub fn row_fields(row: &SessionRow) -> Result<SessionFields, AppError> {
 }
 
 /// Deletes a session. One that the public could see (published or cancelled) leaves a
-/// tombstone with a higher sequence, so calendar feeds can publish it as cancelled.
+/// tombstone with a higher sequence, so calendar feeds can publish it as cancelled. The
+/// session is read again under the agenda lock, so the tombstone follows its last change.
 pub async fn delete(
     db: &DatabaseConnection,
     event_id: Uuid,
-    row: &SessionRow,
+    seen: &SessionRow,
 ) -> Result<(), AppError> {
     let now = Utc::now();
     let txn = db.begin().await?;
     touch_agenda(&txn, event_id, now).await?;
+    let row = find(&txn, event_id, seen.session.id)
+        .await?
+        .ok_or(AppError::NotFound("session"))?;
     let session = &row.session;
     if session.status != SessionStatus::Draft.as_str() {
         session_tombstones::ActiveModel {

@@ -2,6 +2,7 @@
 //! created token is all that `create` prints on stdout, `list` never shows a token, and a
 //! token revoked from the command line is refused by a running instance at once, and the
 //! last live organizer token is kept, even against two revocations at the same moment.
+//! `keys rotate` run twice at the same moment adds two keys and leaves exactly one active.
 
 use std::process::{Command, Output, Stdio};
 
@@ -207,6 +208,102 @@ async fn tokens_from_the_command_line_postgres() {
     run(
         Backend::Postgres,
         tokens_are_created_listed_and_revoked_from_the_command_line,
+    )
+    .await;
+}
+
+/// How many PostgreSQL backends of the test database wait for a lock.
+async fn waiting_on_locks(app: &crate::helpers::TestApp) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = app.state.db.get_database_backend();
+    let row = app
+        .state
+        .db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT COUNT(*) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        ))
+        .await
+        .expect("pg_stat_activity")
+        .expect("a row");
+    row.try_get::<i64>("", "n").expect("count")
+}
+
+/// Two `keys rotate` processes at the same moment, several rounds: both succeed, each adds
+/// a key, and exactly one key (the newest) is active afterwards. A transaction on another
+/// connection holds the key rows' lock (SQLite: the write lock) while both processes start,
+/// so both are inside `rotate` before either can write.
+async fn simultaneous_rotations_leave_one_active_key(db: TestDb) {
+    use entities::signing_keys::{Column, Entity};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{EntityTrait, TransactionTrait};
+    let app = db.app().await;
+    let other = app.other_connection().await;
+    for round in 0..3 {
+        let keys = Entity::find().all(&app.state.db).await.unwrap();
+        let newest = keys.iter().map(|k| k.kid).max().expect("a key");
+        let held = other.begin().await.unwrap();
+        Entity::update_many()
+            .col_expr(Column::Active, Expr::col(Column::Active))
+            .exec(&held)
+            .await
+            .unwrap();
+        let children: Vec<_> = (0..2)
+            .map(|_| {
+                command(&db, &["keys", "rotate"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("start the dialogue binary")
+            })
+            .collect();
+        if db.backend == Backend::Postgres {
+            // Both processes wait for the held lock (up to 20 s, then go on regardless).
+            for _ in 0..200 {
+                if waiting_on_locks(&app).await >= 2 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        } else {
+            // SQLite shows no waiters: give both processes time to start and reach `rotate`.
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        }
+        held.commit().await.unwrap();
+        let outcomes: Vec<_> = children
+            .into_iter()
+            .map(|child| said(child.wait_with_output().expect("dialogue finished")))
+            .collect();
+        assert!(
+            outcomes.iter().all(|(ok, _, _)| *ok),
+            "round {round}: {outcomes:?}"
+        );
+        let keys = Entity::find().all(&app.state.db).await.unwrap();
+        let mut kids: Vec<i32> = keys.iter().map(|k| k.kid).collect();
+        kids.sort_unstable();
+        assert_eq!(kids.last(), Some(&(newest + 2)), "two keys added: {kids:?}");
+        let active: Vec<i32> = keys.iter().filter(|k| k.active).map(|k| k.kid).collect();
+        assert_eq!(active, vec![newest + 2], "{keys:?}");
+        let keyring = app
+            .state
+            .reload_keys()
+            .await
+            .expect("a running instance still finds an active key");
+        assert_eq!(i32::from(keyring.active_kid), newest + 2);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_key_rotations_sqlite() {
+    run(Backend::Sqlite, simultaneous_rotations_leave_one_active_key).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_key_rotations_postgres() {
+    run(
+        Backend::Postgres,
+        simultaneous_rotations_leave_one_active_key,
     )
     .await;
 }

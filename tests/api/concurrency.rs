@@ -380,3 +380,76 @@ async fn agenda_changes_reach_every_instance(db: crate::helpers::TestDb) {
 }
 
 both_stores!(agenda_changes_reach_every_instance);
+
+/// Locks `event_id` in its own transaction, then drops the transaction (rolling it back, so
+/// a deadlock's survivor is never left waiting on the victim's locks).
+async fn lock_in(
+    txn: sea_orm::DatabaseTransaction,
+    event_id: uuid::Uuid,
+) -> Result<(), dialogue::error::AppError> {
+    let locked = dialogue::store::seats::lock_event(&txn, event_id).await;
+    drop(txn);
+    locked
+}
+
+crate::db_test!(
+    database_races_are_recognised_by_their_code,
+    |app| async move {
+        use dialogue::error::AppError;
+        use dialogue::store::{self, Race};
+        use sea_orm::{ActiveModelTrait, EntityTrait, TransactionTrait};
+        let id = |event: Value| -> uuid::Uuid { event["id"].as_str().unwrap().parse().unwrap() };
+        let a = id(app.create_event(json!({})).await);
+        let b = id(app.create_event(json!({})).await);
+        let other = app.other_connection().await;
+        if store::is_postgres(&app.state.db) {
+            // Two transactions lock a and b, then each wants the other's: one is the victim.
+            let (first, second) = (
+                other.begin().await.unwrap(),
+                app.state.db.begin().await.unwrap(),
+            );
+            store::seats::lock_event(&first, a).await.unwrap();
+            store::seats::lock_event(&second, b).await.unwrap();
+            let (r1, r2) = tokio::join!(lock_in(first, b), lock_in(second, a));
+            let Some(AppError::Database(err)) = [r1, r2].into_iter().find_map(Result::err) else {
+                panic!("a deadlock victim");
+            };
+            assert_eq!(
+                store::db_error_code(&err).as_deref(),
+                Some("40P01"),
+                "{err}"
+            );
+            assert_eq!(store::race(&err), Some(Race::Deadlock), "{err}");
+        } else {
+            // A transaction that has read writes after another connection's commit:
+            // SQLITE_BUSY_SNAPSHOT, at once.
+            let reader = other.begin().await.unwrap();
+            entities::events::Entity::find().one(&reader).await.unwrap();
+            // (A write that changes nothing commits nothing: bump the agenda version.)
+            store::events::touch_agenda(&app.state.writer, a, chrono::Utc::now())
+                .await
+                .unwrap();
+            let result = store::seats::lock_event(&reader, a).await;
+            let Err(AppError::Database(err)) = result else {
+                panic!("the stale transaction's write fails: {result:?}");
+            };
+            assert_eq!(store::db_error_code(&err).as_deref(), Some("517"), "{err}");
+            assert_eq!(store::race(&err), Some(Race::Busy), "{err}");
+        }
+        // A duplicate key, on either store.
+        let key = entities::signing_keys::Entity::find()
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .expect("key 1");
+        let err = entities::signing_keys::ActiveModel::from(key)
+            .insert(&app.state.db)
+            .await
+            .expect_err("a duplicate kid");
+        assert_eq!(store::race(&err), Some(Race::UniqueViolation), "{err}");
+        // Errors that only say so in words are not races.
+        let worded = sea_orm::DbErr::Custom("deadlock detected; could not serialize".into());
+        assert_eq!(store::race(&worded), None);
+        assert_eq!(store::db_error_code(&worded), None);
+    }
+);

@@ -277,3 +277,65 @@ db_test!(unknown_event_is_404_problem, |app| async move {
         .await
         .expect_problem(404);
 });
+
+/// The event's row as stored.
+async fn stored_event(app: &crate::helpers::TestApp, id: uuid::Uuid) -> entities::events::Model {
+    use sea_orm::EntityTrait;
+    entities::events::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("the event")
+}
+
+db_test!(
+    a_status_change_is_decided_and_counted_under_the_lock,
+    |app| async move {
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+        let other = app.other_connection().await;
+
+        // An agenda change commits while the publication waits: both bump the version.
+        let id: uuid::Uuid = app.create_event(json!({})).await["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let before = stored_event(&app, id).await.agenda_version;
+        let held = other.begin().await.unwrap();
+        dialogue::store::events::touch_agenda(&held, id, chrono::Utc::now())
+            .await
+            .unwrap();
+        crate::helpers::while_held(
+            held,
+            app.post(&format!("/api/v1/events/{id}/publish"), json!(null)),
+        )
+        .await
+        .expect(200);
+        assert_eq!(stored_event(&app, id).await.agenda_version, before + 2);
+
+        // Another organizer cancels the event while the publication waits: a cancelled
+        // event cannot be published, so the publication is refused and the event stays
+        // cancelled.
+        let id: uuid::Uuid = app.create_event(json!({})).await["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let held = other.begin().await.unwrap();
+        dialogue::store::seats::lock_event(&held, id).await.unwrap();
+        entities::events::Entity::update_many()
+            .col_expr(entities::events::Column::Status, Expr::value("cancelled"))
+            .filter(entities::events::Column::Id.eq(id))
+            .exec(&held)
+            .await
+            .unwrap();
+        crate::helpers::while_held(
+            held,
+            app.post(&format!("/api/v1/events/{id}/publish"), json!(null)),
+        )
+        .await
+        .expect_problem(409);
+        assert_eq!(stored_event(&app, id).await.status, "cancelled");
+    }
+);

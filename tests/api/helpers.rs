@@ -12,7 +12,7 @@ use poem::endpoint::BoxEndpoint;
 use poem::http::{HeaderMap, Method, StatusCode};
 use poem::test::TestClient;
 use poem::{EndpointExt, Response};
-use sea_orm::{ConnectionTrait, Database, Statement};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, Statement};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -389,6 +389,31 @@ impl TestApp {
             .expect("a row");
         row.try_get::<i64>("", "n").expect("count")
     }
+}
+
+impl TestApp {
+    /// A connection of its own to this application's database, as another process would
+    /// have. Locks taken in a transaction on it make the application wait (a row lock on
+    /// PostgreSQL, the write lock on SQLite) without taking the application's own writer
+    /// connection away from it, so the application can never wait on the test for a
+    /// connection.
+    pub async fn other_connection(&self) -> DatabaseConnection {
+        store::connect(&self.state.config.effective_database_url(), 1)
+            .await
+            .expect("a second connection to the test database")
+    }
+}
+
+/// Runs `request` while `held` (a transaction on [`TestApp::other_connection`] that holds a
+/// lock the request's writing transaction needs) stays open, and commits `held` half a second
+/// later. Whatever the request read before its writing transaction is then older than the
+/// held transaction's changes, whatever the timing: the request's writes wait for the commit.
+pub async fn while_held<T>(held: DatabaseTransaction, request: impl Future<Output = T>) -> T {
+    let (answer, ()) = tokio::join!(request, async {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        held.commit().await.expect("commit the held transaction");
+    });
+    answer
 }
 
 /// Shallow-merges the keys of `overrides` into `body`.

@@ -706,3 +706,128 @@ db_test!(
         }
     }
 );
+
+/// Sets one column of an event straight in the database: no request, so on SQLite nothing
+/// empties the application's event cache, and on PostgreSQL no change is announced.
+async fn set_event_column(
+    app: &TestApp,
+    event: &str,
+    column: entities::events::Column,
+    value: sea_orm::Value,
+) {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let id: uuid::Uuid = event.parse().expect("event id");
+    entities::events::Entity::update_many()
+        .col_expr(column, Expr::value(value))
+        .filter(entities::events::Column::Id.eq(id))
+        .exec(&app.state.writer)
+        .await
+        .expect("update the event");
+}
+
+db_test!(
+    registration_decides_from_the_event_row_of_its_transaction,
+    |app| async move {
+        use entities::events::Column;
+        let event = event_with(&app, json!({"capacity": 1, "waitlist_enabled": true})).await;
+        register(&app, &event, delegate("first@example.org", &[]))
+            .await
+            .expect(201);
+        // The application must hold the event in its cache (on PostgreSQL only once it
+        // listens for changes): the request then sees the old row.
+        for _ in 0..50 {
+            if app.state.heads.get(&event).is_some() {
+                break;
+            }
+            app.get(&format!("/api/v1/events/{event}/agenda")).await;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            app.state.heads.get(&event).is_some(),
+            "precondition: a cached event"
+        );
+
+        set_event_column(&app, &event, Column::WaitlistEnabled, false.into()).await;
+        register(&app, &event, delegate("wait@example.org", &[]))
+            .await
+            .expect_problem(409);
+
+        set_event_column(&app, &event, Column::Capacity, sea_orm::Value::Int(None)).await;
+        set_event_column(&app, &event, Column::RegistrationMode, "approval".into()).await;
+        let reply = register(&app, &event, delegate("pending@example.org", &[])).await;
+        reply.expect(201);
+        assert_eq!(reply.body["status"], "pending", "{}", reply.text);
+
+        set_event_column(&app, &event, Column::Status, "cancelled".into()).await;
+        let reply = register(&app, &event, delegate("late@example.org", &[])).await;
+        reply.expect_problem(409);
+        assert!(
+            reply.body["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("cancelled")),
+            "{}",
+            reply.text
+        );
+
+        assert!(
+            app.state.heads.get(&event).is_some(),
+            "the requests really saw the old event"
+        );
+        assert_eq!(app.count_rows("registrations").await, 2);
+        assert_invariants(&app).await;
+    }
+);
+
+db_test!(
+    a_change_made_while_a_registration_waits_is_respected,
+    |app| async move {
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+        let event = event_with(&app, json!({})).await;
+        let event_id: uuid::Uuid = event.parse().unwrap();
+        let session = session_with(&app, &event, json!({"capacity": 5})).await;
+        let session_id: uuid::Uuid = session.parse().unwrap();
+        let other = app.other_connection().await;
+
+        // An organizer cancels the session while the registration waits for the event's lock.
+        let held = other.begin().await.unwrap();
+        dialogue::store::seats::lock_event(&held, event_id)
+            .await
+            .unwrap();
+        entities::sessions::Entity::update_many()
+            .col_expr(entities::sessions::Column::Status, Expr::value("cancelled"))
+            .filter(entities::sessions::Column::Id.eq(session_id))
+            .exec(&held)
+            .await
+            .unwrap();
+        let reply = crate::helpers::while_held(
+            held,
+            register(&app, &event, delegate("late@example.org", &[&session])),
+        )
+        .await;
+        reply.expect_problem(422);
+        assert_eq!(reply.error_fields(), ["session_ids"]);
+
+        // An organizer cancels the event while the registration waits for its lock.
+        let held = other.begin().await.unwrap();
+        dialogue::store::seats::lock_event(&held, event_id)
+            .await
+            .unwrap();
+        entities::events::Entity::update_many()
+            .col_expr(entities::events::Column::Status, Expr::value("cancelled"))
+            .filter(entities::events::Column::Id.eq(event_id))
+            .exec(&held)
+            .await
+            .unwrap();
+        let reply = crate::helpers::while_held(
+            held,
+            register(&app, &event, delegate("later@example.org", &[])),
+        )
+        .await;
+        reply.expect_problem(409);
+
+        assert_eq!(app.count_rows("registrations").await, 0);
+        assert_invariants(&app).await;
+    }
+);

@@ -1372,3 +1372,77 @@ db_test!(
         assert_eq!(seen, ["S0", "S1", "S2"]);
     }
 );
+
+/// Opens a transaction on another connection that holds the event's agenda lock and makes
+/// "another organizer's" visible change to `session` (title and `sequence`, as a save does).
+async fn held_edit(app: &TestApp, event: &str, session: &str) -> sea_orm::DatabaseTransaction {
+    use entities::sessions::{Column, Entity};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ExprTrait, TransactionTrait};
+    let other = app.other_connection().await;
+    let held = other.begin().await.unwrap();
+    dialogue::store::events::touch_agenda(&held, event.parse().unwrap(), chrono::Utc::now())
+        .await
+        .unwrap();
+    Entity::update_many()
+        .col_expr(Column::Sequence, Expr::col(Column::Sequence).add(1))
+        .col_expr(Column::Title, Expr::value("Theirs"))
+        .filter(Column::Id.eq(session.parse::<Uuid>().unwrap()))
+        .exec(&held)
+        .await
+        .unwrap();
+    held
+}
+
+db_test!(
+    a_concurrent_edit_is_not_lost_from_sequence,
+    |app| async move {
+        let event = app.published_event(json!({})).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let session = app.create_session(&event, json!({})).await.id();
+        let held = held_edit(&app, &event, &session).await;
+        let reply = crate::helpers::while_held(
+            held,
+            app.patch(
+                &format!("/api/v1/events/{event}/sessions/{session}"),
+                json!({"title": "Mine"}),
+            ),
+        )
+        .await;
+        reply.expect(200);
+        assert_eq!(reply.body["title"], "Mine");
+        assert_eq!(
+            reply.body["sequence"], 2,
+            "both edits count: {}",
+            reply.text
+        );
+    }
+);
+
+db_test!(
+    a_deletion_after_a_concurrent_edit_has_the_higher_sequence,
+    |app| async move {
+        let event = app.published_event(json!({})).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let session = app.create_session(&event, json!({})).await.id();
+        let held = held_edit(&app, &event, &session).await;
+        let reply = crate::helpers::while_held(
+            held,
+            app.delete(&format!("/api/v1/events/{event}/sessions/{session}")),
+        )
+        .await;
+        reply.expect(204);
+        let tombstone =
+            entities::session_tombstones::Entity::find_by_id(session.parse::<Uuid>().unwrap())
+                .one(&app.state.db)
+                .await
+                .unwrap()
+                .expect("a tombstone");
+        assert_eq!(tombstone.sequence, 2, "above the edit's sequence 1");
+        assert_eq!(tombstone.title, "Theirs");
+    }
+);
