@@ -147,6 +147,12 @@ impl AppState {
         Ok(event)
     }
 
+    /// Empties this instance's event cache after a committed change to what the agenda and
+    /// the feeds show (other instances hear of it from the database; see `store::changes`).
+    pub fn agenda_changed(&self) {
+        self.heads.invalidate();
+    }
+
     /// The keyring as this instance knows it.
     pub fn keyring(&self) -> Arc<Keyring> {
         match self.keys.read() {

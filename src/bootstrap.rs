@@ -32,6 +32,7 @@ pub async fn load_demo(state: &AppState, today: NaiveDate) -> Result<bool, AppEr
         .checked_add_days(Days::new(3))
         .unwrap_or(today);
     load_training(state, tz, training_day1).await?;
+    state.agenda_changed();
     Ok(true)
 }
 

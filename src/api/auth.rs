@@ -5,44 +5,9 @@ use poem::Request;
 use poem_openapi::{SecurityScheme, auth::Bearer};
 use uuid::Uuid;
 
+pub use crate::app::principal::{Principal, principal_of};
 use crate::application::AppState;
-use crate::domain::enums::TokenRole;
-use crate::domain::token::{self, TokenKind};
 use crate::error::AppError;
-use crate::store;
-
-/// The holder of a valid token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Principal {
-    /// May run every management operation.
-    Organizer,
-    /// May scan badges and look up attendees of one event.
-    Checkin { event_id: Uuid },
-    /// A delegate holding the manage token of one registration.
-    Delegate { registration_id: Uuid },
-}
-
-impl Principal {
-    /// Passes organizers; 403 for everyone else.
-    pub fn require_organizer(&self) -> Result<(), AppError> {
-        match self {
-            Principal::Organizer => Ok(()),
-            _ => Err(AppError::Forbidden(
-                "this operation needs an organizer token".into(),
-            )),
-        }
-    }
-
-    /// The registration of a manage token; 403 for other tokens.
-    pub fn require_delegate(&self) -> Result<Uuid, AppError> {
-        match self {
-            Principal::Delegate { registration_id } => Ok(*registration_id),
-            _ => Err(AppError::Forbidden(
-                "this operation needs the delegate's manage token".into(),
-            )),
-        }
-    }
-}
 
 /// `Authorization: Bearer <token>`: an organizer, check-in or manage token.
 #[derive(SecurityScheme)]
@@ -95,32 +60,4 @@ async fn resolve_organizer(req: &Request, bearer: Bearer) -> poem::Result<Princi
 async fn resolve_delegate(req: &Request, bearer: Bearer) -> poem::Result<Uuid> {
     let principal = resolve_token(req, bearer).await?;
     Ok(principal.require_delegate()?)
-}
-
-/// The principal a presented token stands for; 401 when it stands for nothing.
-pub async fn principal_of(state: &AppState, presented: &str) -> Result<Principal, AppError> {
-    match token::kind_of(presented) {
-        Some(TokenKind::Organizer | TokenKind::Checkin) => {
-            let Some(found) = state.tokens.find_live(presented).await? else {
-                return Err(AppError::Unauthorized);
-            };
-            match found.role.parse::<TokenRole>() {
-                Ok(TokenRole::Organizer) => Ok(Principal::Organizer),
-                Ok(TokenRole::Checkin) => match found.event_id {
-                    Some(event_id) => Ok(Principal::Checkin { event_id }),
-                    None => Err(AppError::Unauthorized),
-                },
-                Err(err) => Err(AppError::Internal(err.to_string())),
-            }
-        }
-        Some(TokenKind::Manage) => {
-            match store::registrations::find_by_manage_token(&state.db, presented).await? {
-                Some(registration) => Ok(Principal::Delegate {
-                    registration_id: registration.id,
-                }),
-                None => Err(AppError::Unauthorized),
-            }
-        }
-        _ => Err(AppError::Unauthorized),
-    }
 }

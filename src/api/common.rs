@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use entities::events;
 
+use crate::app::principal::Audience;
 use crate::application::AppState;
-use crate::domain::enums::EventStatus;
 use crate::domain::event::parse_timezone;
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
@@ -21,10 +21,7 @@ pub async fn visible_event(
     reference: &str,
     organizer: bool,
 ) -> Result<events::Model, AppError> {
-    match store::events::find(&state.db, reference).await? {
-        Some(event) if organizer || event.status != EventStatus::Draft.as_str() => Ok(event),
-        _ => Err(AppError::NotFound("event")),
-    }
+    crate::app::events::visible(state, reference, Audience::of(organizer)).await
 }
 
 /// Like [`visible_event`], from the event cache (for the hot paths).
@@ -33,10 +30,7 @@ pub async fn cached_visible_event(
     reference: &str,
     organizer: bool,
 ) -> Result<std::sync::Arc<events::Model>, AppError> {
-    match state.cached_event(reference).await? {
-        Some(event) if organizer || event.status != EventStatus::Draft.as_str() => Ok(event),
-        _ => Err(AppError::NotFound("event")),
-    }
+    crate::app::events::visible_cached(state, reference, Audience::of(organizer)).await
 }
 
 /// A registration with its choices and its event (for the delegate's own operations).

@@ -10,7 +10,6 @@ use poem_openapi::OperationId;
 use crate::api;
 use crate::api::problem::problem_for_any_error;
 use crate::application::AppState;
-use crate::cache::HeadCache;
 
 /// The whole HTTP service: the API, its OpenAPI document and Swagger UI, request logging,
 /// the body size limit and problem+json for every error.
@@ -26,14 +25,12 @@ pub fn build_app(state: AppState) -> impl Endpoint<Output = Response> + 'static 
     });
     let ui = poem::endpoint::make_sync(move |_| poem::web::Html(ui_html.clone()));
     let max_body_bytes = state.config.max_body_bytes;
-    let heads = state.heads.clone();
     Route::new()
         .at("/api/v1/openapi.json", spec_endpoint)
         .at("/docs", ui)
         .nest("/", api)
         .around(move |next, req| limit_body(next, req, max_body_bytes))
         .data(state)
-        .around(move |next, req| forget_heads_after_writes(next, req, heads.clone()))
         .with(poem::middleware::CatchPanic::new())
         .around(log_request)
         .catch_all_error(problem_for_any_error)
@@ -114,40 +111,4 @@ async fn limit_body<E: Endpoint>(
         }
     }
     next.call(req).await.map(IntoResponse::into_response)
-}
-
-/// Operations that write but change nothing the agenda or the feeds show.
-const LEAVES_AGENDA_ALONE: &[&str] = &[
-    "register",
-    "approve_registration",
-    "reject_registration",
-    "change_my_sessions",
-    "cancel_my_registration",
-    "rotate_my_calendar_link",
-    "check_in",
-    "check_in_batch",
-];
-
-/// Empties the event-head cache after every request that may have changed agenda data (its
-/// transaction has committed by the time the response exists).
-async fn forget_heads_after_writes<E: Endpoint>(
-    next: Arc<E>,
-    req: Request,
-    heads: Arc<HeadCache>,
-) -> poem::Result<Response> {
-    let reads_only = matches!(
-        *req.method(),
-        poem::http::Method::GET | poem::http::Method::HEAD | poem::http::Method::OPTIONS
-    );
-    let result = next.call(req).await.map(IntoResponse::into_response);
-    if !reads_only {
-        let operation = match &result {
-            Ok(response) => response.data::<OperationId>().map(|id| id.0),
-            Err(err) => err.data::<OperationId>().map(|id| id.0),
-        };
-        if !operation.is_some_and(|id| LEAVES_AGENDA_ALONE.contains(&id)) {
-            heads.invalidate();
-        }
-    }
-    result
 }

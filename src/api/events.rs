@@ -11,13 +11,15 @@ use entities::events;
 
 use super::ApiTags;
 use super::auth::{OptionalAuth, OrganizerAuth};
-use super::common::{after_id, event_tz, local, next_cursor, page_params, to_utc, visible_event};
+use super::common::{after_id, event_tz, local, next_cursor, page_params, to_utc};
 use super::enums::{EventKind, EventStatus, RegistrationMode, stored};
 use super::patch_value;
 use crate::api_errors;
+use crate::app::events as events_app;
+use crate::app::principal::Audience;
 use crate::application::AppState;
 use crate::domain::enums as domain;
-use crate::domain::event::{self as rules, EventFields, local_dates_window};
+use crate::domain::event::EventFields;
 use crate::error::AppError;
 use crate::store;
 
@@ -194,26 +196,6 @@ fn utc(value: Option<DateTime<FixedOffset>>) -> Option<DateTime<Utc>> {
     value.map(to_utc)
 }
 
-fn fields_of(model: &events::Model) -> Result<EventFields, AppError> {
-    Ok(EventFields {
-        slug: model.slug.clone(),
-        title: model.title.clone(),
-        kind: stored(&model.kind)?,
-        description: model.description.clone(),
-        venue: model.venue.clone(),
-        city: model.city.clone(),
-        country: model.country.clone(),
-        timezone: model.timezone.clone(),
-        starts_on: model.starts_on,
-        ends_on: model.ends_on,
-        capacity: model.capacity,
-        registration_mode: stored(&model.registration_mode)?,
-        registration_opens_at: model.registration_opens_at,
-        registration_closes_at: model.registration_closes_at,
-        waitlist_enabled: model.waitlist_enabled,
-    })
-}
-
 fn apply_patch(mut fields: EventFields, patch: EventPatch) -> EventFields {
     if let Some(v) = patch.slug {
         fields.slug = v;
@@ -295,8 +277,7 @@ impl EventsApi {
             registration_closes_at: utc(body.registration_closes_at),
             waitlist_enabled: body.waitlist_enabled.unwrap_or(true),
         };
-        fields.validate()?;
-        let model = store::events::insert(&self.state.writer, &fields, Utc::now()).await?;
+        let model = events_app::create(&self.state, fields).await?;
         let location = format!("/api/v1/events/{}", model.id);
         Ok(Created::Created(Json(Event::from_model(&model)?), location))
     }
@@ -317,17 +298,15 @@ impl EventsApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<EventPage>, ListError> {
         let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
-        let statuses = match (status.0, auth.is_organizer()) {
-            (Some(EventStatus::Draft), false) => Vec::new(),
-            (Some(status), _) => vec![status.into()],
-            (None, true) => domain::EventStatus::ALL.to_vec(),
-            (None, false) => vec![domain::EventStatus::Published],
-        };
-        let models = if statuses.is_empty() {
-            Vec::new()
-        } else {
-            store::events::list(&self.state.db, &statuses, after_id(after)?, limit).await?
-        };
+        let audience = Audience::of(auth.is_organizer());
+        let models = events_app::list(
+            &self.state,
+            audience,
+            status.0.map(Into::into),
+            after_id(after)?,
+            limit,
+        )
+        .await?;
         let next_cursor = next_cursor(&models, limit, store::events::cursor_of);
         let items = models
             .iter()
@@ -346,7 +325,8 @@ impl EventsApi {
         /// The event's id or slug.
         event: Path<String>,
     ) -> Result<Json<Event>, ReadError> {
-        let model = visible_event(&self.state, &event.0, auth.is_organizer()).await?;
+        let audience = Audience::of(auth.is_organizer());
+        let model = events_app::visible(&self.state, &event.0, audience).await?;
         Ok(Json(Event::from_model(&model)?))
     }
 
@@ -366,17 +346,9 @@ impl EventsApi {
         event: Path<String>,
         body: Json<EventPatch>,
     ) -> Result<Json<Event>, ChangeError> {
-        let current = visible_event(&self.state, &event.0, true).await?;
-        let before = fields_of(&current)?;
-        let after = apply_patch(before.clone(), body.0);
-        let tz = after.validate()?;
-        let new_window = (after.timezone != before.timezone
-            || after.starts_on != before.starts_on
-            || after.ends_on != before.ends_on)
-            .then(|| local_dates_window(tz, after.starts_on, after.ends_on));
+        let patch = body.0;
         let model =
-            store::events::update(&self.state.writer, current, &after, new_window, Utc::now())
-                .await?;
+            events_app::update(&self.state, &event.0, |fields| apply_patch(fields, patch)).await?;
         Ok(Json(Event::from_model(&model)?))
     }
 
@@ -395,7 +367,8 @@ impl EventsApi {
         /// The event's id or slug.
         event: Path<String>,
     ) -> Result<Json<Event>, StatusError> {
-        self.change_status(&event.0, rules::publish).await
+        let model = events_app::publish(&self.state, &event.0).await?;
+        Ok(Json(Event::from_model(&model)?))
     }
 
     /// Cancel an event
@@ -412,27 +385,7 @@ impl EventsApi {
         /// The event's id or slug.
         event: Path<String>,
     ) -> Result<Json<Event>, StatusError> {
-        self.change_status(&event.0, rules::cancel).await
-    }
-}
-
-impl EventsApi {
-    async fn change_status(
-        &self,
-        reference: &str,
-        transition: fn(
-            domain::EventStatus,
-        ) -> Result<domain::EventStatus, rules::StatusChangeRefused>,
-    ) -> Result<Json<Event>, StatusError> {
-        let current = visible_event(&self.state, reference, true).await?;
-        // Decided in the transaction, from the status the event has under its lock.
-        let model = store::events::set_status(
-            &self.state.writer,
-            current.id,
-            |from| transition(from).map_err(|refused| AppError::conflict(refused.to_string())),
-            Utc::now(),
-        )
-        .await?;
+        let model = events_app::cancel(&self.state, &event.0).await?;
         Ok(Json(Event::from_model(&model)?))
     }
 }

@@ -10,13 +10,14 @@ use entities::rooms;
 
 use super::ApiTags;
 use super::auth::{OptionalAuth, OrganizerAuth};
-use super::common::{after_id, next_cursor, page_params, path_id, visible_event};
+use super::common::{after_id, next_cursor, page_params, path_id};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
+use crate::app::principal::Audience;
+use crate::app::programme;
 use crate::application::AppState;
 use crate::domain::speaker::RoomFields;
-use crate::error::AppError;
-use crate::store::{self, pagination::After};
+use crate::store::pagination::After;
 
 /// A room of the venue.
 #[derive(Object, Debug, Clone)]
@@ -96,15 +97,12 @@ impl RoomsApi {
         event: Path<String>,
         body: Json<NewRoom>,
     ) -> Result<Created, ManageError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
         let fields = RoomFields {
             name: body.0.name,
             capacity: body.0.capacity,
             description: body.0.description,
         };
-        fields.validate()?;
-        let model =
-            store::programme::save_room(&self.state.writer, event.id, None, &fields).await?;
+        let (event, model) = programme::create(&self.state, &event.0, fields).await?;
         let location = format!("/api/v1/events/{}/rooms/{}", event.id, model.id);
         Ok(Created::Created(Json(Room::from(&model)), location))
     }
@@ -126,9 +124,14 @@ impl RoomsApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<RoomPage>, ListError> {
         let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
-        let event = visible_event(&self.state, &event.0, auth.is_organizer()).await?;
-        let models =
-            store::programme::list_rooms(&self.state.db, event.id, after_id(after)?, limit).await?;
+        let models = programme::list::<RoomFields>(
+            &self.state,
+            &event.0,
+            Audience::of(auth.is_organizer()),
+            after_id(after)?,
+            limit,
+        )
+        .await?;
         Ok(Json(RoomPage {
             next_cursor: next_cursor(&models, limit, |m| After::Id(m.id)),
             items: models.iter().map(Room::from).collect(),
@@ -149,8 +152,14 @@ impl RoomsApi {
         /// The room's id.
         id: Path<String>,
     ) -> Result<Json<Room>, ReadError> {
-        let event = visible_event(&self.state, &event.0, auth.is_organizer()).await?;
-        let model = self.find(event.id, &id.0).await?;
+        let id = path_id(&id.0, "room")?;
+        let model = programme::find::<RoomFields>(
+            &self.state,
+            &event.0,
+            Audience::of(auth.is_organizer()),
+            id,
+        )
+        .await?;
         Ok(Json(Room::from(&model)))
     }
 
@@ -169,17 +178,15 @@ impl RoomsApi {
         id: Path<String>,
         body: Json<RoomPatch>,
     ) -> Result<Json<Room>, ManageError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
-        let current = self.find(event.id, &id.0).await?;
-        let fields = RoomFields {
-            name: body.0.name.unwrap_or(current.name),
-            capacity: patch_value(current.capacity, body.0.capacity),
-            description: patch_value(current.description, body.0.description),
-        };
-        fields.validate()?;
-        let model =
-            store::programme::save_room(&self.state.writer, event.id, Some(current.id), &fields)
-                .await?;
+        let id = path_id(&id.0, "room")?;
+        let model = programme::update(&self.state, &event.0, id, |current: RoomFields| {
+            RoomFields {
+                name: body.0.name.unwrap_or(current.name),
+                capacity: patch_value(current.capacity, body.0.capacity),
+                description: patch_value(current.description, body.0.description),
+            }
+        })
+        .await?;
         Ok(Json(Room::from(&model)))
     }
 
@@ -199,17 +206,7 @@ impl RoomsApi {
         /// The room's id.
         id: Path<String>,
     ) -> Result<Deleted, DeleteError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
-        let current = self.find(event.id, &id.0).await?;
-        store::programme::delete_room(&self.state.writer, event.id, current.id).await?;
+        programme::delete::<RoomFields>(&self.state, &event.0, path_id(&id.0, "room")?).await?;
         Ok(Deleted::Deleted)
-    }
-}
-
-impl RoomsApi {
-    async fn find(&self, event_id: Uuid, id: &str) -> Result<rooms::Model, AppError> {
-        store::programme::find_room(&self.state.db, event_id, path_id(id, "room")?)
-            .await?
-            .ok_or(AppError::NotFound("room"))
     }
 }

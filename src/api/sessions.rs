@@ -1,7 +1,7 @@
 //! Sessions of an event: create, list, read, change, delete. Drafts are organizers' only;
 //! room and speaker clashes are refused unless `?allow_overlap=true`.
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
@@ -12,18 +12,19 @@ use entities::events;
 
 use super::ApiTags;
 use super::auth::{OptionalAuth, OrganizerAuth};
-use super::common::{event_tz, local, next_cursor, page_params, path_id, to_utc, visible_event};
+use super::common::{event_tz, local, next_cursor, page_params, path_id, to_utc};
 use super::enums::{SessionKind, SessionStatus, stored};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
+use crate::app::principal::Audience;
+use crate::app::sessions::{self as sessions_app, SessionQuery};
 use crate::application::AppState;
 use crate::domain::enums as domain;
-use crate::domain::event::{local_dates_window, start_of_local_day};
 use crate::domain::session::SessionFields;
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
 use crate::store::pagination::After;
-use crate::store::sessions::{SessionFilter, SessionRow};
+use crate::store::sessions::SessionRow;
 use crate::store::{self};
 
 /// A session of the programme.
@@ -156,7 +157,6 @@ impl SessionsApi {
         allow_overlap: Query<Option<bool>>,
         body: Json<NewSession>,
     ) -> Result<Created, ManageError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
         let body = body.0;
         let fields = SessionFields {
             title: body.title,
@@ -177,12 +177,10 @@ impl SessionsApi {
                 .map(Into::into)
                 .unwrap_or(domain::SessionStatus::Draft),
         };
-        validate(&fields, &event)?;
-        let row = store::sessions::save(
-            &self.state.writer,
-            event.id,
-            None,
-            &fields,
+        let (event, row) = sessions_app::create(
+            &self.state,
+            &event.0,
+            fields,
             allow_overlap.0.unwrap_or(false),
         )
         .await?;
@@ -226,35 +224,14 @@ impl SessionsApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<SessionPage>, ListError> {
         let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
-        let organizer = auth.is_organizer();
-        let event = visible_event(&self.state, &event.0, organizer).await?;
-        let statuses = match (status.0, organizer) {
-            (Some(SessionStatus::Draft), false) => Vec::new(),
-            (Some(status), _) => vec![status.into()],
-            (None, true) => Vec::new(),
-            (None, false) => vec![domain::SessionStatus::Published],
-        };
-        if statuses.is_empty() && !organizer {
-            return Ok(Json(SessionPage {
-                items: Vec::new(),
-                next_cursor: None,
-            }));
-        }
-        let mut filter = SessionFilter {
-            statuses,
-            track_id: track.0,
-            room_id: room.0,
-            speaker_id: speaker.0,
+        let query = SessionQuery {
+            status: status.0.map(Into::into),
+            track: track.0,
+            room: room.0,
+            speaker: speaker.0,
             language: language.0,
-            ..Default::default()
+            day: day.0,
         };
-        if let Some(day) = day.0 {
-            let tz = event_tz(&event)?;
-            filter.starts_from = Some(start_of_local_day(tz, day));
-            filter.starts_before = day
-                .checked_add_days(Days::new(1))
-                .map(|next| start_of_local_day(tz, next));
-        }
         let after = match after {
             None => None,
             Some(After::Time(at, id)) => Some((at, id)),
@@ -264,7 +241,9 @@ impl SessionsApi {
                 );
             }
         };
-        let rows = store::sessions::list(&self.state.db, event.id, &filter, after, limit).await?;
+        let audience = Audience::of(auth.is_organizer());
+        let (event, rows) =
+            sessions_app::list(&self.state, &event.0, audience, query, after, limit).await?;
         Ok(Json(SessionPage {
             next_cursor: next_cursor(&rows, limit, store::sessions::cursor_of),
             items: rows
@@ -290,12 +269,9 @@ impl SessionsApi {
         /// The session's id.
         id: Path<String>,
     ) -> Result<Json<Session>, ReadError> {
-        let organizer = auth.is_organizer();
-        let event = visible_event(&self.state, &event.0, organizer).await?;
-        let row = self.find(event.id, &id.0).await?;
-        if !organizer && row.session.status == domain::SessionStatus::Draft.as_str() {
-            return Err(AppError::NotFound("session").into());
-        }
+        let audience = Audience::of(auth.is_organizer());
+        let id = path_id(&id.0, "session")?;
+        let (event, row) = sessions_app::find(&self.state, &event.0, audience, id).await?;
         Ok(Json(Session::from_row(&row, &event)?))
     }
 
@@ -319,11 +295,9 @@ impl SessionsApi {
         allow_overlap: Query<Option<bool>>,
         body: Json<SessionPatch>,
     ) -> Result<Json<Session>, ManageError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
-        let current = self.find(event.id, &id.0).await?;
-        let before = store::sessions::row_fields(&current)?;
+        let id = path_id(&id.0, "session")?;
         let patch = body.0;
-        let fields = SessionFields {
+        let change = |before: SessionFields| SessionFields {
             title: patch.title.unwrap_or(before.title),
             r#abstract: patch_value(before.r#abstract, patch.r#abstract),
             kind: patch.kind.map(Into::into).unwrap_or(before.kind),
@@ -336,12 +310,11 @@ impl SessionsApi {
             speaker_ids: patch.speaker_ids.unwrap_or(before.speaker_ids),
             status: patch.status.map(Into::into).unwrap_or(before.status),
         };
-        validate(&fields, &event)?;
-        let row = store::sessions::save(
-            &self.state.writer,
-            event.id,
-            Some(&current),
-            &fields,
+        let (event, row) = sessions_app::update(
+            &self.state,
+            &event.0,
+            id,
+            change,
             allow_overlap.0.unwrap_or(false),
         )
         .await?;
@@ -364,23 +337,7 @@ impl SessionsApi {
         /// The session's id.
         id: Path<String>,
     ) -> Result<Deleted, DeleteError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
-        let current = self.find(event.id, &id.0).await?;
-        store::sessions::delete(&self.state.writer, event.id, &current).await?;
+        sessions_app::delete(&self.state, &event.0, path_id(&id.0, "session")?).await?;
         Ok(Deleted::Deleted)
     }
-}
-
-impl SessionsApi {
-    async fn find(&self, event_id: Uuid, id: &str) -> Result<SessionRow, AppError> {
-        store::sessions::find(&self.state.db, event_id, path_id(id, "session")?)
-            .await?
-            .ok_or(AppError::NotFound("session"))
-    }
-}
-
-fn validate(fields: &SessionFields, event: &events::Model) -> Result<(), AppError> {
-    let tz = event_tz(event)?;
-    fields.validate(local_dates_window(tz, event.starts_on, event.ends_on))?;
-    Ok(())
 }

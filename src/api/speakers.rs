@@ -10,13 +10,14 @@ use entities::speakers;
 
 use super::ApiTags;
 use super::auth::{OptionalAuth, OrganizerAuth};
-use super::common::{after_id, next_cursor, page_params, path_id, visible_event};
+use super::common::{after_id, next_cursor, page_params, path_id};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
+use crate::app::principal::Audience;
+use crate::app::programme;
 use crate::application::AppState;
 use crate::domain::speaker::SpeakerFields;
-use crate::error::AppError;
-use crate::store::{self, pagination::After};
+use crate::store::pagination::After;
 
 /// A speaker. `email` appears only in answers to organizers.
 #[derive(Object, Debug, Clone)]
@@ -115,7 +116,6 @@ impl SpeakersApi {
         event: Path<String>,
         body: Json<NewSpeaker>,
     ) -> Result<Created, ManageError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
         let body = body.0;
         let fields = SpeakerFields {
             full_name: body.full_name,
@@ -126,8 +126,7 @@ impl SpeakersApi {
             photo_url: body.photo_url,
             email: body.email,
         };
-        fields.validate()?;
-        let model = store::speakers::save(&self.state.writer, event.id, None, &fields).await?;
+        let (event, model) = programme::create(&self.state, &event.0, fields).await?;
         let location = format!("/api/v1/events/{}/speakers/{}", event.id, model.id);
         Ok(Created::Created(
             Json(Speaker::view(&model, true)),
@@ -155,9 +154,14 @@ impl SpeakersApi {
     ) -> Result<Json<SpeakerPage>, ListError> {
         let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
         let organizer = auth.is_organizer();
-        let event = visible_event(&self.state, &event.0, organizer).await?;
-        let models =
-            store::speakers::list(&self.state.db, event.id, after_id(after)?, limit).await?;
+        let models = programme::list::<SpeakerFields>(
+            &self.state,
+            &event.0,
+            Audience::of(organizer),
+            after_id(after)?,
+            limit,
+        )
+        .await?;
         Ok(Json(SpeakerPage {
             next_cursor: next_cursor(&models, limit, |m| After::Id(m.id)),
             items: models.iter().map(|m| Speaker::view(m, organizer)).collect(),
@@ -179,8 +183,10 @@ impl SpeakersApi {
         id: Path<String>,
     ) -> Result<Json<Speaker>, ReadError> {
         let organizer = auth.is_organizer();
-        let event = visible_event(&self.state, &event.0, organizer).await?;
-        let model = self.find(event.id, &id.0).await?;
+        let id = path_id(&id.0, "speaker")?;
+        let model =
+            programme::find::<SpeakerFields>(&self.state, &event.0, Audience::of(organizer), id)
+                .await?;
         Ok(Json(Speaker::view(&model, organizer)))
     }
 
@@ -199,21 +205,20 @@ impl SpeakersApi {
         id: Path<String>,
         body: Json<SpeakerPatch>,
     ) -> Result<Json<Speaker>, ManageError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
-        let current = self.find(event.id, &id.0).await?;
         let patch = body.0;
-        let fields = SpeakerFields {
-            full_name: patch.full_name.unwrap_or(current.full_name),
-            position: patch_value(current.position, patch.position),
-            organization: patch_value(current.organization, patch.organization),
-            country: patch_value(current.country, patch.country),
-            bio: patch_value(current.bio, patch.bio),
-            photo_url: patch_value(current.photo_url, patch.photo_url),
-            email: patch_value(current.email, patch.email),
-        };
-        fields.validate()?;
-        let model =
-            store::speakers::save(&self.state.writer, event.id, Some(current.id), &fields).await?;
+        let id = path_id(&id.0, "speaker")?;
+        let model = programme::update(&self.state, &event.0, id, |current: SpeakerFields| {
+            SpeakerFields {
+                full_name: patch.full_name.unwrap_or(current.full_name),
+                position: patch_value(current.position, patch.position),
+                organization: patch_value(current.organization, patch.organization),
+                country: patch_value(current.country, patch.country),
+                bio: patch_value(current.bio, patch.bio),
+                photo_url: patch_value(current.photo_url, patch.photo_url),
+                email: patch_value(current.email, patch.email),
+            }
+        })
+        .await?;
         Ok(Json(Speaker::view(&model, true)))
     }
 
@@ -233,17 +238,8 @@ impl SpeakersApi {
         /// The speaker's id.
         id: Path<String>,
     ) -> Result<Deleted, DeleteError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
-        let current = self.find(event.id, &id.0).await?;
-        store::speakers::delete(&self.state.writer, event.id, current.id).await?;
+        programme::delete::<SpeakerFields>(&self.state, &event.0, path_id(&id.0, "speaker")?)
+            .await?;
         Ok(Deleted::Deleted)
-    }
-}
-
-impl SpeakersApi {
-    async fn find(&self, event_id: Uuid, id: &str) -> Result<speakers::Model, AppError> {
-        store::speakers::find(&self.state.db, event_id, path_id(id, "speaker")?)
-            .await?
-            .ok_or(AppError::NotFound("speaker"))
     }
 }

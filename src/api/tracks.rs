@@ -10,13 +10,14 @@ use entities::tracks;
 
 use super::ApiTags;
 use super::auth::{OptionalAuth, OrganizerAuth};
-use super::common::{after_id, next_cursor, page_params, path_id, visible_event};
+use super::common::{after_id, next_cursor, page_params, path_id};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
+use crate::app::principal::Audience;
+use crate::app::programme;
 use crate::application::AppState;
 use crate::domain::speaker::TrackFields;
-use crate::error::AppError;
-use crate::store::{self, pagination::After};
+use crate::store::pagination::After;
 
 /// A thematic strand of the programme.
 #[derive(Object, Debug, Clone)]
@@ -96,15 +97,12 @@ impl TracksApi {
         event: Path<String>,
         body: Json<NewTrack>,
     ) -> Result<Created, ManageError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
         let fields = TrackFields {
             name: body.0.name,
             color: body.0.color,
             description: body.0.description,
         };
-        fields.validate()?;
-        let model =
-            store::programme::save_track(&self.state.writer, event.id, None, &fields).await?;
+        let (event, model) = programme::create(&self.state, &event.0, fields).await?;
         let location = format!("/api/v1/events/{}/tracks/{}", event.id, model.id);
         Ok(Created::Created(Json(Track::from(&model)), location))
     }
@@ -126,10 +124,14 @@ impl TracksApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<TrackPage>, ListError> {
         let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
-        let event = visible_event(&self.state, &event.0, auth.is_organizer()).await?;
-        let models =
-            store::programme::list_tracks(&self.state.db, event.id, after_id(after)?, limit)
-                .await?;
+        let models = programme::list::<TrackFields>(
+            &self.state,
+            &event.0,
+            Audience::of(auth.is_organizer()),
+            after_id(after)?,
+            limit,
+        )
+        .await?;
         Ok(Json(TrackPage {
             next_cursor: next_cursor(&models, limit, |m| After::Id(m.id)),
             items: models.iter().map(Track::from).collect(),
@@ -150,8 +152,14 @@ impl TracksApi {
         /// The track's id.
         id: Path<String>,
     ) -> Result<Json<Track>, ReadError> {
-        let event = visible_event(&self.state, &event.0, auth.is_organizer()).await?;
-        let model = self.find(event.id, &id.0).await?;
+        let id = path_id(&id.0, "track")?;
+        let model = programme::find::<TrackFields>(
+            &self.state,
+            &event.0,
+            Audience::of(auth.is_organizer()),
+            id,
+        )
+        .await?;
         Ok(Json(Track::from(&model)))
     }
 
@@ -170,17 +178,15 @@ impl TracksApi {
         id: Path<String>,
         body: Json<TrackPatch>,
     ) -> Result<Json<Track>, ManageError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
-        let current = self.find(event.id, &id.0).await?;
-        let fields = TrackFields {
-            name: body.0.name.unwrap_or(current.name),
-            color: patch_value(current.color, body.0.color),
-            description: patch_value(current.description, body.0.description),
-        };
-        fields.validate()?;
-        let model =
-            store::programme::save_track(&self.state.writer, event.id, Some(current.id), &fields)
-                .await?;
+        let id = path_id(&id.0, "track")?;
+        let model = programme::update(&self.state, &event.0, id, |current: TrackFields| {
+            TrackFields {
+                name: body.0.name.unwrap_or(current.name),
+                color: patch_value(current.color, body.0.color),
+                description: patch_value(current.description, body.0.description),
+            }
+        })
+        .await?;
         Ok(Json(Track::from(&model)))
     }
 
@@ -200,17 +206,7 @@ impl TracksApi {
         /// The track's id.
         id: Path<String>,
     ) -> Result<Deleted, DeleteError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
-        let current = self.find(event.id, &id.0).await?;
-        store::programme::delete_track(&self.state.writer, event.id, current.id).await?;
+        programme::delete::<TrackFields>(&self.state, &event.0, path_id(&id.0, "track")?).await?;
         Ok(Deleted::Deleted)
-    }
-}
-
-impl TracksApi {
-    async fn find(&self, event_id: Uuid, id: &str) -> Result<tracks::Model, AppError> {
-        store::programme::find_track(&self.state.db, event_id, path_id(id, "track")?)
-            .await?
-            .ok_or(AppError::NotFound("track"))
     }
 }

@@ -339,3 +339,42 @@ db_test!(
         assert_eq!(stored_event(&app, id).await.status, "cancelled");
     }
 );
+
+db_test!(
+    a_change_made_outside_http_empties_the_event_cache,
+    |app| async move {
+        // A use case called by another front end (the command line, a background job) must
+        // empty the cache itself: no HTTP middleware sees it.
+        let event = app.create_event(json!({})).await;
+        let slug = event["slug"].as_str().unwrap().to_owned();
+        let agenda = format!("/api/v1/events/{slug}/agenda");
+        app.get(&agenda).await.expect(404);
+        app.get(&agenda).await.expect(404);
+        dialogue::app::events::publish(&app.state, &slug)
+            .await
+            .expect("publish");
+        app.get(&agenda).await.expect(200);
+    }
+);
+
+db_test!(
+    requests_that_change_no_programme_keep_the_event_cache,
+    |app| async move {
+        let event = app.published_event(json!({})).await;
+        let slug = event["slug"].as_str().unwrap().to_owned();
+        app.get(&format!("/api/v1/events/{slug}/agenda"))
+            .await
+            .expect(200);
+        let generation = app.state.heads.generation();
+        let unknown = app.post("/api/v1/no-such-route", json!({})).await;
+        assert_eq!(unknown.status.as_u16(), 404);
+        let registered = app
+            .post(
+                &format!("/api/v1/events/{slug}/registrations"),
+                json!({"full_name": "Merjen Ataýewa", "email": "merjen@example.org", "consent": true}),
+            )
+            .await;
+        registered.expect(201);
+        assert_eq!(app.state.heads.generation(), generation);
+    }
+);

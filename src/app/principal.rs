@@ -1,0 +1,94 @@
+//! Who is calling: the holder of a valid token ([`Principal`]) and who reads
+//! ([`Audience`]). Every front end resolves its caller here.
+
+use uuid::Uuid;
+
+use crate::application::AppState;
+use crate::domain::enums::TokenRole;
+use crate::domain::token::{self, TokenKind};
+use crate::error::AppError;
+use crate::store;
+
+/// Who reads: drafts exist only for organizers; anyone else gets "not found", never
+/// "forbidden".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Public,
+    Organizers,
+}
+
+impl Audience {
+    /// Organizers for an organizer's token, the public otherwise.
+    pub fn of(organizer: bool) -> Self {
+        if organizer {
+            Audience::Organizers
+        } else {
+            Audience::Public
+        }
+    }
+
+    pub fn sees_drafts(self) -> bool {
+        self == Audience::Organizers
+    }
+}
+
+/// The holder of a valid token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// May run every management operation.
+    Organizer,
+    /// May scan badges and look up attendees of one event.
+    Checkin { event_id: Uuid },
+    /// A delegate holding the manage token of one registration.
+    Delegate { registration_id: Uuid },
+}
+
+impl Principal {
+    /// Passes organizers; 403 for everyone else.
+    pub fn require_organizer(&self) -> Result<(), AppError> {
+        match self {
+            Principal::Organizer => Ok(()),
+            _ => Err(AppError::Forbidden(
+                "this operation needs an organizer token".into(),
+            )),
+        }
+    }
+
+    /// The registration of a manage token; 403 for other tokens.
+    pub fn require_delegate(&self) -> Result<Uuid, AppError> {
+        match self {
+            Principal::Delegate { registration_id } => Ok(*registration_id),
+            _ => Err(AppError::Forbidden(
+                "this operation needs the delegate's manage token".into(),
+            )),
+        }
+    }
+}
+
+/// The principal a presented token stands for; 401 when it stands for nothing.
+pub async fn principal_of(state: &AppState, presented: &str) -> Result<Principal, AppError> {
+    match token::kind_of(presented) {
+        Some(TokenKind::Organizer | TokenKind::Checkin) => {
+            let Some(found) = state.tokens.find_live(presented).await? else {
+                return Err(AppError::Unauthorized);
+            };
+            match found.role.parse::<TokenRole>() {
+                Ok(TokenRole::Organizer) => Ok(Principal::Organizer),
+                Ok(TokenRole::Checkin) => match found.event_id {
+                    Some(event_id) => Ok(Principal::Checkin { event_id }),
+                    None => Err(AppError::Unauthorized),
+                },
+                Err(err) => Err(AppError::Internal(err.to_string())),
+            }
+        }
+        Some(TokenKind::Manage) => {
+            match store::registrations::find_by_manage_token(&state.db, presented).await? {
+                Some(registration) => Ok(Principal::Delegate {
+                    registration_id: registration.id,
+                }),
+                None => Err(AppError::Unauthorized),
+            }
+        }
+        _ => Err(AppError::Unauthorized),
+    }
+}
