@@ -12,7 +12,8 @@
 //! When any registration of a group is refused (a repeated e-mail, a full session without a
 //! waiting list) or fails, the group's transaction is rolled back and its registrations are
 //! made again one by one, each in its own transaction, so every answer is the one it would
-//! have had alone and nothing of a refused registration stays.
+//! have had alone and nothing of a refused registration stays. Why the group failed is
+//! logged first (a refusal at `info`, a database failure at `warn` with its code).
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -94,7 +95,12 @@ async fn run(db: DatabaseConnection, secret: Arc<Vec<u8>>, mut receiver: mpsc::R
         let made = AssertUnwindSafe(make_group(&db, &secret, &pending))
             .catch_unwind()
             .await
-            .unwrap_or_else(|_| {
+            .unwrap_or_else(|panic| {
+                tracing::error!(
+                    panic = super::panic_message(panic.as_ref()),
+                    registrations = pending.len(),
+                    "registration group panicked; its registrations are answered with an error"
+                );
                 pending
                     .iter()
                     .map(|_| Err(AppError::Internal("registering failed".into())))
@@ -113,10 +119,11 @@ async fn make_group(
     secret: &[u8],
     group: &[&PendingRegistration],
 ) -> Vec<Result<Registered, AppError>> {
-    if group.len() > 1
-        && let Ok(made) = in_one_transaction(db, secret, group).await
-    {
-        return made.into_iter().map(Ok).collect();
+    if group.len() > 1 {
+        match in_one_transaction(db, secret, group).await {
+            Ok(made) => return made.into_iter().map(Ok).collect(),
+            Err(err) => log_group_failure(group, &err),
+        }
     }
     let mut answers = Vec::with_capacity(group.len());
     for pending in group {
@@ -127,6 +134,37 @@ async fn make_group(
         }));
     }
     answers
+}
+
+/// Says why a group's transaction failed before its registrations are made one by one: a
+/// refusal (a repeated e-mail, a full event, closed registration) is expected, anything else
+/// is a warning with the database's error code.
+fn log_group_failure(group: &[&PendingRegistration], err: &AppError) {
+    let events: Vec<Uuid> = group.iter().map(|p| p.event_id).collect();
+    match err {
+        AppError::Conflict { .. } | AppError::Validation(_) | AppError::NotFound(_) => {
+            tracing::info!(
+                registrations = group.len(),
+                events = ?events,
+                error = %err,
+                "registration group refused; making each registration alone"
+            );
+        }
+        AppError::Database(db_err) => tracing::warn!(
+            registrations = group.len(),
+            events = ?events,
+            error = %err,
+            code = ?super::db_error_code(db_err),
+            race = ?super::race(db_err),
+            "registration group failed; making each registration alone"
+        ),
+        _ => tracing::warn!(
+            registrations = group.len(),
+            events = ?events,
+            error = %err,
+            "registration group failed; making each registration alone"
+        ),
+    }
 }
 
 /// Locks the group's events (by id, so two servers' groups cannot wait on each other in a

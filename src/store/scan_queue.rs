@@ -138,10 +138,17 @@ async fn run(db: DatabaseConnection, render: Render, mut receiver: mpsc::Receive
         );
         let mut answers = match decided {
             Ok(answers) => answers,
-            Err(_) => scans
-                .iter()
-                .map(|_| Err(AppError::Internal("deciding the scan failed".into())))
-                .collect(),
+            Err(panic) => {
+                tracing::error!(
+                    panic = super::panic_message(panic.as_ref()),
+                    scans = count,
+                    "check-in group panicked; its scans are answered with an error"
+                );
+                scans
+                    .iter()
+                    .map(|_| Err(AppError::Internal("deciding the scan failed".into())))
+                    .collect()
+            }
         }
         .into_iter();
         for (size, reply) in sizes.into_iter().zip(replies) {
@@ -157,10 +164,17 @@ async fn decide_group(
     scans: &[PendingScan],
     render: Render,
 ) -> Vec<Result<Answer, AppError>> {
-    if scans.len() > 1
-        && let Ok(answers) = in_transaction(db, scans, render).await
-    {
-        return answers.into_iter().map(Ok).collect();
+    if scans.len() > 1 {
+        match in_transaction(db, scans, render).await {
+            Ok(answers) => return answers.into_iter().map(Ok).collect(),
+            Err(err) => tracing::warn!(
+                scans = scans.len(),
+                error = %err,
+                code = ?super::db_error_code(&err),
+                race = ?super::race(&err),
+                "check-in group failed; deciding each scan alone"
+            ),
+        }
     }
     let mut answers = Vec::with_capacity(scans.len());
     for scan in scans {
@@ -184,7 +198,15 @@ async fn decide_alone(
                     .pop()
                     .ok_or_else(|| AppError::Internal("no answer for the scan".into()));
             }
-            Err(err) if retries < 3 && is_race(&err) => retries += 1,
+            Err(err) if retries < 3 && is_race(&err) => {
+                tracing::debug!(
+                    error = %err,
+                    race = ?super::race(&err),
+                    retry = retries + 1,
+                    "check-in race; trying again"
+                );
+                retries += 1;
+            }
             Err(err) => return Err(err.into()),
         }
     }

@@ -4,6 +4,7 @@
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use dialogue::domain::enums::TokenRole;
 use dialogue::{AppState, Application, Config, store};
@@ -414,6 +415,52 @@ pub async fn while_held<T>(held: DatabaseTransaction, request: impl Future<Outpu
         held.commit().await.expect("commit the held transaction");
     });
     answer
+}
+
+/// What the service logged in this test binary (see [`logs`]).
+pub struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    /// Everything logged so far, as text.
+    pub fn text(&self) -> String {
+        match self.0.lock() {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(poisoned) => String::from_utf8_lossy(&poisoned.into_inner()).into_owned(),
+        }
+    }
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut buffer) = self.0.lock() {
+            buffer.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures the service's log (`info` and above) from the first call on. Installed once for
+/// the whole test binary and shared by tests running in parallel: look for lines with your
+/// own ids.
+pub fn logs() -> &'static Logs {
+    static LOGS: OnceLock<Logs> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = buffer.clone();
+        let installed = tracing_subscriber::fmt()
+            .with_env_filter("dialogue=info")
+            .with_ansi(false)
+            .with_writer(move || LogWriter(writer.clone()))
+            .try_init();
+        assert!(installed.is_ok(), "no other log subscriber in the tests");
+        Logs(buffer)
+    })
 }
 
 /// Shallow-merges the keys of `overrides` into `body`.

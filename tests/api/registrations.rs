@@ -831,3 +831,44 @@ db_test!(
         assert_invariants(&app).await;
     }
 );
+
+db_test!(
+    a_failed_registration_group_is_logged_with_its_cause,
+    |app| async move {
+        use sea_orm::TransactionTrait;
+        let logs = crate::helpers::logs();
+        let event = event_with(&app, json!({"capacity": 10})).await;
+        // While another connection holds the event's lock, the queue's first registration
+        // waits alone for it and the others gather into the next group, which holds a
+        // repeated e-mail address whichever went first: that group fails.
+        let other = app.other_connection().await;
+        let held = other.begin().await.unwrap();
+        dialogue::store::seats::lock_event(&held, event.parse().unwrap())
+            .await
+            .unwrap();
+        let bodies = [
+            "a@example.org",
+            "b@example.org",
+            "twice@example.org",
+            "twice@example.org",
+        ]
+        .map(|email| delegate(email, &[]));
+        let replies = crate::helpers::while_held(
+            held,
+            futures::future::join_all(bodies.iter().map(|b| register(&app, &event, b.clone()))),
+        )
+        .await;
+        let mut statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
+        statuses.sort_unstable();
+        assert_eq!(statuses, [201, 201, 201, 409], "each answered as if alone");
+        let text = logs.text();
+        assert!(
+            text.lines()
+                .any(|line| line.contains("registration group refused")
+                    && line.contains(&event)
+                    && line.contains("already registered")),
+            "the group's failure and its cause are logged:\n{text}"
+        );
+        assert_invariants(&app).await;
+    }
+);
