@@ -10,7 +10,7 @@ use entities::events;
 
 use super::ApiTags;
 use super::auth::{DelegateAuth, OrganizerAuth};
-use super::common::{path_id, registration_with_event, visible_event};
+use super::common::{path_id, visible_event};
 use super::enums::stored;
 use crate::api_errors;
 use crate::application::AppState;
@@ -134,7 +134,7 @@ impl BadgesApi {
         &self,
         auth: &DelegateAuth,
     ) -> Result<(RegistrationRow, events::Model), AppError> {
-        registration_with_event(&self.state, auth.0).await
+        crate::app::registrations::mine(&self.state, auth.0).await
     }
 
     async fn organizers(

@@ -12,7 +12,7 @@ use crate::application::AppState;
 use crate::domain::event::parse_timezone;
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
-use crate::store::{self, pagination};
+use crate::store::pagination;
 
 /// The event named by `reference` (id or slug). Drafts exist only for organizers: anyone
 /// else gets 404, never 403.
@@ -31,20 +31,6 @@ pub async fn cached_visible_event(
     organizer: bool,
 ) -> Result<std::sync::Arc<events::Model>, AppError> {
     crate::app::events::visible_cached(state, reference, Audience::of(organizer)).await
-}
-
-/// A registration with its choices and its event (for the delegate's own operations).
-pub async fn registration_with_event(
-    state: &AppState,
-    registration_id: Uuid,
-) -> Result<(store::registrations::RegistrationRow, events::Model), AppError> {
-    let row = store::registrations::find(&state.db, registration_id)
-        .await?
-        .ok_or(AppError::NotFound("registration"))?;
-    let event = store::events::find(&state.db, &row.registration.event_id.to_string())
-        .await?
-        .ok_or(AppError::NotFound("event"))?;
-    Ok((row, event))
 }
 
 /// The event's time zone.

@@ -5,19 +5,12 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use uuid::Uuid;
 
-use entities::events;
-
 use super::ApiTags;
 use super::auth::DelegateAuth;
-use super::common::registration_with_event;
 use super::registrations::Registration;
 use crate::api_errors;
+use crate::app::registrations as registrations_app;
 use crate::application::AppState;
-use crate::domain::registration::check_choices;
-use crate::domain::validation::ValidationErrors;
-use crate::error::AppError;
-use crate::store;
-use crate::store::registrations::RegistrationRow;
 
 /// A new set of session choices.
 #[derive(Object, Debug)]
@@ -66,7 +59,7 @@ impl DelegatesApi {
         operation_id = "get_my_registration"
     )]
     async fn read(&self, auth: DelegateAuth) -> Result<Json<Registration>, MeError> {
-        let (row, event) = self.mine(&auth).await?;
+        let (row, event) = registrations_app::mine(&self.state, auth.0).await?;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
 
@@ -85,17 +78,8 @@ impl DelegatesApi {
         auth: DelegateAuth,
         body: Json<ChoicesChange>,
     ) -> Result<Json<Registration>, MeChangeError> {
-        let (row, event) = self.mine(&auth).await?;
-        let mut errors = ValidationErrors::new();
-        check_choices(&mut errors, &body.0.session_ids);
-        errors.into_result(())?;
-        let row = store::registrations::change_sessions(
-            &self.state.writer,
-            &event,
-            row.registration.id,
-            &body.0.session_ids,
-        )
-        .await?;
+        let (row, event) =
+            registrations_app::change_sessions(&self.state, auth.0, &body.0.session_ids).await?;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
 
@@ -108,9 +92,7 @@ impl DelegatesApi {
         operation_id = "cancel_my_registration"
     )]
     async fn cancel(&self, auth: DelegateAuth) -> Result<Json<Registration>, MeChangeError> {
-        let (row, event) = self.mine(&auth).await?;
-        let row =
-            store::registrations::cancel(&self.state.writer, &event, row.registration.id).await?;
+        let (row, event) = registrations_app::cancel(&self.state, auth.0).await?;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
 
@@ -123,18 +105,7 @@ impl DelegatesApi {
         operation_id = "rotate_my_calendar_link"
     )]
     async fn rotate_calendar(&self, auth: DelegateAuth) -> Result<Json<Registration>, MeError> {
-        let (row, event) = self.mine(&auth).await?;
-        let row =
-            store::registrations::rotate_calendar(&self.state.writer, row.registration.id).await?;
+        let (row, event) = registrations_app::rotate_calendar(&self.state, auth.0).await?;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
-    }
-}
-
-impl DelegatesApi {
-    async fn mine(
-        &self,
-        auth: &DelegateAuth,
-    ) -> Result<(RegistrationRow, events::Model), AppError> {
-        registration_with_event(&self.state, auth.0).await
     }
 }

@@ -1,39 +1,31 @@
 //! Registrations of an event: delegates register (anyone, while registration is open);
 //! organizers list (JSON or CSV), read, approve and reject.
 
-use std::sync::Arc;
-
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset};
 use poem::Response;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
 use poem_openapi::types::{ToJSON, Type};
 use poem_openapi::{ApiResponse, Object, OpenApi};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use entities::events;
 
 use super::ApiTags;
 use super::auth::OrganizerAuth;
-use super::common::{
-    after_id, cached_visible_event, event_tz, local, next_cursor, page_params, path_id,
-    visible_event,
-};
+use super::common::{after_id, event_tz, local, next_cursor, page_params, path_id};
 use super::enums::{Category, ChoiceStatus, RegistrationStatus, stored};
 use super::errors::ManageError;
 use crate::api_errors;
+use crate::app::registrations::{self as registrations_app, RecordedAnswer};
 use crate::application::AppState;
 use crate::domain::enums as domain;
-use crate::domain::registration::{RegistrationRequest, check_open};
+use crate::domain::registration::RegistrationRequest;
 use crate::domain::token::{self, TokenKind};
-use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
 use crate::store::pagination::After;
-use crate::store::registration_queue::{PendingRegistration, RenderStored};
-use crate::store::registrations::{Idempotency, Registered, RegistrationFilter, RegistrationRow};
-use crate::store::{self};
+use crate::store::registrations::{RegistrationFilter, RegistrationRow};
 
 /// A delegate's registration request; `category` defaults to `delegate`.
 #[derive(Object, Debug, Clone)]
@@ -109,8 +101,14 @@ pub struct RegistrationPage {
 /// The choices of a registration, as shown to people: a choice that waits for its
 /// registration's seat shows `waitlisted` while the registration is on the waiting list.
 pub fn choices(row: &RegistrationRow) -> Result<Vec<SessionChoice>, AppError> {
-    let registration: domain::RegistrationStatus = stored(&row.registration.status)?;
-    row.choices
+    shown_choices(&RecordedAnswer::of(row))
+}
+
+/// [`choices`] of a recorded decision.
+fn shown_choices(answer: &RecordedAnswer) -> Result<Vec<SessionChoice>, AppError> {
+    let registration: domain::RegistrationStatus = stored(&answer.status)?;
+    answer
+        .sessions
         .iter()
         .map(|c| {
             let status: domain::ChoiceStatus = stored(&c.status)?;
@@ -303,8 +301,6 @@ impl RegistrationsApi {
         idempotency_key: Header<Option<String>>,
         body: Json<NewRegistration>,
     ) -> Result<Created, RegisterError> {
-        let event = cached_visible_event(&self.state, &event.0, false).await?;
-        let request_hash = hex::encode(Sha256::digest(body.0.to_json_string().as_bytes()));
         let body = body.0;
         let request = RegistrationRequest {
             full_name: body.full_name,
@@ -320,64 +316,43 @@ impl RegistrationsApi {
             locale: body.locale.unwrap_or_else(|| "en".into()),
             consent: body.consent,
         };
-        let idempotency = match idempotency_key.0 {
-            Some(key) => Some(Idempotency {
-                key: check_key(&key)?,
-                request_hash,
-            }),
-            None => None,
-        };
-        // A retry is answered from the record even after registration has closed.
-        if let Some(idempotency) = &idempotency
-            && let Some(replayed) =
-                store::registrations::replay(&self.state.db, event.id, idempotency).await?
-        {
-            return Ok(self.replayed(event.id, replayed)?);
-        }
-        // Early refusals, from the event and sessions as this request saw them. The
-        // transaction that takes the seats checks all of it again under the event's lock.
-        check_open(
-            stored(&event.status)?,
-            stored(&event.registration_mode)?,
-            event.registration_opens_at,
-            event.registration_closes_at,
-            Utc::now(),
+        let outcome = registrations_app::register(
+            &self.state,
+            &event.0,
+            request,
+            idempotency_key.0.as_deref(),
         )
-        .map_err(|closed| AppError::conflict(closed.to_string()))?;
-        request.validate()?;
-        store::registrations::check_choices(&self.state.db, event.id, &request.session_ids).await?;
-        let state = self.state.clone();
-        let render: RenderStored = Arc::new(move |row| {
-            let created = created_body(&state, row, String::new())?;
-            Ok((
-                201,
-                serde_json::to_string(&created).map_err(|e| AppError::Internal(e.to_string()))?,
-            ))
-        });
-        let outcome = self
-            .state
-            .registrations
-            .register(PendingRegistration {
-                event_id: event.id,
-                request,
-                idempotency,
-                render,
-            })
-            .await?;
-        match outcome {
-            Registered::Created(row) => {
-                let manage_token = token::derive(
-                    &self.state.token_secret,
-                    TokenKind::Manage,
+        .await?;
+        let (event_id, registration_id, body, replayed) = match outcome {
+            registrations_app::Registration::Created {
+                event,
+                row,
+                manage_token,
+            } => (
+                event.id,
+                row.registration.id,
+                created_body(
+                    &self.state,
+                    &RecordedAnswer::of(&row),
                     row.registration.id,
-                    0,
-                );
-                let body = created_body(&self.state, &row, manage_token)?;
-                let location = format!("/api/v1/events/{}/registrations/{}", event.id, body.id);
-                Ok(Created::Created(Json(body), location, None))
-            }
-            replayed => Ok(self.replayed(event.id, replayed)?),
-        }
+                    manage_token,
+                )?,
+                None,
+            ),
+            registrations_app::Registration::Replayed {
+                event,
+                registration_id,
+                first,
+                manage_token,
+            } => (
+                event.id,
+                registration_id,
+                created_body(&self.state, &first, registration_id, manage_token)?,
+                Some("true".to_owned()),
+            ),
+        };
+        let location = format!("/api/v1/events/{event_id}/registrations/{registration_id}");
+        Ok(Created::Created(Json(body), location, replayed))
     }
 
     /// List registrations
@@ -410,7 +385,6 @@ impl RegistrationsApi {
         cursor: Query<Option<String>>,
         #[oai(name = "Accept")] accept: Header<Option<String>>,
     ) -> Result<ListResponse, OrganizerListError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
         let filter = RegistrationFilter {
             status: status.0.map(Into::into),
             category: category
@@ -421,14 +395,14 @@ impl RegistrationsApi {
         };
         let wants_csv = accept.0.is_some_and(|a| a.contains("text/csv"));
         if wants_csv {
-            let rows =
-                store::registrations::list(&self.state.db, event.id, &filter, None, None).await?;
+            let (event, rows) =
+                registrations_app::list(&self.state, &event.0, &filter, None, None).await?;
             return Ok(ListResponse::Csv(to_csv(&rows, &event)?));
         }
         let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
-        let rows = store::registrations::list(
-            &self.state.db,
-            event.id,
+        let (event, rows) = registrations_app::list(
+            &self.state,
+            &event.0,
             &filter,
             after_id(after)?,
             Some(limit),
@@ -457,8 +431,8 @@ impl RegistrationsApi {
         /// The registration's id.
         id: Path<String>,
     ) -> Result<Json<Registration>, OrganizerReadError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
-        let row = self.find(&event, &id.0).await?;
+        let id = path_id(&id.0, "registration")?;
+        let (event, row) = registrations_app::find(&self.state, &event.0, id).await?;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
 
@@ -479,10 +453,8 @@ impl RegistrationsApi {
         /// The registration's id.
         id: Path<String>,
     ) -> Result<Json<Registration>, ManageError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
-        let row = self.find(&event, &id.0).await?;
-        let row =
-            store::registrations::approve(&self.state.writer, &event, row.registration.id).await?;
+        let id = path_id(&id.0, "registration")?;
+        let (event, row) = registrations_app::approve(&self.state, &event.0, id).await?;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
 
@@ -503,78 +475,27 @@ impl RegistrationsApi {
         /// The registration's id.
         id: Path<String>,
     ) -> Result<Json<Registration>, ManageError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
-        let row = self.find(&event, &id.0).await?;
-        let row =
-            store::registrations::reject(&self.state.writer, &event, row.registration.id).await?;
+        let id = path_id(&id.0, "registration")?;
+        let (event, row) = registrations_app::reject(&self.state, &event.0, id).await?;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
-    }
-}
-
-impl RegistrationsApi {
-    async fn find(&self, event: &events::Model, id: &str) -> Result<RegistrationRow, AppError> {
-        store::registrations::find(&self.state.db, path_id(id, "registration")?)
-            .await?
-            .filter(|row| row.registration.event_id == event.id)
-            .ok_or(AppError::NotFound("registration"))
-    }
-
-    fn replayed(&self, event_id: Uuid, replayed: Registered) -> Result<Created, AppError> {
-        let Registered::Replayed {
-            body,
-            registration_id,
-            ..
-        } = replayed
-        else {
-            return Err(AppError::Internal("expected a replay".into()));
-        };
-        let mut created: RegistrationCreated =
-            serde_json::from_str(&body).map_err(|e| AppError::Internal(e.to_string()))?;
-        created.manage_token = token::derive(
-            &self.state.token_secret,
-            TokenKind::Manage,
-            registration_id,
-            0,
-        );
-        let location = format!("/api/v1/events/{event_id}/registrations/{registration_id}");
-        Ok(Created::Created(
-            Json(created),
-            location,
-            Some("true".into()),
-        ))
     }
 }
 
 fn created_body(
     state: &AppState,
-    row: &RegistrationRow,
+    decision: &RecordedAnswer,
+    registration_id: Uuid,
     manage_token: String,
 ) -> Result<RegistrationCreated, AppError> {
     Ok(RegistrationCreated {
-        id: row.registration.id,
-        status: stored::<domain::RegistrationStatus>(&row.registration.status)?.into(),
-        sessions: choices(row)?,
+        id: registration_id,
+        status: stored::<domain::RegistrationStatus>(&decision.status)?.into(),
+        sessions: shown_choices(decision)?,
         manage_token,
         badge_url: badge_url(state),
-        calendar_url: calendar_url(
-            state,
-            row.registration.id,
-            row.registration.calendar_generation,
-        ),
+        // The link as it was when the registration was made (generation 0).
+        calendar_url: calendar_url(state, registration_id, 0),
     })
-}
-
-/// An idempotency key: 1–200 visible ASCII characters.
-fn check_key(key: &str) -> Result<String, ValidationErrors> {
-    let ok = (1..=200).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
-    if ok {
-        Ok(key.to_owned())
-    } else {
-        Err(ValidationErrors::single(
-            "Idempotency-Key",
-            "must be 1 to 200 visible ASCII characters",
-        ))
-    }
 }
 
 fn to_csv(rows: &[RegistrationRow], event: &events::Model) -> Result<String, AppError> {

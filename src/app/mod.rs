@@ -16,5 +16,6 @@ pub mod events;
 pub mod keys;
 pub mod principal;
 pub mod programme;
+pub mod registrations;
 pub mod sessions;
 pub mod tokens;

@@ -24,7 +24,7 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::registrations::{self, Idempotency, Registered, RegistrationRow};
+use super::registrations::{self, Idempotency, Registered};
 use super::seats;
 use crate::domain::registration::RegistrationRequest;
 use crate::error::AppError;
@@ -32,17 +32,12 @@ use crate::error::AppError;
 /// Most registrations made in one transaction.
 const MAX_GROUP: usize = 128;
 
-/// Writes the stored first answer of a registration (for idempotent retries).
-pub type RenderStored =
-    Arc<dyn Fn(&RegistrationRow) -> Result<(u16, String), AppError> + Send + Sync>;
-
 /// A validated registration request, waiting to be made. The event's rules are checked
 /// again in the transaction that makes it.
 pub struct PendingRegistration {
     pub event_id: Uuid,
     pub request: RegistrationRequest,
     pub idempotency: Option<Idempotency>,
-    pub render: RenderStored,
 }
 
 struct Job {
@@ -195,7 +190,6 @@ async fn in_one_transaction(
                 &pending.request,
                 secret,
                 pending.idempotency.as_ref(),
-                |row| (pending.render)(row),
             )
             .await?,
         );

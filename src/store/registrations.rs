@@ -57,14 +57,46 @@ pub struct Idempotency {
 
 /// The answer to a registration request.
 pub enum Registered {
-    /// A new registration, and the stored first answer to replay.
+    /// A new registration.
     Created(Box<RegistrationRow>),
-    /// A retry: the first answer, as stored.
+    /// A retry: the decision of the first request, as recorded.
     Replayed {
-        status: u16,
-        body: String,
         registration_id: Uuid,
+        first: RecordedAnswer,
     },
+}
+
+/// The decision a registration request got, as its idempotency record keeps it: the
+/// registration's status and its choices' statuses when it was made. Front ends render it;
+/// records written before this type (the first API answer) read back as the same fields.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RecordedAnswer {
+    pub status: String,
+    pub sessions: Vec<RecordedChoice>,
+}
+
+/// One chosen session's status in a [`RecordedAnswer`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RecordedChoice {
+    pub session_id: Uuid,
+    pub status: String,
+}
+
+impl RecordedAnswer {
+    /// The decision as the row shows it now.
+    pub fn of(row: &RegistrationRow) -> Self {
+        RecordedAnswer {
+            status: row.registration.status.clone(),
+            sessions: row
+                .choices
+                .iter()
+                .map(|c| RecordedChoice {
+                    session_id: c.session_id,
+                    status: c.status.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The stored first answer for `(event, key)`, if any; 422 when the key came with another body.
@@ -79,10 +111,12 @@ pub async fn replay<C: ConnectionTrait>(
     match found {
         None => Ok(None),
         Some(record) if record.request_hash == idempotency.request_hash => {
+            let first = serde_json::from_str(&record.response).map_err(|err| {
+                AppError::Internal(format!("idempotency record unreadable: {err}"))
+            })?;
             Ok(Some(Registered::Replayed {
-                status: u16::try_from(record.status).unwrap_or(201),
-                body: record.response,
                 registration_id: record.registration_id,
+                first,
             }))
         }
         Some(_) => Err(ValidationErrors::single(
@@ -148,15 +182,14 @@ pub async fn check_choices<C: ConnectionTrait>(
 /// read `event` under it: seat, registration, session seats and the idempotency record.
 /// Whether the event accepts registrations now (status, mode, window), what status the
 /// registration starts in, whether it may wait, and whether the chosen sessions are open are
-/// all decided here, from `event` and the sessions as they are under that lock. `render`
-/// produces the stored first answer (without the token).
+/// all decided here, from `event` and the sessions as they are under that lock. The decision
+/// is recorded with the idempotency key, for retries.
 pub async fn register_in<C: ConnectionTrait>(
     txn: &C,
     event: &events::Model,
     request: &RegistrationRequest,
     secret: &[u8],
     idempotency: Option<&Idempotency>,
-    render: impl FnOnce(&RegistrationRow) -> Result<(u16, String), AppError>,
 ) -> Result<Registered, AppError> {
     let now = Utc::now();
     if let Some(idempotency) = idempotency
@@ -266,13 +299,14 @@ pub async fn register_in<C: ConnectionTrait>(
         registration,
     };
     if let Some(idempotency) = idempotency {
-        let (status, body) = render(&row)?;
+        let body = serde_json::to_string(&RecordedAnswer::of(&row))
+            .map_err(|err| AppError::Internal(err.to_string()))?;
         idempotency_keys::ActiveModel {
             event_id: Set(event.id),
             key: Set(idempotency.key.clone()),
             request_hash: Set(idempotency.request_hash.clone()),
             registration_id: Set(id),
-            status: Set(i32::from(status)),
+            status: Set(201),
             response: Set(body),
             created_at: Set(now),
         }

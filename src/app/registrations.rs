@@ -1,0 +1,239 @@
+//! Use cases of registrations. Delegates register (seats decided in the database, grouped
+//! commits, idempotent retries), read their own registration, change their sessions, cancel,
+//! and replace their calendar link; organizers list, read, approve and reject.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use entities::events;
+
+use super::events::{visible, visible_cached};
+use super::principal::Audience;
+use crate::application::AppState;
+use crate::domain::registration::{RegistrationRequest, check_open};
+use crate::domain::token::{self, TokenKind};
+use crate::domain::validation::ValidationErrors;
+use crate::error::AppError;
+use crate::store;
+use crate::store::registration_queue::PendingRegistration;
+use crate::store::registrations::{
+    Idempotency, Registered, RegistrationFilter, RegistrationRow, parse,
+};
+
+pub use crate::store::registrations::{RecordedAnswer, RecordedChoice};
+
+/// The answer to a registration request.
+pub enum Registration {
+    /// Made now; `manage_token` is shown this once.
+    Created {
+        event: Arc<events::Model>,
+        row: Box<RegistrationRow>,
+        manage_token: String,
+    },
+    /// A retry with the same key and request: the first request's decision.
+    Replayed {
+        event: Arc<events::Model>,
+        registration_id: Uuid,
+        first: RecordedAnswer,
+        manage_token: String,
+    },
+}
+
+/// Registers a delegate at the published event named by `event`. With `idempotency_key`, a
+/// retry of the same request is answered with the first decision (even after registration
+/// closed), and the same key with another request is refused.
+pub async fn register(
+    state: &AppState,
+    event: &str,
+    request: RegistrationRequest,
+    idempotency_key: Option<&str>,
+) -> Result<Registration, AppError> {
+    let event = visible_cached(state, event, Audience::Public).await?;
+    let idempotency = match idempotency_key {
+        Some(key) => Some(Idempotency {
+            key: check_key(key)?,
+            request_hash: fingerprint(&request),
+        }),
+        None => None,
+    };
+    if let Some(idempotency) = &idempotency
+        && let Some(replayed) =
+            store::registrations::replay(&state.db, event.id, idempotency).await?
+    {
+        return Ok(answer(state, event, replayed));
+    }
+    // Early refusals, from the event and sessions as this request saw them. The transaction
+    // that takes the seats checks all of it again under the event's lock.
+    check_open(
+        parse(&event.status)?,
+        parse(&event.registration_mode)?,
+        event.registration_opens_at,
+        event.registration_closes_at,
+        Utc::now(),
+    )
+    .map_err(|closed| AppError::conflict(closed.to_string()))?;
+    request.validate()?;
+    store::registrations::check_choices(&state.db, event.id, &request.session_ids).await?;
+    let outcome = state
+        .registrations
+        .register(PendingRegistration {
+            event_id: event.id,
+            request,
+            idempotency,
+        })
+        .await?;
+    Ok(answer(state, event, outcome))
+}
+
+fn answer(state: &AppState, event: Arc<events::Model>, outcome: Registered) -> Registration {
+    match outcome {
+        Registered::Created(row) => {
+            let manage_token = manage_token(state, row.registration.id);
+            Registration::Created {
+                event,
+                row,
+                manage_token,
+            }
+        }
+        Registered::Replayed {
+            registration_id,
+            first,
+        } => Registration::Replayed {
+            event,
+            registration_id,
+            first,
+            manage_token: manage_token(state, registration_id),
+        },
+    }
+}
+
+fn manage_token(state: &AppState, registration_id: Uuid) -> String {
+    token::derive(&state.token_secret, TokenKind::Manage, registration_id, 0)
+}
+
+/// An idempotency key: 1–200 visible ASCII characters.
+fn check_key(key: &str) -> Result<String, ValidationErrors> {
+    let ok = (1..=200).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(key.to_owned())
+    } else {
+        Err(ValidationErrors::single(
+            "Idempotency-Key",
+            "must be 1 to 200 visible ASCII characters",
+        ))
+    }
+}
+
+/// What makes two requests the same request, whichever front end sent them.
+fn fingerprint(request: &RegistrationRequest) -> String {
+    hex::encode(Sha256::digest(format!("{request:?}").as_bytes()))
+}
+
+/// Registrations of an event for its organizers: a page after `after`, or all of them when
+/// `limit` is `None` (exports).
+pub async fn list(
+    state: &AppState,
+    event: &str,
+    filter: &RegistrationFilter,
+    after: Option<Uuid>,
+    limit: Option<u64>,
+) -> Result<(events::Model, Vec<RegistrationRow>), AppError> {
+    let event = visible(state, event, Audience::Organizers).await?;
+    let rows = store::registrations::list(&state.db, event.id, filter, after, limit).await?;
+    Ok((event, rows))
+}
+
+/// One registration of an event, for its organizers.
+pub async fn find(
+    state: &AppState,
+    event: &str,
+    id: Uuid,
+) -> Result<(events::Model, RegistrationRow), AppError> {
+    let event = visible(state, event, Audience::Organizers).await?;
+    let row = store::registrations::find(&state.db, id)
+        .await?
+        .filter(|row| row.registration.event_id == event.id)
+        .ok_or(AppError::NotFound("registration"))?;
+    Ok((event, row))
+}
+
+/// Accredits a pending registration: a seat, or the waiting list when none is left.
+pub async fn approve(
+    state: &AppState,
+    event: &str,
+    id: Uuid,
+) -> Result<(events::Model, RegistrationRow), AppError> {
+    let (event, row) = find(state, event, id).await?;
+    let row = store::registrations::approve(&state.writer, &event, row.registration.id).await?;
+    Ok((event, row))
+}
+
+/// Ends a pending, waitlisted or confirmed registration; a freed seat goes to the next
+/// delegate on the waiting list in the same transaction.
+pub async fn reject(
+    state: &AppState,
+    event: &str,
+    id: Uuid,
+) -> Result<(events::Model, RegistrationRow), AppError> {
+    let (event, row) = find(state, event, id).await?;
+    let row = store::registrations::reject(&state.writer, &event, row.registration.id).await?;
+    Ok((event, row))
+}
+
+/// A delegate's own registration and its event.
+pub async fn mine(
+    state: &AppState,
+    registration_id: Uuid,
+) -> Result<(RegistrationRow, events::Model), AppError> {
+    let row = store::registrations::find(&state.db, registration_id)
+        .await?
+        .ok_or(AppError::NotFound("registration"))?;
+    let event = store::events::find(&state.db, &row.registration.event_id.to_string())
+        .await?
+        .ok_or(AppError::NotFound("event"))?;
+    Ok((row, event))
+}
+
+/// Replaces a delegate's chosen sessions atomically: new seats are taken before old ones are
+/// released.
+pub async fn change_sessions(
+    state: &AppState,
+    registration_id: Uuid,
+    session_ids: &[Uuid],
+) -> Result<(RegistrationRow, events::Model), AppError> {
+    let (row, event) = mine(state, registration_id).await?;
+    let mut errors = ValidationErrors::new();
+    crate::domain::registration::check_choices(&mut errors, session_ids);
+    errors.into_result(())?;
+    let row = store::registrations::change_sessions(
+        &state.writer,
+        &event,
+        row.registration.id,
+        session_ids,
+    )
+    .await?;
+    Ok((row, event))
+}
+
+/// Cancels a delegate's registration; the next delegates on the waiting lists take the seats.
+pub async fn cancel(
+    state: &AppState,
+    registration_id: Uuid,
+) -> Result<(RegistrationRow, events::Model), AppError> {
+    let (row, event) = mine(state, registration_id).await?;
+    let row = store::registrations::cancel(&state.writer, &event, row.registration.id).await?;
+    Ok((row, event))
+}
+
+/// Issues a new personal calendar link; the old one stops working.
+pub async fn rotate_calendar(
+    state: &AppState,
+    registration_id: Uuid,
+) -> Result<(RegistrationRow, events::Model), AppError> {
+    let (row, event) = mine(state, registration_id).await?;
+    let row = store::registrations::rotate_calendar(&state.writer, row.registration.id).await?;
+    Ok((row, event))
+}
