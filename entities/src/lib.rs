@@ -5,6 +5,7 @@
 pub mod api_tokens;
 pub mod events;
 pub mod idempotency_keys;
+pub mod journal;
 pub mod presence;
 pub mod registration_sessions;
 pub mod registrations;

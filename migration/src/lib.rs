@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_agenda;
 mod m20261122_000002_registrations;
 mod m20261122_000003_checkins;
+mod m20261130_000004_journal;
 
 /// Runs every migration of Dialogue in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_agenda::Migration),
             Box::new(m20261122_000002_registrations::Migration),
             Box::new(m20261122_000003_checkins::Migration),
+            Box::new(m20261130_000004_journal::Migration),
         ]
     }
 }

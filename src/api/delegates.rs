@@ -79,7 +79,9 @@ impl DelegatesApi {
         body: Json<ChoicesChange>,
     ) -> Result<Json<Registration>, MeChangeError> {
         let (row, event) =
-            registrations_app::change_sessions(&self.state, auth.0, &body.0.session_ids).await?;
+            registrations_app::change_sessions(&self.state, auth.0, &body.0.session_ids)
+                .await?
+                .value;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
 
@@ -92,7 +94,7 @@ impl DelegatesApi {
         operation_id = "cancel_my_registration"
     )]
     async fn cancel(&self, auth: DelegateAuth) -> Result<Json<Registration>, MeChangeError> {
-        let (row, event) = registrations_app::cancel(&self.state, auth.0).await?;
+        let (row, event) = registrations_app::cancel(&self.state, auth.0).await?.value;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
 

@@ -349,7 +349,7 @@ impl EventsApi {
         let patch = body.0;
         let model =
             events_app::update(&self.state, &event.0, |fields| apply_patch(fields, patch)).await?;
-        Ok(Json(Event::from_model(&model)?))
+        Ok(Json(Event::from_model(&model.value)?))
     }
 
     /// Publish an event

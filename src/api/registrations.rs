@@ -454,7 +454,9 @@ impl RegistrationsApi {
         id: Path<String>,
     ) -> Result<Json<Registration>, ManageError> {
         let id = path_id(&id.0, "registration")?;
-        let (event, row) = registrations_app::approve(&self.state, &event.0, id).await?;
+        let (event, row) = registrations_app::approve(&self.state, &event.0, id)
+            .await?
+            .value;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
 
@@ -476,7 +478,9 @@ impl RegistrationsApi {
         id: Path<String>,
     ) -> Result<Json<Registration>, ManageError> {
         let id = path_id(&id.0, "registration")?;
-        let (event, row) = registrations_app::reject(&self.state, &event.0, id).await?;
+        let (event, row) = registrations_app::reject(&self.state, &event.0, id)
+            .await?
+            .value;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
 }

@@ -183,7 +183,8 @@ impl SessionsApi {
             fields,
             allow_overlap.0.unwrap_or(false),
         )
-        .await?;
+        .await?
+        .value;
         let location = format!("/api/v1/events/{}/sessions/{}", event.id, row.session.id);
         Ok(Created::Created(
             Json(Session::from_row(&row, &event)?),
@@ -317,7 +318,8 @@ impl SessionsApi {
             change,
             allow_overlap.0.unwrap_or(false),
         )
-        .await?;
+        .await?
+        .value;
         Ok(Json(Session::from_row(&row, &event)?))
     }
 

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use entities::events;
 
+use super::Outcome;
 use super::principal::Audience;
 use crate::application::AppState;
 use crate::domain::enums::EventStatus;
@@ -58,7 +59,7 @@ pub async fn list(
         (None, true) => EventStatus::ALL.to_vec(),
         (None, false) => vec![EventStatus::Published],
     };
-    Ok(store::events::list(&state.db, &statuses, after, limit).await?)
+    store::events::list(&state.db, &statuses, after, limit).await
 }
 
 /// Creates an event; it starts as a draft.
@@ -75,7 +76,7 @@ pub async fn update(
     state: &AppState,
     reference: &str,
     change: impl FnOnce(EventFields) -> EventFields,
-) -> Result<events::Model, AppError> {
+) -> Result<Outcome<events::Model>, AppError> {
     let current = visible(state, reference, Audience::Organizers).await?;
     let before = fields_of(&current)?;
     let after = change(before.clone());
@@ -84,9 +85,10 @@ pub async fn update(
         || after.starts_on != before.starts_on
         || after.ends_on != before.ends_on)
         .then(|| local_dates_window(tz, after.starts_on, after.ends_on));
-    let model = store::events::update(&state.writer, current, &after, new_window, Utc::now()).await;
+    let updated =
+        store::events::update(&state.writer, current, &after, new_window, Utc::now()).await;
     state.agenda_changed();
-    model
+    Ok(Outcome::new(updated?))
 }
 
 /// Makes a draft public; publishing a published event changes nothing; a cancelled event

@@ -1,7 +1,9 @@
 //! The use cases: what organizers, delegates and scanners can do, whichever front end they use
 //! (the JSON API, the command line; pages, mail and the console later). Each takes typed input,
 //! owns its transaction and the choice of pool, empties the caches it affects after commit, and
-//! answers typed output or an [`AppError`](crate::error::AppError) with no HTTP in it.
+//! answers typed output or an [`AppError`](crate::error::AppError) with no HTTP in it. A use
+//! case that changes registrations or sessions answers an [`Outcome`]: its result and what
+//! happened (the domain events its transaction wrote to the journal).
 //!
 //! - [`tokens`]: organizer and scanner tokens: create, list, revoke; the first organizer token.
 //! - [`principal`]: who calls (the holder of a token) and who reads (the public, organizers).
@@ -12,6 +14,26 @@
 //!
 //! Every change to what the agenda and the feeds show empties the event cache after its commit.
 
+use crate::domain::happened::Happened;
+
+/// What a use case did: its result, and what happened in its transaction (already written to
+/// the journal in that transaction; front ends may show or ignore it).
+#[derive(Debug)]
+pub struct Outcome<T> {
+    pub value: T,
+    pub happened: Vec<Happened>,
+}
+
+impl<T> Outcome<T> {
+    fn new((value, happened): (T, Vec<Happened>)) -> Self {
+        for h in &happened {
+            tracing::info!(kind = h.kind(), key = %h.key(), "happened");
+        }
+        Outcome { value, happened }
+    }
+}
+
+pub mod checkin;
 pub mod events;
 pub mod keys;
 pub mod principal;

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use entities::events;
 
+use super::Outcome;
 use super::events::{visible, visible_cached};
 use super::principal::Audience;
 use crate::application::AppState;
@@ -165,10 +166,11 @@ pub async fn approve(
     state: &AppState,
     event: &str,
     id: Uuid,
-) -> Result<(events::Model, RegistrationRow), AppError> {
+) -> Result<Outcome<(events::Model, RegistrationRow)>, AppError> {
     let (event, row) = find(state, event, id).await?;
-    let row = store::registrations::approve(&state.writer, &event, row.registration.id).await?;
-    Ok((event, row))
+    let (row, happened) =
+        store::registrations::approve(&state.writer, &event, row.registration.id).await?;
+    Ok(Outcome::new(((event, row), happened)))
 }
 
 /// Ends a pending, waitlisted or confirmed registration; a freed seat goes to the next
@@ -177,10 +179,11 @@ pub async fn reject(
     state: &AppState,
     event: &str,
     id: Uuid,
-) -> Result<(events::Model, RegistrationRow), AppError> {
+) -> Result<Outcome<(events::Model, RegistrationRow)>, AppError> {
     let (event, row) = find(state, event, id).await?;
-    let row = store::registrations::reject(&state.writer, &event, row.registration.id).await?;
-    Ok((event, row))
+    let (row, happened) =
+        store::registrations::reject(&state.writer, &event, row.registration.id).await?;
+    Ok(Outcome::new(((event, row), happened)))
 }
 
 /// A delegate's own registration and its event.
@@ -203,29 +206,30 @@ pub async fn change_sessions(
     state: &AppState,
     registration_id: Uuid,
     session_ids: &[Uuid],
-) -> Result<(RegistrationRow, events::Model), AppError> {
+) -> Result<Outcome<(RegistrationRow, events::Model)>, AppError> {
     let (row, event) = mine(state, registration_id).await?;
     let mut errors = ValidationErrors::new();
     crate::domain::registration::check_choices(&mut errors, session_ids);
     errors.into_result(())?;
-    let row = store::registrations::change_sessions(
+    let (row, happened) = store::registrations::change_sessions(
         &state.writer,
         &event,
         row.registration.id,
         session_ids,
     )
     .await?;
-    Ok((row, event))
+    Ok(Outcome::new(((row, event), happened)))
 }
 
 /// Cancels a delegate's registration; the next delegates on the waiting lists take the seats.
 pub async fn cancel(
     state: &AppState,
     registration_id: Uuid,
-) -> Result<(RegistrationRow, events::Model), AppError> {
+) -> Result<Outcome<(RegistrationRow, events::Model)>, AppError> {
     let (row, event) = mine(state, registration_id).await?;
-    let row = store::registrations::cancel(&state.writer, &event, row.registration.id).await?;
-    Ok((row, event))
+    let (row, happened) =
+        store::registrations::cancel(&state.writer, &event, row.registration.id).await?;
+    Ok(Outcome::new(((row, event), happened)))
 }
 
 /// Issues a new personal calendar link; the old one stops working.

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use entities::events;
 
+use super::Outcome;
 use super::events::visible;
 use super::principal::Audience;
 use crate::application::AppState;
@@ -38,12 +39,13 @@ pub async fn create(
     event: &str,
     fields: SessionFields,
     allow_overlap: bool,
-) -> Result<(events::Model, SessionRow), AppError> {
+) -> Result<Outcome<(events::Model, SessionRow)>, AppError> {
     let event = visible(state, event, Audience::Organizers).await?;
     validate(&fields, &event)?;
-    let row = store::sessions::save(&state.writer, event.id, None, &fields, allow_overlap).await;
+    let saved = store::sessions::save(&state.writer, event.id, None, &fields, allow_overlap).await;
     state.agenda_changed();
-    Ok((event, row?))
+    let (row, happened) = saved?;
+    Ok(Outcome::new(((event, row), happened)))
 }
 
 /// Changes a session: `change` turns its current fields into the new ones; the rules of
@@ -54,12 +56,12 @@ pub async fn update(
     id: Uuid,
     change: impl FnOnce(SessionFields) -> SessionFields,
     allow_overlap: bool,
-) -> Result<(events::Model, SessionRow), AppError> {
+) -> Result<Outcome<(events::Model, SessionRow)>, AppError> {
     let event = visible(state, event, Audience::Organizers).await?;
     let current = find_in(state, &event, id).await?;
     let fields = change(store::sessions::row_fields(&current)?);
     validate(&fields, &event)?;
-    let row = store::sessions::save(
+    let saved = store::sessions::save(
         &state.writer,
         event.id,
         Some(&current),
@@ -68,16 +70,17 @@ pub async fn update(
     )
     .await;
     state.agenda_changed();
-    Ok((event, row?))
+    let (row, happened) = saved?;
+    Ok(Outcome::new(((event, row), happened)))
 }
 
 /// Deletes a session.
-pub async fn delete(state: &AppState, event: &str, id: Uuid) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, event: &str, id: Uuid) -> Result<Outcome<()>, AppError> {
     let event = visible(state, event, Audience::Organizers).await?;
     let current = find_in(state, &event, id).await?;
     let deleted = store::sessions::delete(&state.writer, event.id, &current).await;
     state.agenda_changed();
-    deleted
+    Ok(Outcome::new(((), deleted?)))
 }
 
 /// One session, if `audience` may see it (drafts are not found by the public).

@@ -6,6 +6,7 @@ pub mod badge_code;
 pub mod checkin;
 pub mod enums;
 pub mod event;
+pub mod happened;
 pub mod registration;
 pub mod session;
 pub mod speaker;

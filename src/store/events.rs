@@ -15,6 +15,7 @@ use super::is_unique_violation;
 use super::pagination::After;
 use crate::domain::enums::EventStatus;
 use crate::domain::event::EventFields;
+use crate::domain::happened::Happened;
 use crate::error::AppError;
 
 /// The event named by `reference`: its UUID or its slug.
@@ -72,7 +73,7 @@ pub async fn update(
     fields: &EventFields,
     new_window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     now: DateTime<Utc>,
-) -> Result<events::Model, AppError> {
+) -> Result<(events::Model, Vec<Happened>), AppError> {
     let txn = db.begin().await?;
     super::seats::lock_event(&txn, current.id).await?;
     let current = events::Entity::find_by_id(current.id)
@@ -107,10 +108,13 @@ pub async fn update(
         }
     })?;
     let updated = bump_agenda_version(&txn, id).await?;
-    super::seats::promote_event(&txn, &updated, now).await?;
+    // More seats (or a waiting list kept again) let waiting delegates in.
+    let mut happened = Vec::new();
+    super::seats::promote_event(&txn, &updated, now, &mut happened).await?;
+    super::journal::record(&txn, id, &happened).await?;
     notify_change(&txn).await?;
     txn.commit().await?;
-    Ok(updated)
+    Ok((updated, happened))
 }
 
 fn apply(model: &mut events::ActiveModel, fields: &EventFields, now: DateTime<Utc>) {

@@ -6,6 +6,7 @@ pub mod changes;
 pub mod checkins;
 mod db_errors;
 pub mod events;
+pub mod journal;
 pub mod keys;
 pub mod pagination;
 pub mod programme;

@@ -16,10 +16,12 @@ use uuid::Uuid;
 use entities::{events, idempotency_keys, registration_sessions, registrations, sessions};
 
 use super::is_unique_violation;
+use super::journal;
 use super::seats::{self, Claimed};
 use crate::domain::enums::{
     ChoiceStatus, EventStatus, RegistrationMode, RegistrationStatus, SessionStatus,
 };
+use crate::domain::happened::Happened;
 use crate::domain::registration::{
     Choice, RegistrationClosed, RegistrationRequest, can_approve, can_reject, check_open,
     initial_status, normalize_email, overlapping_pair,
@@ -298,6 +300,15 @@ pub async fn register_in<C: ConnectionTrait>(
         choices: chosen,
         registration,
     };
+    journal::record(
+        txn,
+        event.id,
+        &[Happened::Registered {
+            registration: id,
+            status,
+        }],
+    )
+    .await?;
     if let Some(idempotency) = idempotency {
         let body = serde_json::to_string(&RecordedAnswer::of(&row))
             .map_err(|err| AppError::Internal(err.to_string()))?;
@@ -476,7 +487,7 @@ pub async fn cancel(
     db: &DatabaseConnection,
     event: &events::Model,
     registration_id: Uuid,
-) -> Result<RegistrationRow, AppError> {
+) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
     end(db, event, registration_id, RegistrationStatus::Cancelled).await
 }
 
@@ -485,7 +496,7 @@ pub async fn reject(
     db: &DatabaseConnection,
     event: &events::Model,
     registration_id: Uuid,
-) -> Result<RegistrationRow, AppError> {
+) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
     end(db, event, registration_id, RegistrationStatus::Rejected).await
 }
 
@@ -494,7 +505,7 @@ async fn end(
     event: &events::Model,
     registration_id: Uuid,
     to: RegistrationStatus,
-) -> Result<RegistrationRow, AppError> {
+) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
     let now = Utc::now();
     let txn = db.begin().await?;
     let (event, row) = locked(&txn, event, registration_id).await?;
@@ -515,19 +526,29 @@ async fn end(
         _ => {}
     }
     seats::set_status_if(&txn, registration_id, from, to, now).await?;
+    let mut happened = vec![match to {
+        RegistrationStatus::Rejected => Happened::Rejected {
+            registration: registration_id,
+        },
+        _ => Happened::Cancelled {
+            registration: registration_id,
+        },
+    }];
     seats::release_all(
         &txn,
         &event,
         registration_id,
         from == RegistrationStatus::Confirmed,
         now,
+        &mut happened,
     )
     .await?;
     let row = find(&txn, registration_id)
         .await?
         .ok_or(AppError::NotFound("registration"))?;
+    journal::record(&txn, event.id, &happened).await?;
     txn.commit().await?;
-    Ok(row)
+    Ok((row, happened))
 }
 
 /// Approves a pending registration: a seat if one is free, else the waiting list (409 when
@@ -536,13 +557,13 @@ pub async fn approve(
     db: &DatabaseConnection,
     event: &events::Model,
     registration_id: Uuid,
-) -> Result<RegistrationRow, AppError> {
+) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
     let now = Utc::now();
     let txn = db.begin().await?;
     let (event, row) = locked(&txn, event, registration_id).await?;
     let from = row.status()?;
     can_approve(from).map_err(|e| AppError::conflict(e.to_string()))?;
-    if seats::take_event_seat(&txn, event.id).await? {
+    let status = if seats::take_event_seat(&txn, event.id).await? {
         seats::set_status_if(
             &txn,
             registration_id,
@@ -554,6 +575,7 @@ pub async fn approve(
         let chosen: Vec<Uuid> = row.choices.iter().map(|c| c.session_id).collect();
         let claimed = seats::claim_sessions(&txn, &chosen, event.waitlist_enabled).await?;
         seats::record_claims(&txn, registration_id, &claimed, now).await?;
+        RegistrationStatus::Confirmed
     } else if event.waitlist_enabled {
         seats::set_status_if(
             &txn,
@@ -563,16 +585,22 @@ pub async fn approve(
             now,
         )
         .await?;
+        RegistrationStatus::Waitlisted
     } else {
         return Err(AppError::conflict(
             "the event is full and keeps no waiting list",
         ));
-    }
+    };
     let row = find(&txn, registration_id)
         .await?
         .ok_or(AppError::NotFound("registration"))?;
+    let happened = vec![Happened::Approved {
+        registration: registration_id,
+        status,
+    }];
+    journal::record(&txn, event.id, &happened).await?;
     txn.commit().await?;
-    Ok(row)
+    Ok((row, happened))
 }
 
 /// Replaces a registration's session choices atomically: new seats are taken before old ones
@@ -583,7 +611,7 @@ pub async fn change_sessions(
     event: &events::Model,
     registration_id: Uuid,
     wanted: &[Uuid],
-) -> Result<RegistrationRow, AppError> {
+) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
     let now = Utc::now();
     let txn = db.begin().await?;
     let (event, row) = locked(&txn, event, registration_id).await?;
@@ -626,6 +654,7 @@ pub async fn change_sessions(
             .collect()
     };
     seats::insert_choices(&txn, registration_id, &new_choices, now).await?;
+    let mut happened = Vec::new();
     for choice in &removed {
         registration_sessions::Entity::delete_many()
             .filter(registration_sessions::Column::RegistrationId.eq(registration_id))
@@ -634,15 +663,16 @@ pub async fn change_sessions(
             .await?;
         if choice.status == ChoiceStatus::Confirmed.as_str() {
             seats::release_session_seat(&txn, choice.session_id).await?;
-            seats::promote_session(&txn, choice.session_id).await?;
+            seats::promote_session(&txn, choice.session_id, &mut happened).await?;
         }
     }
     seats::touch_registration(&txn, registration_id).await?;
     let row = find(&txn, registration_id)
         .await?
         .ok_or(AppError::NotFound("registration"))?;
+    journal::record(&txn, event.id, &happened).await?;
     txn.commit().await?;
-    Ok(row)
+    Ok((row, happened))
 }
 
 /// Bumps the calendar link's generation, so the old link stops working.

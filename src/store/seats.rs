@@ -16,6 +16,7 @@ use uuid::Uuid;
 use entities::{events, registration_sessions, registrations, sessions};
 
 use crate::domain::enums::{ChoiceStatus, RegistrationStatus};
+use crate::domain::happened::Happened;
 use crate::error::AppError;
 
 /// Locks the event's row for the rest of the transaction. Run it first.
@@ -245,6 +246,7 @@ pub async fn release_all<C: ConnectionTrait>(
     registration_id: Uuid,
     held_seat: bool,
     now: DateTime<Utc>,
+    happened: &mut Vec<Happened>,
 ) -> Result<(), AppError> {
     let choices = choices_of(db, registration_id).await?;
     registration_sessions::Entity::delete_many()
@@ -254,13 +256,13 @@ pub async fn release_all<C: ConnectionTrait>(
     for choice in &choices {
         if choice.status == ChoiceStatus::Confirmed.as_str() {
             release_session_seat(db, choice.session_id).await?;
-            promote_session(db, choice.session_id).await?;
+            promote_session(db, choice.session_id, happened).await?;
         }
     }
     if held_seat {
         release_event_seat(db, event.id).await?;
     }
-    promote_event(db, event, now).await
+    promote_event(db, event, now, happened).await
 }
 
 /// Fills free event seats from the waiting list, first come first served. Each promoted
@@ -269,6 +271,7 @@ pub async fn promote_event<C: ConnectionTrait>(
     db: &C,
     event: &events::Model,
     now: DateTime<Utc>,
+    happened: &mut Vec<Happened>,
 ) -> Result<(), AppError> {
     loop {
         let head = registrations::Entity::find()
@@ -297,6 +300,9 @@ pub async fn promote_event<C: ConnectionTrait>(
             release_event_seat(db, event.id).await?;
             continue;
         }
+        happened.push(Happened::Promoted {
+            registration: head.id,
+        });
         let pending: Vec<Uuid> = choices_of(db, head.id)
             .await?
             .into_iter()
@@ -304,11 +310,16 @@ pub async fn promote_event<C: ConnectionTrait>(
             .collect();
         let claimed = claim_sessions(db, &pending, true).await?;
         record_claims(db, head.id, &claimed, now).await?;
+        // Its sessions' seats come with the event seat: one notice says both.
     }
 }
 
 /// Fills free seats of a session from its waiting list, first come first served.
-pub async fn promote_session<C: ConnectionTrait>(db: &C, session_id: Uuid) -> Result<(), AppError> {
+pub async fn promote_session<C: ConnectionTrait>(
+    db: &C,
+    session_id: Uuid,
+    happened: &mut Vec<Happened>,
+) -> Result<(), AppError> {
     loop {
         let head = registration_sessions::Entity::find()
             .filter(registration_sessions::Column::SessionId.eq(session_id))
@@ -334,6 +345,10 @@ pub async fn promote_session<C: ConnectionTrait>(db: &C, session_id: Uuid) -> Re
             .exec(db)
             .await?;
         touch_registration(db, head.registration_id).await?;
+        happened.push(Happened::SessionSeatGiven {
+            registration: head.registration_id,
+            session: session_id,
+        });
     }
 }
 

@@ -16,8 +16,10 @@ use uuid::Uuid;
 use entities::{rooms, session_speakers, session_tombstones, sessions, speakers, tracks};
 
 use super::events::touch_agenda;
+use super::journal;
 use super::pagination::After;
 use crate::domain::enums::SessionStatus;
+use crate::domain::happened::{Happened, session_changes};
 use crate::domain::session::{Scheduled, SessionFields, find_clashes};
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
@@ -270,8 +272,9 @@ pub async fn save(
     current: Option<&SessionRow>,
     fields: &SessionFields,
     allow_overlap: bool,
-) -> Result<SessionRow, AppError> {
+) -> Result<(SessionRow, Vec<Happened>), AppError> {
     let now = Utc::now();
+    let mut happened = Vec::new();
     let txn = db.begin().await?;
     touch_agenda(&txn, event_id, now).await?;
     check_references(&txn, event_id, fields).await?;
@@ -335,11 +338,18 @@ pub async fn save(
                     .await?;
                 insert_speakers(&txn, row.session.id, &fields.speaker_ids).await?;
             }
-            super::seats::promote_session(&txn, row.session.id).await?;
-            sessions::Entity::find_by_id(row.session.id)
+            super::seats::promote_session(&txn, row.session.id, &mut happened).await?;
+            let saved = sessions::Entity::find_by_id(row.session.id)
                 .one(&txn)
                 .await?
-                .ok_or(AppError::NotFound("session"))?
+                .ok_or(AppError::NotFound("session"))?;
+            happened.extend(session_changes(
+                saved.id,
+                saved.sequence,
+                &row_fields(&row)?,
+                fields,
+            ));
+            saved
         }
         None => {
             model.id = Set(Uuid::now_v7());
@@ -351,11 +361,15 @@ pub async fn save(
             saved
         }
     };
+    journal::record(&txn, event_id, &happened).await?;
     txn.commit().await?;
-    Ok(SessionRow {
-        session: saved,
-        speaker_ids: fields.speaker_ids.clone(),
-    })
+    Ok((
+        SessionRow {
+            session: saved,
+            speaker_ids: fields.speaker_ids.clone(),
+        },
+        happened,
+    ))
 }
 
 /// Raises a session's `sequence` by one in the database itself, so concurrent changes each
@@ -423,7 +437,7 @@ pub async fn delete(
     db: &DatabaseConnection,
     event_id: Uuid,
     seen: &SessionRow,
-) -> Result<(), AppError> {
+) -> Result<Vec<Happened>, AppError> {
     let now = Utc::now();
     let txn = db.begin().await?;
     touch_agenda(&txn, event_id, now).await?;
@@ -431,6 +445,13 @@ pub async fn delete(
         .await?
         .ok_or(AppError::NotFound("session"))?;
     let session = &row.session;
+    let mut happened = Vec::new();
+    if session.status == SessionStatus::Published.as_str() {
+        happened.push(Happened::SessionCancelled {
+            session: session.id,
+            sequence: session.sequence + 1,
+        });
+    }
     if session.status != SessionStatus::Draft.as_str() {
         session_tombstones::ActiveModel {
             id: Set(session.id),
@@ -448,8 +469,9 @@ pub async fn delete(
     sessions::Entity::delete_by_id(session.id)
         .exec(&txn)
         .await?;
+    journal::record(&txn, event_id, &happened).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(happened)
 }
 
 /// Tombstones of an event's deleted public sessions.

@@ -11,6 +11,7 @@ mod checkins;
 mod command_line;
 mod concurrency;
 mod events;
+mod journal;
 mod malformed;
 mod openapi;
 mod programme;
