@@ -2,33 +2,28 @@
 //! offline, the offline kit (public keys, revoked badges), attendance figures and look-up of
 //! attendees by name.
 
-use std::collections::HashMap;
-
-use chrono::{DateTime, Days, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::ToJSON;
 use poem_openapi::{Enum, Object, OpenApi, SecurityScheme, auth::Bearer};
 use uuid::Uuid;
 
-use entities::{events, registrations};
+use entities::registrations;
 
 use super::ApiTags;
 use super::auth::{Principal, principal_of};
-use super::common::{cached_visible_event, event_tz, local, to_utc};
+use super::common::{event_tz, local, to_utc};
 use super::enums::{Category, RegistrationStatus, ScanResult, stored};
 use super::scan_response::ScanResponse;
 use crate::api_errors;
+use crate::app::checkin as checkin_app;
 use crate::application::AppState;
-use crate::domain::badge_code::{self, CodeRejected};
-use crate::domain::checkin::{self, Direction as DomainDirection, Outcome};
+use crate::domain::badge_code;
+use crate::domain::checkin::{Direction as DomainDirection, Outcome};
 use crate::domain::enums as domain;
-use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
-use crate::store;
 use crate::store::checkins::Decision;
-use crate::store::checkins::Scan;
-use crate::store::scan_queue::{Claim, PendingScan};
 
 /// A check-in token of the event, or an organizer token.
 #[derive(SecurityScheme)]
@@ -46,19 +41,6 @@ async fn resolve_scanner(req: &poem::Request, bearer: Bearer) -> poem::Result<Pr
             "this operation needs a check-in or organizer token".into(),
         )
         .into()),
-    }
-}
-
-impl ScannerAuth {
-    /// 403 unless the token may scan at this event.
-    fn allow(&self, event: &events::Model) -> Result<(), AppError> {
-        match self.0 {
-            Principal::Organizer => Ok(()),
-            Principal::Checkin { event_id } if event_id == event.id => Ok(()),
-            _ => Err(AppError::Forbidden(
-                "this check-in token belongs to another event".into(),
-            )),
-        }
     }
 }
 
@@ -266,19 +248,7 @@ impl CheckinsApi {
         event: Path<String>,
         body: Json<CheckinRequest>,
     ) -> ScanResponse {
-        let decided = async {
-            let event = self.event(&auth, &event.0).await?;
-            let scan = self
-                .prepare(&event, body.0, Utc::now(), &mut HashMap::new())
-                .await?;
-            self.state
-                .scans
-                .decide(vec![scan])
-                .await?
-                .pop()
-                .ok_or_else(|| AppError::Internal("no answer for the scan".into()))?
-        };
-        match decided.await {
+        match checkin_app::scan(&self.state, &auth.0, &event.0, input(body.0)).await {
             Ok(answer) => ScanResponse::Decided(answer),
             Err(err) => err.into(),
         }
@@ -302,45 +272,19 @@ impl CheckinsApi {
         event: Path<String>,
         body: Json<CheckinBatch>,
     ) -> Result<Json<BatchResult>, ScanError> {
-        let event = self.event(&auth, &event.0).await?;
-        let scans = body.0.scans;
-        if scans.len() > 1000 {
-            return Err(ValidationErrors::single("scans", "at most 1000 scans per batch").into());
-        }
-        let now = Utc::now();
-        let mut order: Vec<usize> = (0..scans.len()).collect();
-        order.sort_by_key(|&i| scans[i].scanned_at.map(to_utc).unwrap_or(now));
-        // Scans with a field error are answered at once; the others are decided together,
-        // in the order they were made.
-        let mut answers: Vec<Option<BatchItem>> = (0..scans.len()).map(|_| None).collect();
-        // Doors of the upload, each read once.
-        let mut doors = HashMap::new();
-        let mut pending = Vec::with_capacity(scans.len());
-        let mut pending_index = Vec::with_capacity(scans.len());
-        for index in order {
-            match self
-                .prepare(&event, scans[index].clone(), now, &mut doors)
-                .await
-            {
-                Ok(scan) => {
-                    pending.push(scan);
-                    pending_index.push(index);
-                }
-                Err(err) => answers[index] = Some(problem_item(&err)),
-            }
-        }
-        let decided = self.state.scans.decide(pending).await?;
-        for (index, outcome) in pending_index.into_iter().zip(decided) {
-            answers[index] = Some(match outcome {
-                Ok(answer) => BatchItem {
-                    status: answer.status,
-                    answer: serde_json::from_str(&answer.body).unwrap_or_default(),
-                },
-                Err(err) => problem_item(&err),
-            });
-        }
+        let inputs = body.0.scans.into_iter().map(input).collect();
+        let decided = checkin_app::batch(&self.state, &auth.0, &event.0, inputs).await?;
         Ok(Json(BatchResult {
-            results: answers.into_iter().flatten().collect(),
+            results: decided
+                .into_iter()
+                .map(|outcome| match outcome {
+                    Ok(answer) => BatchItem {
+                        status: answer.status,
+                        answer: serde_json::from_str(&answer.body).unwrap_or_default(),
+                    },
+                    Err(err) => problem_item(&err),
+                })
+                .collect(),
         }))
     }
 
@@ -359,8 +303,7 @@ impl CheckinsApi {
         /// The event's id or slug.
         event: Path<String>,
     ) -> Result<Json<OfflineKeys>, KitError> {
-        let event = self.event(&auth, &event.0).await?;
-        let keyring = self.state.reload_keys().await?;
+        let (event, keyring) = checkin_app::offline_keys(&self.state, &auth.0, &event.0).await?;
         let mut keys: Vec<PublicKey> = keyring
             .public
             .iter()
@@ -399,12 +342,9 @@ impl CheckinsApi {
         /// Only badges revoked at or after this time (the `as_of` of the previous call).
         since: Query<Option<DateTime<FixedOffset>>>,
     ) -> Result<Json<Revocations>, KitError> {
-        let event = self.event(&auth, &event.0).await?;
+        let (event, revoked, as_of) =
+            checkin_app::revocations(&self.state, &auth.0, &event.0, since.0.map(to_utc)).await?;
         let tz = event_tz(&event)?;
-        let as_of = Utc::now();
-        let revoked =
-            store::registrations::revoked_since(&self.state.db, event.id, since.0.map(to_utc))
-                .await?;
         Ok(Json(Revocations {
             revoked: revoked
                 .into_iter()
@@ -434,57 +374,37 @@ impl CheckinsApi {
         /// The event's id or slug.
         event: Path<String>,
     ) -> Result<Json<Attendance>, KitError> {
-        let event = self.event(&auth, &event.0).await?;
-        let confirmed =
-            store::registrations::confirmed_count(&self.state.db, event.id).await? as i64;
-        let counts = store::checkins::presence_counts(&self.state.db, event.id).await?;
-        let count_of = |scope: &str| {
-            counts
-                .iter()
-                .find(|(s, _, _)| s == scope)
-                .map(|(_, checked, inside)| (*checked, *inside))
-                .unwrap_or((0, 0))
-        };
-        let mut days = Vec::new();
-        let mut day = event.starts_on;
-        while day <= event.ends_on {
-            let (checked_in, inside) = count_of(&format!("day:{day}"));
-            days.push(DayAttendance {
-                date: day,
-                confirmed,
-                checked_in,
-                inside,
-            });
-            match day.checked_add_days(Days::new(1)) {
-                Some(next) => day = next,
-                None => break,
-            }
-        }
-        let all_sessions = store::sessions::all(
-            &self.state.db,
-            event.id,
-            &store::sessions::SessionFilter::default(),
-        )
-        .await?;
-        let sessions = all_sessions
-            .into_iter()
-            .filter(|row| row.session.status != "draft")
-            .map(|row| {
-                let (checked_in, inside) = count_of(&format!("session:{}", row.session.id));
-                SessionAttendance {
-                    session_id: row.session.id,
-                    title: row.session.title,
-                    confirmed: if row.session.capacity.is_some() {
-                        i64::from(row.session.seats_taken)
-                    } else {
-                        confirmed
-                    },
-                    checked_in,
-                    inside,
-                }
-            })
-            .collect();
-        Ok(Json(Attendance { days, sessions }))
+        let attendance = checkin_app::attendance(&self.state, &auth.0, &event.0).await?;
+        let figures = |f: checkin_app::Figures| (f.confirmed, f.checked_in, f.inside);
+        Ok(Json(Attendance {
+            days: attendance
+                .days
+                .into_iter()
+                .map(|(date, f)| {
+                    let (confirmed, checked_in, inside) = figures(f);
+                    DayAttendance {
+                        date,
+                        confirmed,
+                        checked_in,
+                        inside,
+                    }
+                })
+                .collect(),
+            sessions: attendance
+                .sessions
+                .into_iter()
+                .map(|(session_id, title, f)| {
+                    let (confirmed, checked_in, inside) = figures(f);
+                    SessionAttendance {
+                        session_id,
+                        title,
+                        confirmed,
+                        checked_in,
+                        inside,
+                    }
+                })
+                .collect(),
+        }))
     }
 
     /// Find an attendee by name
@@ -504,20 +424,9 @@ impl CheckinsApi {
         /// Part of a name or organization.
         q: Query<String>,
     ) -> Result<Json<Attendees>, KitError> {
-        let event = self.event(&auth, &event.0).await?;
-        if q.0.trim().chars().count() < 2 {
-            return Err(ValidationErrors::single("q", "must have at least 2 characters").into());
-        }
-        let tz = event_tz(&event)?;
-        let today = checkin::scope(None, Utc::now(), tz);
-        let found =
-            store::registrations::lookup_by_name(&self.state.db, event.id, &q.0, 20).await?;
+        let found = checkin_app::find_attendees(&self.state, &auth.0, &event.0, &q.0).await?;
         let mut items = Vec::with_capacity(found.len());
-        for r in found {
-            let admitted = store::checkins::admissions_of(&self.state.db, r.id)
-                .await?
-                .iter()
-                .any(|p| p.scope == today);
+        for (r, admitted) in found {
             items.push(Attendee {
                 id: r.id,
                 full_name: r.full_name,
@@ -531,99 +440,18 @@ impl CheckinsApi {
     }
 }
 
-impl CheckinsApi {
-    async fn event(
-        &self,
-        auth: &ScannerAuth,
-        reference: &str,
-    ) -> Result<std::sync::Arc<events::Model>, AppError> {
-        let event = cached_visible_event(&self.state, reference, true).await;
-        match event {
-            Ok(event) => {
-                auth.allow(&event)?;
-                Ok(event)
-            }
-            // A check-in token learns nothing about other events: 403, not 404.
-            Err(_) if !matches!(auth.0, Principal::Organizer) => Err(AppError::Forbidden(
-                "this check-in token belongs to another event".into(),
-            )),
-            Err(err) => Err(err),
-        }
-    }
-
-    /// Checks one scan's fields and code, ready for the queue that decides it. `doors` keeps
-    /// the sessions already read for this request: whether each admits only seat holders.
-    async fn prepare(
-        &self,
-        event: &events::Model,
-        request: CheckinRequest,
-        now: DateTime<Utc>,
-        doors: &mut HashMap<Uuid, bool>,
-    ) -> Result<PendingScan, AppError> {
-        let mut errors = ValidationErrors::new();
-        errors.required_text("device", &request.device, 100);
-        if let Some(nonce) = &request.nonce {
-            errors.required_text("nonce", nonce, 100);
-        }
-        let scanned_at = request.scanned_at.map(to_utc);
-        if let Some(at) = scanned_at
-            && at > now + Duration::minutes(5)
-        {
-            errors.add("scanned_at", "must not be in the future");
-        }
-        errors.into_result(())?;
-        let needs_seat = match request.session_id {
-            Some(id) => match doors.get(&id) {
-                Some(needs_seat) => *needs_seat,
-                None => {
-                    let session = store::sessions::find(&self.state.db, event.id, id)
-                        .await?
-                        .ok_or_else(|| {
-                            ValidationErrors::single("session_id", "no such session in this event")
-                        })?
-                        .session;
-                    let needs_seat = session.capacity.is_some();
-                    doors.insert(id, needs_seat);
-                    needs_seat
-                }
-            },
-            None => false,
-        };
-        Ok(PendingScan {
-            scan: Scan {
-                event_id: event.id,
-                session_id: request.session_id,
-                direction: match request.direction {
-                    Some(Direction::Exit) => DomainDirection::Exit,
-                    _ => DomainDirection::Entry,
-                },
-                scanned_at: scanned_at.unwrap_or(now),
-                offline: scanned_at.is_some(),
-                device: request.device.trim().to_owned(),
-                nonce: request.nonce,
-                code_excerpt: excerpt(&request.code),
-            },
-            tz: event_tz(event)?,
-            claim: self.claim(event, &request.code).await?,
-            needs_seat,
-        })
-    }
-
-    /// What a code says, if it is genuine (signed by one of our keys).
-    async fn claim(&self, event: &events::Model, code: &str) -> Result<Option<Claim>, AppError> {
-        let codes = &self.state.verified_codes;
-        let keyring = self.state.keyring();
-        let verified = match codes.verify(code, |kid| keyring.public.get(&kid).copied()) {
-            Err(CodeRejected::UnknownKey) => {
-                let keyring = self.state.reload_keys().await?;
-                codes.verify(code, |kid| keyring.public.get(&kid).copied())
-            }
-            other => other,
-        };
-        Ok(verified.ok().map(|claims| Claim {
-            registration_id: claims.registration_id,
-            for_this_event: claims.event_tag == badge_code::event_tag(event.id),
-        }))
+/// A scan as the use case takes it.
+fn input(request: CheckinRequest) -> checkin_app::ScanInput {
+    checkin_app::ScanInput {
+        code: request.code,
+        device: request.device,
+        nonce: request.nonce,
+        session_id: request.session_id,
+        direction: match request.direction {
+            Some(Direction::Exit) => DomainDirection::Exit,
+            _ => DomainDirection::Entry,
+        },
+        scanned_at: request.scanned_at.map(to_utc),
     }
 }
 
@@ -634,14 +462,6 @@ fn problem_item(err: &AppError) -> BatchItem {
         status: problem.status,
         answer: serde_json::from_str(&problem.to_json_string()).unwrap_or_default(),
     }
-}
-
-/// The start of a scanned text as the audit log keeps it, control characters replaced.
-fn excerpt(code: &str) -> String {
-    code.chars()
-        .take(48)
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect()
 }
 
 /// The JSON answer to a decided scan; no contact data, and no delegate for unknown codes.

@@ -1,0 +1,333 @@
+//! Use cases of check-in: a scanner (a check-in token of the event, or an organizer) scans a
+//! badge, uploads scans made offline, reads the offline kit (keys, revoked badges), the
+//! attendance figures and looks attendees up by name. Scans are decided in the database, in
+//! groups, by the scan queue; this layer checks the fields and the badge code first.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use uuid::Uuid;
+
+use entities::{events, registrations};
+
+use super::events::visible_cached;
+use super::principal::{Audience, Principal};
+use crate::application::AppState;
+use crate::domain::badge_code::{self, CodeRejected};
+use crate::domain::checkin::{self, Direction};
+use crate::domain::enums::SessionStatus;
+use crate::domain::event::parse_timezone;
+use crate::domain::validation::ValidationErrors;
+use crate::error::AppError;
+use crate::store;
+use crate::store::checkins::{Answer, Scan};
+use crate::store::keys::Keyring;
+use crate::store::scan_queue::{Claim, PendingScan};
+
+/// Most scans in one upload.
+pub const MAX_BATCH: usize = 1000;
+
+/// One scan as a scanner reports it.
+#[derive(Debug, Clone)]
+pub struct ScanInput {
+    /// The QR text exactly as scanned.
+    pub code: String,
+    /// The scanner's name.
+    pub device: String,
+    /// Unique per scan and device: a retry with the same nonce gets the first answer.
+    pub nonce: Option<String>,
+    /// A room's door; none at the venue's doors.
+    pub session_id: Option<Uuid>,
+    pub direction: Direction,
+    /// When the scan was made, for scans uploaded later.
+    pub scanned_at: Option<DateTime<Utc>>,
+}
+
+/// The event a scanner works at: a check-in token learns nothing about other events (a
+/// forbidden, never a not found).
+pub async fn scanner_event(
+    state: &AppState,
+    scanner: &Principal,
+    reference: &str,
+) -> Result<Arc<events::Model>, AppError> {
+    let other_event = || AppError::Forbidden("this check-in token belongs to another event".into());
+    match (
+        visible_cached(state, reference, Audience::Organizers).await,
+        scanner,
+    ) {
+        (Ok(event), Principal::Organizer) => Ok(event),
+        (Ok(event), Principal::Checkin { event_id }) if *event_id == event.id => Ok(event),
+        (Ok(_), _) => Err(other_event()),
+        (Err(err), Principal::Organizer) => Err(err),
+        (Err(_), _) => Err(other_event()),
+    }
+}
+
+/// Decides one scan.
+pub async fn scan(
+    state: &AppState,
+    scanner: &Principal,
+    event: &str,
+    input: ScanInput,
+) -> Result<Answer, AppError> {
+    let event = scanner_event(state, scanner, event).await?;
+    let scan = prepare(state, &event, input, Utc::now(), &mut HashMap::new()).await?;
+    state
+        .scans
+        .decide(vec![scan])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal("no answer for the scan".into()))?
+}
+
+/// Decides scans made offline in the order they were made; one answer per scan, in the
+/// order given (a scan with a field error is answered with that error).
+pub async fn batch(
+    state: &AppState,
+    scanner: &Principal,
+    event: &str,
+    inputs: Vec<ScanInput>,
+) -> Result<Vec<Result<Answer, AppError>>, AppError> {
+    let event = scanner_event(state, scanner, event).await?;
+    if inputs.len() > MAX_BATCH {
+        return Err(ValidationErrors::single(
+            "scans",
+            format!("at most {MAX_BATCH} scans per batch"),
+        )
+        .into());
+    }
+    let now = Utc::now();
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    order.sort_by_key(|&i| inputs[i].scanned_at.unwrap_or(now));
+    let mut answers: Vec<Option<Result<Answer, AppError>>> =
+        (0..inputs.len()).map(|_| None).collect();
+    // Doors of the upload, each read once.
+    let mut doors = HashMap::new();
+    let mut pending = Vec::with_capacity(inputs.len());
+    let mut pending_index = Vec::with_capacity(inputs.len());
+    for index in order {
+        match prepare(state, &event, inputs[index].clone(), now, &mut doors).await {
+            Ok(scan) => {
+                pending.push(scan);
+                pending_index.push(index);
+            }
+            Err(err) => answers[index] = Some(Err(err)),
+        }
+    }
+    let decided = state.scans.decide(pending).await?;
+    for (index, outcome) in pending_index.into_iter().zip(decided) {
+        answers[index] = Some(outcome);
+    }
+    Ok(answers.into_iter().flatten().collect())
+}
+
+/// Checks one scan's fields and code, ready for the queue that decides it. `doors` keeps the
+/// sessions already read for this request: whether each admits only seat holders.
+async fn prepare(
+    state: &AppState,
+    event: &events::Model,
+    input: ScanInput,
+    now: DateTime<Utc>,
+    doors: &mut HashMap<Uuid, bool>,
+) -> Result<PendingScan, AppError> {
+    let mut errors = ValidationErrors::new();
+    errors.required_text("device", &input.device, 100);
+    if let Some(nonce) = &input.nonce {
+        errors.required_text("nonce", nonce, 100);
+    }
+    if let Some(at) = input.scanned_at
+        && at > now + Duration::minutes(5)
+    {
+        errors.add("scanned_at", "must not be in the future");
+    }
+    errors.into_result(())?;
+    let needs_seat = match input.session_id {
+        Some(id) => match doors.get(&id) {
+            Some(needs_seat) => *needs_seat,
+            None => {
+                let session = store::sessions::find(&state.db, event.id, id)
+                    .await?
+                    .ok_or_else(|| {
+                        ValidationErrors::single("session_id", "no such session in this event")
+                    })?
+                    .session;
+                let needs_seat = session.capacity.is_some();
+                doors.insert(id, needs_seat);
+                needs_seat
+            }
+        },
+        None => false,
+    };
+    Ok(PendingScan {
+        scan: Scan {
+            event_id: event.id,
+            session_id: input.session_id,
+            direction: input.direction,
+            scanned_at: input.scanned_at.unwrap_or(now),
+            offline: input.scanned_at.is_some(),
+            device: input.device.trim().to_owned(),
+            nonce: input.nonce,
+            code_excerpt: excerpt(&input.code),
+        },
+        tz: parse_timezone(&event.timezone).map_err(AppError::Internal)?,
+        claim: claim(state, event, &input.code).await?,
+        needs_seat,
+    })
+}
+
+/// What a code says, if it is genuine (signed by one of our keys).
+async fn claim(
+    state: &AppState,
+    event: &events::Model,
+    code: &str,
+) -> Result<Option<Claim>, AppError> {
+    let codes = &state.verified_codes;
+    let keyring = state.keyring();
+    let verified = match codes.verify(code, |kid| keyring.public.get(&kid).copied()) {
+        Err(CodeRejected::UnknownKey) => {
+            let keyring = state.reload_keys().await?;
+            codes.verify(code, |kid| keyring.public.get(&kid).copied())
+        }
+        other => other,
+    };
+    Ok(verified.ok().map(|claims| Claim {
+        registration_id: claims.registration_id,
+        for_this_event: claims.event_tag == badge_code::event_tag(event.id),
+    }))
+}
+
+/// The start of a scanned text as the audit log keeps it, control characters replaced.
+fn excerpt(code: &str) -> String {
+    code.chars()
+        .take(48)
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// The keys that verify badge codes, read afresh (another instance may have rotated).
+pub async fn offline_keys(
+    state: &AppState,
+    scanner: &Principal,
+    event: &str,
+) -> Result<(Arc<events::Model>, Arc<Keyring>), AppError> {
+    let event = scanner_event(state, scanner, event).await?;
+    Ok((event, state.reload_keys().await?))
+}
+
+/// Badges of cancelled or rejected registrations revoked at or after `since`, and the time
+/// to ask from next.
+pub async fn revocations(
+    state: &AppState,
+    scanner: &Principal,
+    event: &str,
+    since: Option<DateTime<Utc>>,
+) -> Result<(Arc<events::Model>, Vec<registrations::Model>, DateTime<Utc>), AppError> {
+    let event = scanner_event(state, scanner, event).await?;
+    let as_of = Utc::now();
+    let revoked = store::registrations::revoked_since(&state.db, event.id, since).await?;
+    Ok((event, revoked, as_of))
+}
+
+/// Attendance of one scope: confirmed delegates, those admitted, those inside now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figures {
+    pub confirmed: i64,
+    pub checked_in: i64,
+    pub inside: i64,
+}
+
+/// Attendance per local day of the event and per public session.
+pub struct Attendance {
+    pub days: Vec<(NaiveDate, Figures)>,
+    pub sessions: Vec<(Uuid, String, Figures)>,
+}
+
+/// The attendance figures of an event.
+pub async fn attendance(
+    state: &AppState,
+    scanner: &Principal,
+    event: &str,
+) -> Result<Attendance, AppError> {
+    let event = scanner_event(state, scanner, event).await?;
+    let confirmed = store::registrations::confirmed_count(&state.db, event.id).await? as i64;
+    let counts = store::checkins::presence_counts(&state.db, event.id).await?;
+    let count_of = |scope: &str| {
+        counts
+            .iter()
+            .find(|(s, _, _)| s == scope)
+            .map(|(_, checked, inside)| (*checked, *inside))
+            .unwrap_or((0, 0))
+    };
+    let mut days = Vec::new();
+    let mut day = event.starts_on;
+    while day <= event.ends_on {
+        let (checked_in, inside) = count_of(&format!("day:{day}"));
+        days.push((
+            day,
+            Figures {
+                confirmed,
+                checked_in,
+                inside,
+            },
+        ));
+        match day.checked_add_days(Days::new(1)) {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    let all = store::sessions::all(
+        &state.db,
+        event.id,
+        &store::sessions::SessionFilter::default(),
+    )
+    .await?;
+    let sessions = all
+        .into_iter()
+        .filter(|row| row.session.status != SessionStatus::Draft.as_str())
+        .map(|row| {
+            let (checked_in, inside) = count_of(&format!("session:{}", row.session.id));
+            let confirmed = if row.session.capacity.is_some() {
+                i64::from(row.session.seats_taken)
+            } else {
+                confirmed
+            };
+            (
+                row.session.id,
+                row.session.title,
+                Figures {
+                    confirmed,
+                    checked_in,
+                    inside,
+                },
+            )
+        })
+        .collect();
+    Ok(Attendance { days, sessions })
+}
+
+/// Attendees whose name or organization contains `query` (at least 2 characters), with
+/// whether they were admitted at the venue today (event time zone).
+pub async fn find_attendees(
+    state: &AppState,
+    scanner: &Principal,
+    event: &str,
+    query: &str,
+) -> Result<Vec<(registrations::Model, bool)>, AppError> {
+    let event = scanner_event(state, scanner, event).await?;
+    if query.trim().chars().count() < 2 {
+        return Err(ValidationErrors::single("q", "must have at least 2 characters").into());
+    }
+    let tz = parse_timezone(&event.timezone).map_err(AppError::Internal)?;
+    let today = checkin::scope(None, Utc::now(), tz);
+    let found = store::registrations::lookup_by_name(&state.db, event.id, query, 20).await?;
+    let mut attendees = Vec::with_capacity(found.len());
+    for registration in found {
+        let admitted = store::checkins::admissions_of(&state.db, registration.id)
+            .await?
+            .iter()
+            .any(|p| p.scope == today);
+        attendees.push((registration, admitted));
+    }
+    Ok(attendees)
+}
