@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Binary, Json};
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -20,14 +20,12 @@ use super::events::Event;
 use super::rooms::Room;
 use super::tracks::Track;
 use crate::api_errors;
+use crate::app::agenda::{self as agenda_app, AgendaQuery};
 use crate::application::AppState;
 use crate::cache::{Rendered, accepts_gzip};
 use crate::domain::agenda::group_by_local_day;
 use crate::domain::enums as domain;
-use crate::domain::event::start_of_local_day;
 use crate::error::AppError;
-use crate::store;
-use crate::store::sessions::SessionFilter;
 
 /// The published programme of an event.
 #[derive(Object, Debug)]
@@ -205,35 +203,22 @@ async fn build(
     filter: &AgendaFilter,
 ) -> Result<Agenda, AppError> {
     let tz = event_tz(event)?;
-    let mut session_filter = SessionFilter {
-        statuses: vec![domain::SessionStatus::Published],
-        track_id: filter.track,
-        speaker_id: filter.speaker,
+    let query = AgendaQuery {
+        day: filter.day,
+        track: filter.track,
         language: filter.language.clone(),
-        ..Default::default()
+        speaker: filter.speaker,
     };
-    if let Some(day) = filter.day {
-        session_filter.starts_from = Some(start_of_local_day(tz, day));
-        session_filter.starts_before = day
-            .checked_add_days(Days::new(1))
-            .map(|next| start_of_local_day(tz, next));
-    }
-    let rows = store::sessions::all(&state.db, event.id, &session_filter).await?;
-    let tracks: HashMap<Uuid, Track> =
-        store::programme::list_tracks(&state.db, event.id, None, store::programme::NO_LIMIT)
-            .await?
-            .iter()
-            .map(|t| (t.id, Track::from(t)))
-            .collect();
-    let rooms: HashMap<Uuid, Room> =
-        store::programme::list_rooms(&state.db, event.id, None, store::programme::NO_LIMIT)
-            .await?
-            .iter()
-            .map(|r| (r.id, Room::from(r)))
-            .collect();
-    let speakers: HashMap<Uuid, PublicSpeaker> = store::speakers::all_of_event(&state.db, event.id)
-        .await?
-        .into_iter()
+    let (rows, refs) = agenda_app::programme(state, event, &query).await?;
+    let tracks: HashMap<Uuid, Track> = refs
+        .tracks
+        .values()
+        .map(|t| (t.id, Track::from(t)))
+        .collect();
+    let rooms: HashMap<Uuid, Room> = refs.rooms.values().map(|r| (r.id, Room::from(r))).collect();
+    let speakers: HashMap<Uuid, PublicSpeaker> = refs
+        .speakers
+        .into_values()
         .map(|s| {
             (
                 s.id,

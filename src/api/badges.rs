@@ -10,7 +10,7 @@ use entities::events;
 
 use super::ApiTags;
 use super::auth::{DelegateAuth, OrganizerAuth};
-use super::common::{path_id, visible_event};
+use super::common::path_id;
 use super::enums::stored;
 use crate::api_errors;
 use crate::application::AppState;
@@ -18,7 +18,6 @@ use crate::badge::{self, BadgeContent};
 use crate::domain::badge_code;
 use crate::domain::enums::RegistrationStatus;
 use crate::error::AppError;
-use crate::store;
 use crate::store::registrations::RegistrationRow;
 
 /// The badge code of a registration, signed with the active key.
@@ -142,11 +141,9 @@ impl BadgesApi {
         event: &str,
         id: &str,
     ) -> Result<(RegistrationRow, events::Model), AppError> {
-        let event = visible_event(&self.state, event, true).await?;
-        let row = store::registrations::find(&self.state.db, path_id(id, "registration")?)
-            .await?
-            .filter(|row| row.registration.event_id == event.id)
-            .ok_or(AppError::NotFound("registration"))?;
+        let (event, row) =
+            crate::app::registrations::find(&self.state, event, path_id(id, "registration")?)
+                .await?;
         Ok((row, event))
     }
 

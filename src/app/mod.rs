@@ -33,8 +33,10 @@ impl<T> Outcome<T> {
     }
 }
 
+pub mod agenda;
 pub mod checkin;
 pub mod events;
+pub mod feeds;
 pub mod keys;
 pub mod principal;
 pub mod programme;
