@@ -17,6 +17,7 @@ use crate::application::AppState;
 use crate::domain::registration::{RegistrationRequest, check_open};
 use crate::domain::token::{self, TokenKind};
 use crate::domain::validation::ValidationErrors;
+use crate::domain::values::IdempotencyKey;
 use crate::error::AppError;
 use crate::store;
 use crate::store::registration_queue::PendingRegistration;
@@ -55,7 +56,9 @@ pub async fn register(
     let event = visible_cached(state, event, Audience::Public).await?;
     let idempotency = match idempotency_key {
         Some(key) => Some(Idempotency {
-            key: check_key(key)?,
+            key: IdempotencyKey::parse(key)
+                .map_err(|message| ValidationErrors::single("Idempotency-Key", message))?
+                .into_string(),
             request_hash: fingerprint(&request),
         }),
         None => None,
@@ -113,19 +116,6 @@ fn answer(state: &AppState, event: Arc<events::Model>, outcome: Registered) -> R
 
 fn manage_token(state: &AppState, registration_id: Uuid) -> String {
     token::derive(&state.token_secret, TokenKind::Manage, registration_id, 0)
-}
-
-/// An idempotency key: 1–200 visible ASCII characters.
-fn check_key(key: &str) -> Result<String, ValidationErrors> {
-    let ok = (1..=200).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
-    if ok {
-        Ok(key.to_owned())
-    } else {
-        Err(ValidationErrors::single(
-            "Idempotency-Key",
-            "must be 1 to 200 visible ASCII characters",
-        ))
-    }
 }
 
 /// What makes two requests the same request, whichever front end sent them.

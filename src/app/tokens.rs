@@ -8,8 +8,9 @@ use entities::api_tokens;
 
 use crate::application::AppState;
 use crate::domain::enums::TokenRole;
-use crate::domain::token::{self, LABEL_MAX, TokenKind};
+use crate::domain::token::{self, TokenKind};
 use crate::domain::validation::ValidationErrors;
+use crate::domain::values::Label;
 use crate::error::AppError;
 use crate::store;
 use crate::store::tokens::{IssuedToken, TokenScope};
@@ -32,9 +33,8 @@ pub struct CreatedToken {
 
 /// Creates a token. A check-in token needs an event; an organizer token takes none.
 pub async fn create(state: &AppState, new: NewToken<'_>) -> Result<CreatedToken, AppError> {
-    let label = new.label.trim();
     let mut errors = ValidationErrors::new();
-    errors.required_line("label", label, LABEL_MAX);
+    let label = errors.check("label", Label::parse(new.label));
     match (new.role, new.event) {
         (TokenRole::Organizer, Some(_)) => {
             errors.add("event", "organizer tokens are not bound to an event")
@@ -42,7 +42,9 @@ pub async fn create(state: &AppState, new: NewToken<'_>) -> Result<CreatedToken,
         (TokenRole::Checkin, None) => errors.add("event", "a check-in token needs an event"),
         _ => {}
     }
-    errors.into_result(())?;
+    let label = errors
+        .into_result(label)?
+        .ok_or_else(|| AppError::Internal("a label that failed its rule left no error".into()))?;
     let event_id = match new.event {
         Some(reference) => Some(
             store::events::find(&state.db, reference)
@@ -52,10 +54,10 @@ pub async fn create(state: &AppState, new: NewToken<'_>) -> Result<CreatedToken,
         ),
         None => None,
     };
-    let issued = store::tokens::create(&state.writer, new.role, event_id, label).await?;
+    let issued = store::tokens::create(&state.writer, new.role, event_id, label.as_str()).await?;
     Ok(CreatedToken {
         issued,
-        label: label.to_owned(),
+        label: label.into_string(),
         event_id,
     })
 }

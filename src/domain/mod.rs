@@ -12,3 +12,4 @@ pub mod session;
 pub mod speaker;
 pub mod token;
 pub mod validation;
+pub mod values;
