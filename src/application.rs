@@ -92,7 +92,7 @@ impl AppState {
                 Ok(writer.clone())
             }
         };
-        let scans = ScanQueue::start(queue_connection().await?, api::checkins::render_answer);
+        let scans = ScanQueue::start(queue_connection().await?, api::checkin_types::render_answer);
         let token_secret = Arc::new(token_secret);
         let registrations =
             RegistrationQueue::start(queue_connection().await?, token_secret.clone());
@@ -116,7 +116,7 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         AppState {
             writer: db.clone(),
-            scans: ScanQueue::start(db.clone(), api::checkins::render_answer),
+            scans: ScanQueue::start(db.clone(), api::checkin_types::render_answer),
             registrations: RegistrationQueue::start(db.clone(), Arc::new(Vec::new())),
             tokens: TokenLookups::start(db.clone()),
             db,

@@ -2,28 +2,28 @@
 //! offline, the offline kit (public keys, revoked badges), attendance figures and look-up of
 //! attendees by name.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::ToJSON;
-use poem_openapi::{Enum, Object, OpenApi, SecurityScheme, auth::Bearer};
-use uuid::Uuid;
-
-use entities::registrations;
+use poem_openapi::{OpenApi, SecurityScheme, auth::Bearer};
 
 use super::ApiTags;
 use super::auth::{Principal, principal_of};
+use super::checkin_types::{
+    Attendance, Attendee, Attendees, BatchItem, BatchResult, CheckinBatch, CheckinRequest,
+    DayAttendance, Direction, OfflineKeys, PublicKey, Revocation, Revocations, SessionAttendance,
+};
 use super::common::{event_tz, local, to_utc};
-use super::enums::{Category, RegistrationStatus, ScanResult, stored};
+use super::enums::stored;
 use super::scan_response::ScanResponse;
 use crate::api_errors;
 use crate::app::checkin as checkin_app;
 use crate::application::AppState;
 use crate::domain::badge_code;
-use crate::domain::checkin::{Direction as DomainDirection, Outcome};
+use crate::domain::checkin::Direction as DomainDirection;
 use crate::domain::enums as domain;
 use crate::error::AppError;
-use crate::store::checkins::Decision;
 
 /// A check-in token of the event, or an organizer token.
 #[derive(SecurityScheme)]
@@ -42,159 +42,6 @@ async fn resolve_scanner(req: &poem::Request, bearer: Bearer) -> poem::Result<Pr
         )
         .into()),
     }
-}
-
-/// Going in or out.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum Direction {
-    Entry,
-    Exit,
-}
-
-/// One scan of a badge; `direction` defaults to `entry`.
-#[derive(Object, Debug, Clone)]
-pub struct CheckinRequest {
-    /// The QR text exactly as scanned.
-    pub code: String,
-    /// A room's door: only delegates confirmed for this session (if it has a capacity).
-    pub session_id: Option<Uuid>,
-    pub direction: Option<Direction>,
-    /// When the scan was made, for scans uploaded later; default: now.
-    pub scanned_at: Option<DateTime<FixedOffset>>,
-    /// The scanner's name, e.g. `door-1`.
-    pub device: String,
-    /// Unique per scan and device: a retry with the same nonce returns the first answer.
-    pub nonce: Option<String>,
-}
-
-/// The delegate a badge belongs to (no contact data).
-#[derive(Object, Debug, Clone, serde::Serialize)]
-pub struct Badgeholder {
-    pub id: Uuid,
-    pub full_name: String,
-    pub organization: Option<String>,
-    pub category: Category,
-}
-
-/// The answer to a scan.
-#[derive(Object, Debug, Clone, serde::Serialize)]
-pub struct CheckinResult {
-    pub result: ScanResult,
-    /// Absent for `invalid`.
-    #[oai(skip_serializing_if_is_none)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub registration: Option<Badgeholder>,
-    /// When this scan admitted (or let out) the delegate; for `already_checked_in`, when they
-    /// were admitted.
-    pub checked_in_at: Option<DateTime<FixedOffset>>,
-    /// The first admission in this scope (the local day, or the session).
-    pub first_checked_in_at: Option<DateTime<FixedOffset>>,
-}
-
-/// Scans made offline, uploaded together.
-#[derive(Object, Debug)]
-pub struct CheckinBatch {
-    /// At most 1000 scans; they are decided in the order they were made (`scanned_at`).
-    pub scans: Vec<CheckinRequest>,
-}
-
-/// One answer of a batch, in the order of the request.
-#[derive(Object, Debug)]
-pub struct BatchItem {
-    /// The HTTP status this scan would have had alone.
-    pub status: u16,
-    pub answer: serde_json::Value,
-}
-
-/// The answers to a batch.
-#[derive(Object, Debug)]
-pub struct BatchResult {
-    pub results: Vec<BatchItem>,
-}
-
-/// A public key that verifies badge codes.
-#[derive(Object, Debug)]
-pub struct PublicKey {
-    /// The key id, the second byte of every code's payload.
-    pub kid: u8,
-    pub algorithm: String,
-    /// The 32-byte Ed25519 public key, hex.
-    pub public_key: String,
-    /// Whether new badges are signed with it.
-    pub active: bool,
-}
-
-/// What a scanner needs to verify codes offline.
-#[derive(Object, Debug)]
-pub struct OfflineKeys {
-    pub keys: Vec<PublicKey>,
-    /// The event's 4-byte tag (hex), found in every code of this event.
-    pub event_tag: String,
-    /// How codes are built.
-    pub code_format: String,
-}
-
-/// A badge that must no longer be admitted.
-#[derive(Object, Debug)]
-pub struct Revocation {
-    pub registration_id: Uuid,
-    /// `cancelled` or `rejected`.
-    pub status: RegistrationStatus,
-    pub revoked_at: DateTime<FixedOffset>,
-}
-
-/// Badges revoked since a time.
-#[derive(Object, Debug)]
-pub struct Revocations {
-    pub revoked: Vec<Revocation>,
-    /// Pass as `?since=` next time.
-    pub as_of: DateTime<FixedOffset>,
-}
-
-/// Attendance of one local day at the venue.
-#[derive(Object, Debug)]
-pub struct DayAttendance {
-    pub date: NaiveDate,
-    pub confirmed: i64,
-    pub checked_in: i64,
-    pub inside: i64,
-}
-
-/// Attendance of one session at its door.
-#[derive(Object, Debug)]
-pub struct SessionAttendance {
-    pub session_id: Uuid,
-    pub title: String,
-    /// Delegates holding a seat (sessions with a capacity), else confirmed registrations.
-    pub confirmed: i64,
-    pub checked_in: i64,
-    pub inside: i64,
-}
-
-/// Attendance per local day and per session.
-#[derive(Object, Debug)]
-pub struct Attendance {
-    pub days: Vec<DayAttendance>,
-    pub sessions: Vec<SessionAttendance>,
-}
-
-/// An attendee found by name (no contact data).
-#[derive(Object, Debug)]
-pub struct Attendee {
-    pub id: Uuid,
-    pub full_name: String,
-    pub organization: Option<String>,
-    pub category: Category,
-    pub status: RegistrationStatus,
-    /// Whether they were admitted at the venue today (event time zone).
-    pub checked_in_today: bool,
-}
-
-/// Attendees found.
-#[derive(Object, Debug)]
-pub struct Attendees {
-    pub items: Vec<Attendee>,
 }
 
 api_errors!(
@@ -462,27 +309,4 @@ fn problem_item(err: &AppError) -> BatchItem {
         status: problem.status,
         answer: serde_json::from_str(&problem.to_json_string()).unwrap_or_default(),
     }
-}
-
-/// The JSON answer to a decided scan; no contact data, and no delegate for unknown codes.
-pub fn render_answer(
-    decision: &Decision,
-    registration: Option<&registrations::Model>,
-    tz: chrono_tz::Tz,
-) -> String {
-    CheckinResult {
-        result: decision.outcome.into(),
-        registration: registration
-            .filter(|_| decision.outcome != Outcome::Invalid)
-            .map(|r| Badgeholder {
-                id: r.id,
-                full_name: r.full_name.clone(),
-                organization: r.organization.clone(),
-                category: stored::<domain::Category>(&r.category)
-                    .map_or(Category::Delegate, Into::into),
-            }),
-        checked_in_at: decision.checked_in_at.map(|t| local(t, tz)),
-        first_checked_in_at: decision.first_checked_in_at.map(|t| local(t, tz)),
-    }
-    .to_json_string()
 }

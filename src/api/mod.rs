@@ -7,6 +7,7 @@ pub mod auth;
 pub mod badges;
 pub mod calendar;
 pub mod checkin_tokens;
+pub mod checkin_types;
 pub mod checkins;
 pub mod common;
 pub mod delegates;

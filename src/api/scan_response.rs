@@ -7,7 +7,7 @@ use poem_openapi::ApiResponse;
 use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
 use poem_openapi::types::Type;
 
-use super::checkins::CheckinResult;
+use super::checkin_types::CheckinResult;
 use crate::api::problem::{PROBLEM_JSON, Problem};
 use crate::error::AppError;
 use crate::store::checkins::Answer;
