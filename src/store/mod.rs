@@ -20,6 +20,7 @@ pub mod scan_queue;
 pub mod scoped;
 pub mod seats;
 pub mod secrets;
+pub mod session_changes;
 pub mod sessions;
 pub mod speakers;
 pub mod token_lookups;
