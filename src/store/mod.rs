@@ -16,6 +16,7 @@ pub mod registering;
 pub mod registration_changes;
 pub mod registration_queue;
 pub mod registrations;
+pub mod scan_decisions;
 pub mod scan_queue;
 pub mod scoped;
 pub mod seats;
