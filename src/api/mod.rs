@@ -17,6 +17,7 @@ pub mod errors;
 pub mod events;
 pub mod health;
 pub mod problem;
+pub mod registration_export;
 pub mod registrations;
 pub mod rooms;
 pub mod scan_response;
