@@ -9,7 +9,7 @@ use poem_openapi::types::{ToJSON, Type};
 use entities::events;
 
 use super::common::{event_tz, local};
-use super::registrations::{RegistrationPage, choices};
+use super::registration_views::{RegistrationPage, choices};
 use crate::domain::enums as domain;
 use crate::error::AppError;
 use crate::store::registrations::RegistrationRow;
