@@ -95,7 +95,7 @@ async fn add_sessions(
             speaker_ids: s.speakers.iter().map(|i| speakers[*i]).collect(),
             status: SessionStatus::Published,
         };
-        store::sessions::save(&state.writer, event_id, None, &fields, false).await?;
+        store::session_changes::save(&state.writer, event_id, None, &fields, false).await?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::ApiTags;
 use super::auth::DelegateAuth;
-use super::registrations::Registration;
+use super::registration_views::Registration;
 use crate::api_errors;
 use crate::app::registrations as registrations_app;
 use crate::application::AppState;

@@ -18,6 +18,8 @@ pub mod errors;
 pub mod events;
 pub mod health;
 pub mod problem;
+pub mod registration_export;
+pub mod registration_views;
 pub mod registrations;
 pub mod rooms;
 pub mod scan_response;

@@ -1,31 +1,28 @@
 //! Registrations of an event: delegates register (anyone, while registration is open);
-//! organizers list (JSON or CSV), read, approve and reject.
+//! organizers list (JSON, or CSV from `registration_export`), read, approve and reject.
+//! What they answer with is `registration_views`.
 
-use chrono::{DateTime, FixedOffset};
-use poem::Response;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
-use poem_openapi::types::{ToJSON, Type};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use uuid::Uuid;
 
-use entities::events;
-
 use super::ApiTags;
 use super::auth::OrganizerAuth;
-use super::common::{after_id, event_tz, local, next_cursor, page_params, path_id};
-use super::enums::{Category, ChoiceStatus, RegistrationStatus, stored};
+use super::common::{after_id, next_cursor, page_params, path_id};
+use super::enums::{Category, RegistrationStatus};
 use super::errors::ManageError;
+use super::registration_export::{ListResponse, to_csv};
+use super::registration_views::{
+    Registration, RegistrationCreated, RegistrationPage, created_body,
+};
 use crate::api_errors;
 use crate::app::registrations::{self as registrations_app, RecordedAnswer};
 use crate::application::AppState;
 use crate::domain::enums as domain;
 use crate::domain::registration::RegistrationRequest;
-use crate::domain::token::{self, TokenKind};
-use crate::error::AppError;
 use crate::store::pagination::After;
-use crate::store::registrations::{RegistrationFilter, RegistrationRow};
+use crate::store::registrations::RegistrationFilter;
 
 /// A delegate's registration request; `category` defaults to `delegate`.
 #[derive(Object, Debug, Clone)]
@@ -44,133 +41,6 @@ pub struct NewRegistration {
     pub locale: Option<String>,
     /// Must be true: consent to the processing of these data.
     pub consent: bool,
-}
-
-/// The state of one chosen session.
-#[derive(Object, Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct SessionChoice {
-    pub session_id: Uuid,
-    /// `confirmed`, `waitlisted`, or `pending` while the registration holds no seat.
-    pub status: ChoiceStatus,
-}
-
-/// The answer to a registration: keep `manage_token`, it is shown only here.
-#[derive(Object, Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct RegistrationCreated {
-    pub id: Uuid,
-    /// `confirmed`, `waitlisted` or `pending`.
-    pub status: RegistrationStatus,
-    pub sessions: Vec<SessionChoice>,
-    /// Bearer token for `/api/v1/registrations/me`; shown once.
-    #[serde(default)]
-    pub manage_token: String,
-    pub badge_url: String,
-    pub calendar_url: String,
-}
-
-/// A registration as its delegate and the organizers see it.
-#[derive(Object, Debug, Clone)]
-pub struct Registration {
-    pub id: Uuid,
-    pub event_id: Uuid,
-    pub full_name: String,
-    pub email: String,
-    pub organization: Option<String>,
-    pub position: Option<String>,
-    pub country: Option<String>,
-    pub category: Category,
-    pub locale: String,
-    pub status: RegistrationStatus,
-    pub sessions: Vec<SessionChoice>,
-    pub badge_url: String,
-    /// The signed text of the badge's QR code (confirmed registrations only; no personal data).
-    pub badge_code: Option<String>,
-    /// The personal calendar feed (a secret link; rotate it to revoke).
-    pub calendar_url: String,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
-
-/// A page of registrations.
-#[derive(Object, Debug)]
-pub struct RegistrationPage {
-    pub items: Vec<Registration>,
-    pub next_cursor: Option<String>,
-}
-
-/// The choices of a registration, as shown to people: a choice that waits for its
-/// registration's seat shows `waitlisted` while the registration is on the waiting list.
-pub fn choices(row: &RegistrationRow) -> Result<Vec<SessionChoice>, AppError> {
-    shown_choices(&RecordedAnswer::of(row))
-}
-
-/// [`choices`] of a recorded decision.
-fn shown_choices(answer: &RecordedAnswer) -> Result<Vec<SessionChoice>, AppError> {
-    let registration: domain::RegistrationStatus = stored(&answer.status)?;
-    answer
-        .sessions
-        .iter()
-        .map(|c| {
-            let status: domain::ChoiceStatus = stored(&c.status)?;
-            let shown = match (status, registration) {
-                (domain::ChoiceStatus::Pending, domain::RegistrationStatus::Waitlisted) => {
-                    domain::ChoiceStatus::Waitlisted
-                }
-                (status, _) => status,
-            };
-            Ok(SessionChoice {
-                session_id: c.session_id,
-                status: shown.into(),
-            })
-        })
-        .collect()
-}
-
-/// Links a delegate is handed.
-pub fn badge_url(state: &AppState) -> String {
-    format!(
-        "{}/api/v1/registrations/me/badge.svg",
-        state.config.public_url
-    )
-}
-
-/// The personal calendar link of a registration at its current generation.
-pub fn calendar_url(state: &AppState, id: Uuid, generation: i32) -> String {
-    let token = token::derive(&state.token_secret, TokenKind::Calendar, id, generation);
-    format!(
-        "{}/api/v1/registrations/{id}/calendar.ics?token={token}",
-        state.config.public_url
-    )
-}
-
-impl Registration {
-    pub fn view(
-        state: &AppState,
-        row: &RegistrationRow,
-        event: &events::Model,
-    ) -> Result<Self, AppError> {
-        let tz = event_tz(event)?;
-        let r = &row.registration;
-        Ok(Registration {
-            id: r.id,
-            event_id: r.event_id,
-            full_name: r.full_name.clone(),
-            email: r.email.clone(),
-            organization: r.organization.clone(),
-            position: r.position.clone(),
-            country: r.country.clone(),
-            category: stored::<domain::Category>(&r.category)?.into(),
-            locale: r.locale.clone(),
-            status: stored::<domain::RegistrationStatus>(&r.status)?.into(),
-            sessions: choices(row)?,
-            badge_url: badge_url(state),
-            badge_code: (r.status == domain::RegistrationStatus::Confirmed.as_str())
-                .then(|| super::badges::code_for(state, r.event_id, r.id)),
-            calendar_url: calendar_url(state, r.id, r.calendar_generation),
-            created_at: local(r.created_at, tz),
-            updated_at: local(r.updated_at, tz),
-        })
-    }
 }
 
 #[derive(ApiResponse)]
@@ -221,57 +91,6 @@ api_errors!(
         NotFound = 404,
     }
 );
-
-/// The registration list as JSON, or as CSV when the client asks for `text/csv`.
-pub enum ListResponse {
-    Json(RegistrationPage),
-    Csv(String),
-}
-
-impl poem::IntoResponse for ListResponse {
-    fn into_response(self) -> Response {
-        match self {
-            ListResponse::Json(page) => Response::builder()
-                .content_type("application/json; charset=utf-8")
-                .body(page.to_json_string()),
-            ListResponse::Csv(text) => Response::builder()
-                .content_type("text/csv; charset=utf-8")
-                .header(
-                    "Content-Disposition",
-                    "attachment; filename=\"registrations.csv\"",
-                )
-                .body(text),
-        }
-    }
-}
-
-impl ApiResponse for ListResponse {
-    fn meta() -> MetaResponses {
-        MetaResponses {
-            responses: vec![MetaResponse {
-                description: "The registrations: JSON pages, or every match as CSV (UTF-8 with a \
-                              byte order mark) when `Accept: text/csv`.",
-                status: Some(200),
-                status_range: None,
-                content: vec![
-                    MetaMediaType {
-                        content_type: "application/json; charset=utf-8",
-                        schema: RegistrationPage::schema_ref(),
-                    },
-                    MetaMediaType {
-                        content_type: "text/csv; charset=utf-8",
-                        schema: String::schema_ref(),
-                    },
-                ],
-                headers: vec![],
-            }],
-        }
-    }
-
-    fn register(registry: &mut Registry) {
-        RegistrationPage::register(registry);
-    }
-}
 
 /// Registration operations of an event.
 pub struct RegistrationsApi {
@@ -483,68 +302,4 @@ impl RegistrationsApi {
             .value;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
-}
-
-fn created_body(
-    state: &AppState,
-    decision: &RecordedAnswer,
-    registration_id: Uuid,
-    manage_token: String,
-) -> Result<RegistrationCreated, AppError> {
-    Ok(RegistrationCreated {
-        id: registration_id,
-        status: stored::<domain::RegistrationStatus>(&decision.status)?.into(),
-        sessions: shown_choices(decision)?,
-        manage_token,
-        badge_url: badge_url(state),
-        // The link as it was when the registration was made (generation 0).
-        calendar_url: calendar_url(state, registration_id, 0),
-    })
-}
-
-fn to_csv(rows: &[RegistrationRow], event: &events::Model) -> Result<String, AppError> {
-    let tz = event_tz(event)?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "id",
-        "status",
-        "full_name",
-        "email",
-        "organization",
-        "position",
-        "country",
-        "category",
-        "locale",
-        "sessions",
-        "registered_at",
-    ];
-    let fail = |e: csv::Error| AppError::Internal(e.to_string());
-    writer.write_record(header).map_err(fail)?;
-    for row in rows {
-        let r = &row.registration;
-        let sessions: Vec<String> = choices(row)?
-            .iter()
-            .map(|c| format!("{}:{}", c.session_id, domain::ChoiceStatus::from(c.status)))
-            .collect();
-        writer
-            .write_record([
-                r.id.to_string(),
-                r.status.clone(),
-                r.full_name.clone(),
-                r.email.clone(),
-                r.organization.clone().unwrap_or_default(),
-                r.position.clone().unwrap_or_default(),
-                r.country.clone().unwrap_or_default(),
-                r.category.clone(),
-                r.locale.clone(),
-                sessions.join(" "),
-                local(r.created_at, tz).to_rfc3339(),
-            ])
-            .map_err(fail)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(format!("\u{feff}{text}"))
 }

@@ -20,12 +20,11 @@ use crate::domain::validation::ValidationErrors;
 use crate::domain::values::IdempotencyKey;
 use crate::error::AppError;
 use crate::store;
+use crate::store::idempotency::{Idempotency, Registered};
 use crate::store::registration_queue::PendingRegistration;
-use crate::store::registrations::{
-    Idempotency, Registered, RegistrationFilter, RegistrationRow, parse,
-};
+use crate::store::registrations::{RegistrationFilter, RegistrationRow, parse};
 
-pub use crate::store::registrations::{RecordedAnswer, RecordedChoice};
+pub use crate::store::idempotency::{RecordedAnswer, RecordedChoice};
 
 /// The answer to a registration request.
 pub enum Registration {
@@ -64,8 +63,7 @@ pub async fn register(
         None => None,
     };
     if let Some(idempotency) = &idempotency
-        && let Some(replayed) =
-            store::registrations::replay(&state.db, event.id, idempotency).await?
+        && let Some(replayed) = store::idempotency::replay(&state.db, event.id, idempotency).await?
     {
         return Ok(answer(state, event, replayed));
     }
@@ -80,7 +78,7 @@ pub async fn register(
     )
     .map_err(|closed| AppError::conflict(closed.to_string()))?;
     request.validate()?;
-    store::registrations::check_choices(&state.db, event.id, &request.session_ids).await?;
+    store::registering::check_choices(&state.db, event.id, &request.session_ids).await?;
     let outcome = state
         .registrations
         .register(PendingRegistration {
@@ -159,7 +157,7 @@ pub async fn approve(
 ) -> Result<Outcome<(events::Model, RegistrationRow)>, AppError> {
     let (event, row) = find(state, event, id).await?;
     let (row, happened) =
-        store::registrations::approve(&state.writer, &event, row.registration.id).await?;
+        store::registration_changes::approve(&state.writer, &event, row.registration.id).await?;
     Ok(Outcome::new(((event, row), happened)))
 }
 
@@ -172,7 +170,7 @@ pub async fn reject(
 ) -> Result<Outcome<(events::Model, RegistrationRow)>, AppError> {
     let (event, row) = find(state, event, id).await?;
     let (row, happened) =
-        store::registrations::reject(&state.writer, &event, row.registration.id).await?;
+        store::registration_changes::reject(&state.writer, &event, row.registration.id).await?;
     Ok(Outcome::new(((event, row), happened)))
 }
 
@@ -201,7 +199,7 @@ pub async fn change_sessions(
     let mut errors = ValidationErrors::new();
     crate::domain::registration::check_choices(&mut errors, session_ids);
     errors.into_result(())?;
-    let (row, happened) = store::registrations::change_sessions(
+    let (row, happened) = store::registration_changes::change_sessions(
         &state.writer,
         &event,
         row.registration.id,
@@ -218,7 +216,7 @@ pub async fn cancel(
 ) -> Result<Outcome<(RegistrationRow, events::Model)>, AppError> {
     let (row, event) = mine(state, registration_id).await?;
     let (row, happened) =
-        store::registrations::cancel(&state.writer, &event, row.registration.id).await?;
+        store::registration_changes::cancel(&state.writer, &event, row.registration.id).await?;
     Ok(Outcome::new(((row, event), happened)))
 }
 
@@ -228,6 +226,7 @@ pub async fn rotate_calendar(
     registration_id: Uuid,
 ) -> Result<(RegistrationRow, events::Model), AppError> {
     let (row, event) = mine(state, registration_id).await?;
-    let row = store::registrations::rotate_calendar(&state.writer, row.registration.id).await?;
+    let row =
+        store::registration_changes::rotate_calendar(&state.writer, row.registration.id).await?;
     Ok((row, event))
 }

@@ -42,7 +42,8 @@ pub async fn create(
 ) -> Result<Outcome<(events::Model, SessionRow)>, AppError> {
     let event = visible(state, event, Audience::Organizers).await?;
     validate(&fields, &event)?;
-    let saved = store::sessions::save(&state.writer, event.id, None, &fields, allow_overlap).await;
+    let saved =
+        store::session_changes::save(&state.writer, event.id, None, &fields, allow_overlap).await;
     state.agenda_changed();
     let (row, happened) = saved?;
     Ok(Outcome::new(((event, row), happened)))
@@ -61,7 +62,7 @@ pub async fn update(
     let current = find_in(state, &event, id).await?;
     let fields = change(store::sessions::row_fields(&current)?);
     validate(&fields, &event)?;
-    let saved = store::sessions::save(
+    let saved = store::session_changes::save(
         &state.writer,
         event.id,
         Some(&current),
@@ -78,7 +79,7 @@ pub async fn update(
 pub async fn delete(state: &AppState, event: &str, id: Uuid) -> Result<Outcome<()>, AppError> {
     let event = visible(state, event, Audience::Organizers).await?;
     let current = find_in(state, &event, id).await?;
-    let deleted = store::sessions::delete(&state.writer, event.id, &current).await;
+    let deleted = store::session_changes::delete(&state.writer, event.id, &current).await;
     state.agenda_changed();
     Ok(Outcome::new(((), deleted?)))
 }

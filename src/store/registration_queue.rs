@@ -24,7 +24,8 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::registrations::{self, Idempotency, Registered};
+use super::idempotency::{Idempotency, Registered};
+use super::registering;
 use super::seats;
 use crate::domain::registration::RegistrationRequest;
 use crate::error::AppError;
@@ -184,7 +185,7 @@ async fn in_one_transaction(
             .get(&pending.event_id)
             .ok_or(AppError::NotFound("event"))?;
         made.push(
-            registrations::register_in(
+            registering::register_in(
                 &txn,
                 event,
                 &pending.request,

@@ -34,7 +34,7 @@ pub async fn register(app: &TestApp, event: &str, body: Value) -> crate::helpers
 
 /// Asserts the seat invariants straight from the database.
 pub async fn assert_invariants(app: &TestApp) {
-    let violations = dialogue::store::registrations::invariant_violations(&app.state.db)
+    let violations = dialogue::store::invariants::invariant_violations(&app.state.db)
         .await
         .expect("invariant query");
     assert!(

@@ -1,0 +1,226 @@
+//! Making a registration: checking the chosen sessions, and registering a delegate inside a
+//! transaction that holds the event's lock (seats, choices, journal and idempotency record).
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use uuid::Uuid;
+
+use entities::{events, idempotency_keys, registration_sessions, registrations, sessions};
+
+use super::idempotency::{Idempotency, RecordedAnswer, Registered, replay};
+use super::is_unique_violation;
+use super::journal;
+use super::registrations::{RegistrationRow, parse};
+use super::seats::{self, Claimed};
+use crate::domain::enums::{
+    ChoiceStatus, EventStatus, RegistrationMode, RegistrationStatus, SessionStatus,
+};
+use crate::domain::happened::Happened;
+use crate::domain::registration::{
+    Choice, RegistrationClosed, RegistrationRequest, check_open, initial_status, normalize_email,
+    overlapping_pair,
+};
+use crate::domain::token::{self, TokenKind};
+use crate::domain::validation::ValidationErrors;
+use crate::error::AppError;
+
+/// Checks chosen sessions: they exist in the event, are published, and do not overlap.
+pub async fn check_choices<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    session_ids: &[Uuid],
+) -> Result<(), AppError> {
+    if session_ids.is_empty() {
+        return Ok(());
+    }
+    let found = sessions::Entity::find()
+        .filter(sessions::Column::EventId.eq(event_id))
+        .filter(sessions::Column::Id.is_in(session_ids.iter().copied()))
+        .order_by_asc(sessions::Column::StartsAt)
+        .all(db)
+        .await?;
+    let mut errors = ValidationErrors::new();
+    for id in session_ids {
+        match found.iter().find(|s| s.id == *id) {
+            None => errors.add("session_ids", format!("no session {id} in this event")),
+            Some(s) if s.status != SessionStatus::Published.as_str() => errors.add(
+                "session_ids",
+                format!("session {id} is not open for sign-up ({})", s.status),
+            ),
+            Some(_) => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let choices: Vec<Choice> = found
+        .into_iter()
+        .map(|s| Choice {
+            id: s.id,
+            title: s.title,
+            starts_at: s.starts_at,
+            ends_at: s.ends_at,
+        })
+        .collect();
+    if let Some((a, b)) = overlapping_pair(&choices) {
+        return Err(ValidationErrors::single(
+            "session_ids",
+            format!(
+                "sessions {:?} ({}) and {:?} ({}) overlap in time; choose one",
+                a.title, a.id, b.title, b.id
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Registers a delegate inside the caller's transaction, which holds the event's lock and
+/// read `event` under it: seat, registration, session seats and the idempotency record.
+/// Whether the event accepts registrations now (status, mode, window), what status the
+/// registration starts in, whether it may wait, and whether the chosen sessions are open are
+/// all decided here, from `event` and the sessions as they are under that lock. The decision
+/// is recorded with the idempotency key, for retries.
+pub async fn register_in<C: ConnectionTrait>(
+    txn: &C,
+    event: &events::Model,
+    request: &RegistrationRequest,
+    secret: &[u8],
+    idempotency: Option<&Idempotency>,
+) -> Result<Registered, AppError> {
+    let now = Utc::now();
+    if let Some(idempotency) = idempotency
+        && let Some(replayed) = replay(txn, event.id, idempotency).await?
+    {
+        return Ok(replayed);
+    }
+    let mode: RegistrationMode = parse(&event.registration_mode)?;
+    let event_status: EventStatus = parse(&event.status)?;
+    match check_open(
+        event_status,
+        mode,
+        event.registration_opens_at,
+        event.registration_closes_at,
+        now,
+    ) {
+        Ok(()) => {}
+        // As the request's own look-up answers for a draft: no such event.
+        Err(RegistrationClosed::EventNotPublished) => return Err(AppError::NotFound("event")),
+        Err(closed) => return Err(AppError::conflict(closed.to_string())),
+    }
+    check_choices(txn, event.id, &request.session_ids).await?;
+    let status = match initial_status(mode) {
+        RegistrationStatus::Confirmed => {
+            if seats::take_event_seat(txn, event.id).await? {
+                RegistrationStatus::Confirmed
+            } else if event.waitlist_enabled {
+                RegistrationStatus::Waitlisted
+            } else {
+                return Err(AppError::conflict(
+                    "the event is full and keeps no waiting list",
+                ));
+            }
+        }
+        other => other,
+    };
+    let id = Uuid::now_v7();
+    let email = request.email.trim().to_owned();
+    let search_text = format!(
+        "{} {} {}",
+        request.full_name,
+        email,
+        request.organization.as_deref().unwrap_or("")
+    )
+    .to_lowercase();
+    let manage_token = token::derive(secret, TokenKind::Manage, id, 0);
+    let registration = registrations::Model {
+        id,
+        event_id: event.id,
+        full_name: request.full_name.trim().to_owned(),
+        email_normalized: normalize_email(&email),
+        email,
+        organization: request.organization.clone(),
+        position: request.position.clone(),
+        country: request.country.clone(),
+        category: request.category.as_str().to_owned(),
+        locale: request.locale.clone(),
+        search_text,
+        name_search: format!(
+            "{} {}",
+            request.full_name,
+            request.organization.as_deref().unwrap_or("")
+        )
+        .to_lowercase(),
+        status: status.as_str().to_owned(),
+        manage_token_hash: token::hash(&manage_token),
+        calendar_generation: 0,
+        queued_at: now,
+        created_at: now,
+        updated_at: now,
+    };
+    let inserted =
+        registrations::Entity::insert(registrations::ActiveModel::from(registration.clone()))
+            .exec_without_returning(txn)
+            .await;
+    match inserted {
+        Ok(_) => {}
+        Err(err) if is_unique_violation(&err) => {
+            return Err(AppError::conflict(
+                "this e-mail address is already registered for this event",
+            ));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let choices: Claimed = if status == RegistrationStatus::Confirmed {
+        seats::claim_sessions(txn, &request.session_ids, event.waitlist_enabled).await?
+    } else {
+        request
+            .session_ids
+            .iter()
+            .map(|id| (*id, ChoiceStatus::Pending))
+            .collect()
+    };
+    seats::insert_choices(txn, id, &choices, now).await?;
+    let mut chosen: Vec<registration_sessions::Model> = choices
+        .iter()
+        .map(|(session_id, status)| registration_sessions::Model {
+            registration_id: id,
+            session_id: *session_id,
+            status: status.as_str().to_owned(),
+            queued_at: now,
+        })
+        .collect();
+    chosen.sort_by_key(|c| c.session_id);
+    let row = RegistrationRow {
+        choices: chosen,
+        registration,
+    };
+    journal::record(
+        txn,
+        event.id,
+        &[Happened::Registered {
+            registration: id,
+            status,
+        }],
+    )
+    .await?;
+    if let Some(idempotency) = idempotency {
+        let body = serde_json::to_string(&RecordedAnswer::of(&row))
+            .map_err(|err| AppError::Internal(err.to_string()))?;
+        idempotency_keys::ActiveModel {
+            event_id: Set(event.id),
+            key: Set(idempotency.key.clone()),
+            request_hash: Set(idempotency.request_hash.clone()),
+            registration_id: Set(id),
+            status: Set(201),
+            response: Set(body),
+            created_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(Registered::Created(Box::new(row)))
+}

@@ -1,0 +1,256 @@
+//! The transactions that change a registration after it was made: cancel, reject, approve,
+//! change sessions (each built on `seats`, run with the event's row locked first, and
+//! journaled), and replacing the calendar link.
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use entities::{events, registration_sessions, registrations};
+
+use super::journal;
+use super::registering::check_choices;
+use super::registrations::{RegistrationRow, find};
+use super::seats::{self, Claimed};
+use crate::domain::enums::{ChoiceStatus, RegistrationStatus};
+use crate::domain::happened::Happened;
+use crate::domain::registration::{can_approve, can_reject};
+use crate::error::AppError;
+
+/// Locks the event and reads it and the registration afresh inside the transaction; the
+/// caller decides from these rows, not from what it read before.
+async fn locked(
+    txn: &DatabaseTransaction,
+    event: &events::Model,
+    registration_id: Uuid,
+) -> Result<(events::Model, RegistrationRow), AppError> {
+    let event = seats::lock_event_row(txn, event.id).await?;
+    let row = find(txn, registration_id)
+        .await?
+        .filter(|row| row.registration.event_id == event.id)
+        .ok_or(AppError::NotFound("registration"))?;
+    Ok((event, row))
+}
+
+/// Cancels a registration: frees its seats and promotes waiting delegates, atomically.
+pub async fn cancel(
+    db: &DatabaseConnection,
+    event: &events::Model,
+    registration_id: Uuid,
+) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
+    end(db, event, registration_id, RegistrationStatus::Cancelled).await
+}
+
+/// Rejects a registration (organizer): frees its seats and promotes waiting delegates.
+pub async fn reject(
+    db: &DatabaseConnection,
+    event: &events::Model,
+    registration_id: Uuid,
+) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
+    end(db, event, registration_id, RegistrationStatus::Rejected).await
+}
+
+async fn end(
+    db: &DatabaseConnection,
+    event: &events::Model,
+    registration_id: Uuid,
+    to: RegistrationStatus,
+) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let (event, row) = locked(&txn, event, registration_id).await?;
+    let from = row.status()?;
+    match to {
+        RegistrationStatus::Rejected => {
+            can_reject(from).map_err(|e| AppError::conflict(e.to_string()))?
+        }
+        _ if matches!(
+            from,
+            RegistrationStatus::Cancelled | RegistrationStatus::Rejected
+        ) =>
+        {
+            return Err(AppError::conflict(format!(
+                "the registration is already {from}"
+            )));
+        }
+        _ => {}
+    }
+    seats::set_status_if(&txn, registration_id, from, to, now).await?;
+    let mut happened = vec![match to {
+        RegistrationStatus::Rejected => Happened::Rejected {
+            registration: registration_id,
+        },
+        _ => Happened::Cancelled {
+            registration: registration_id,
+        },
+    }];
+    seats::release_all(
+        &txn,
+        &event,
+        registration_id,
+        from == RegistrationStatus::Confirmed,
+        now,
+        &mut happened,
+    )
+    .await?;
+    let row = find(&txn, registration_id)
+        .await?
+        .ok_or(AppError::NotFound("registration"))?;
+    journal::record(&txn, event.id, &happened).await?;
+    txn.commit().await?;
+    Ok((row, happened))
+}
+
+/// Approves a pending registration: a seat if one is free, else the waiting list (409 when
+/// the event is full and keeps none).
+pub async fn approve(
+    db: &DatabaseConnection,
+    event: &events::Model,
+    registration_id: Uuid,
+) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let (event, row) = locked(&txn, event, registration_id).await?;
+    let from = row.status()?;
+    can_approve(from).map_err(|e| AppError::conflict(e.to_string()))?;
+    let status = if seats::take_event_seat(&txn, event.id).await? {
+        seats::set_status_if(
+            &txn,
+            registration_id,
+            from,
+            RegistrationStatus::Confirmed,
+            now,
+        )
+        .await?;
+        let chosen: Vec<Uuid> = row.choices.iter().map(|c| c.session_id).collect();
+        let claimed = seats::claim_sessions(&txn, &chosen, event.waitlist_enabled).await?;
+        seats::record_claims(&txn, registration_id, &claimed, now).await?;
+        RegistrationStatus::Confirmed
+    } else if event.waitlist_enabled {
+        seats::set_status_if(
+            &txn,
+            registration_id,
+            from,
+            RegistrationStatus::Waitlisted,
+            now,
+        )
+        .await?;
+        RegistrationStatus::Waitlisted
+    } else {
+        return Err(AppError::conflict(
+            "the event is full and keeps no waiting list",
+        ));
+    };
+    let row = find(&txn, registration_id)
+        .await?
+        .ok_or(AppError::NotFound("registration"))?;
+    let happened = vec![Happened::Approved {
+        registration: registration_id,
+        status,
+    }];
+    journal::record(&txn, event.id, &happened).await?;
+    txn.commit().await?;
+    Ok((row, happened))
+}
+
+/// Replaces a registration's session choices atomically: new seats are taken before old ones
+/// are released. When a newly chosen session is full while another is given up, nothing
+/// changes (409); a full session only added joins its waiting list.
+pub async fn change_sessions(
+    db: &DatabaseConnection,
+    event: &events::Model,
+    registration_id: Uuid,
+    wanted: &[Uuid],
+) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let (event, row) = locked(&txn, event, registration_id).await?;
+    let status = row.status()?;
+    if matches!(
+        status,
+        RegistrationStatus::Cancelled | RegistrationStatus::Rejected
+    ) {
+        return Err(AppError::conflict(format!(
+            "the registration is {status}; register again instead"
+        )));
+    }
+    check_choices(&txn, event.id, wanted).await?;
+    let current: Vec<Uuid> = row.choices.iter().map(|c| c.session_id).collect();
+    let added: Vec<Uuid> = wanted
+        .iter()
+        .copied()
+        .filter(|id| !current.contains(id))
+        .collect();
+    let removed: Vec<&registration_sessions::Model> = row
+        .choices
+        .iter()
+        .filter(|c| !wanted.contains(&c.session_id))
+        .collect();
+    let new_choices: Claimed = if status == RegistrationStatus::Confirmed {
+        let claimed = seats::claim_sessions(&txn, &added, event.waitlist_enabled).await?;
+        if let Some((full, _)) = claimed.iter().find(|(_, s)| *s == ChoiceStatus::Waitlisted)
+            && !removed.is_empty()
+        {
+            return Err(AppError::conflict(format!(
+                "session {full} is full; nothing was changed (keep your current sessions, or \
+                 add it without giving one up to join its waiting list)"
+            )));
+        }
+        claimed
+    } else {
+        added
+            .iter()
+            .map(|id| (*id, ChoiceStatus::Pending))
+            .collect()
+    };
+    seats::insert_choices(&txn, registration_id, &new_choices, now).await?;
+    let mut happened = Vec::new();
+    for choice in &removed {
+        registration_sessions::Entity::delete_many()
+            .filter(registration_sessions::Column::RegistrationId.eq(registration_id))
+            .filter(registration_sessions::Column::SessionId.eq(choice.session_id))
+            .exec(&txn)
+            .await?;
+        if choice.status == ChoiceStatus::Confirmed.as_str() {
+            seats::release_session_seat(&txn, choice.session_id).await?;
+            seats::promote_session(&txn, choice.session_id, &mut happened).await?;
+        }
+    }
+    seats::touch_registration(&txn, registration_id).await?;
+    let row = find(&txn, registration_id)
+        .await?
+        .ok_or(AppError::NotFound("registration"))?;
+    journal::record(&txn, event.id, &happened).await?;
+    txn.commit().await?;
+    Ok((row, happened))
+}
+
+/// Bumps the calendar link's generation, so the old link stops working.
+pub async fn rotate_calendar(
+    db: &DatabaseConnection,
+    registration_id: Uuid,
+) -> Result<RegistrationRow, AppError> {
+    let txn = db.begin().await?;
+    // One atomic increment: two rotations at once give two generations.
+    let result = registrations::Entity::update_many()
+        .col_expr(
+            registrations::Column::CalendarGeneration,
+            Expr::col(registrations::Column::CalendarGeneration).add(1),
+        )
+        .col_expr(registrations::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(registrations::Column::Id.eq(registration_id))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("registration"));
+    }
+    let row = find(&txn, registration_id)
+        .await?
+        .ok_or(AppError::NotFound("registration"))?;
+    txn.commit().await?;
+    Ok(row)
+}
