@@ -2,6 +2,7 @@
 //! transactions of each area. Functions take any `ConnectionTrait`, so they run on the pool
 //! or inside a transaction; locking and conditional updates live here and nowhere else.
 
+pub mod batcher;
 pub mod changes;
 pub mod checkins;
 mod db_errors;

@@ -16,14 +16,12 @@
 //! logged first (a refusal at `info`, a database failure at `warn` with its code).
 
 use std::collections::HashMap;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use futures_util::FutureExt;
 use sea_orm::{DatabaseConnection, TransactionTrait};
-use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
+use super::batcher::Batcher;
 use super::idempotency::{Idempotency, Registered};
 use super::registering;
 use super::seats;
@@ -41,23 +39,26 @@ pub struct PendingRegistration {
     pub idempotency: Option<Idempotency>,
 }
 
-struct Job {
-    registration: PendingRegistration,
-    reply: oneshot::Sender<Result<Registered, AppError>>,
-}
-
 /// The queue in front of the task that makes registrations.
 #[derive(Clone)]
 pub struct RegistrationQueue {
-    sender: mpsc::Sender<Job>,
+    batcher: Batcher<PendingRegistration, Result<Registered, AppError>>,
 }
 
 impl RegistrationQueue {
     /// Starts the task on `db` (on SQLite, the writer connection). `secret` derives tokens.
     pub fn start(db: DatabaseConnection, secret: Arc<Vec<u8>>) -> Self {
-        let (sender, receiver) = mpsc::channel(4096);
-        tokio::spawn(run(db, secret, receiver));
-        RegistrationQueue { sender }
+        let batcher = Batcher::start(
+            "registration",
+            MAX_GROUP,
+            move |group: Vec<PendingRegistration>| {
+                let (db, secret) = (db.clone(), secret.clone());
+                // A caller that went away still has its registration (retries find it by key).
+                async move { make_group(&db, &secret, &group).await }
+            },
+            || Err(AppError::Internal("registering failed".into())),
+        );
+        RegistrationQueue { batcher }
     }
 
     /// Makes one registration, in turn with the others waiting.
@@ -65,47 +66,11 @@ impl RegistrationQueue {
         &self,
         registration: PendingRegistration,
     ) -> Result<Registered, AppError> {
-        let (reply, answer) = oneshot::channel();
-        let stopped = || AppError::Internal("the registration queue has stopped".into());
-        self.sender
-            .send(Job {
-                registration,
-                reply,
-            })
+        self.batcher
+            .submit(vec![registration])
             .await
-            .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
-    }
-}
-
-async fn run(db: DatabaseConnection, secret: Arc<Vec<u8>>, mut receiver: mpsc::Receiver<Job>) {
-    while let Some(first) = receiver.recv().await {
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_GROUP {
-            match receiver.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
-        let pending: Vec<&PendingRegistration> = jobs.iter().map(|j| &j.registration).collect();
-        let made = AssertUnwindSafe(make_group(&db, &secret, &pending))
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|panic| {
-                tracing::error!(
-                    panic = super::panic_message(panic.as_ref()),
-                    registrations = pending.len(),
-                    "registration group panicked; its registrations are answered with an error"
-                );
-                pending
-                    .iter()
-                    .map(|_| Err(AppError::Internal("registering failed".into())))
-                    .collect()
-            });
-        for (job, answer) in jobs.into_iter().zip(made) {
-            // A caller that went away still has its registration (retries find it by key).
-            let _ = job.reply.send(answer);
-        }
+            .and_then(|mut answers| answers.pop())
+            .ok_or_else(|| AppError::Internal("the registration queue has stopped".into()))?
     }
 }
 
@@ -113,7 +78,7 @@ async fn run(db: DatabaseConnection, secret: Arc<Vec<u8>>, mut receiver: mpsc::R
 async fn make_group(
     db: &DatabaseConnection,
     secret: &[u8],
-    group: &[&PendingRegistration],
+    group: &[PendingRegistration],
 ) -> Vec<Result<Registered, AppError>> {
     if group.len() > 1 {
         match in_one_transaction(db, secret, group).await {
@@ -135,7 +100,7 @@ async fn make_group(
 /// Says why a group's transaction failed before its registrations are made one by one: a
 /// refusal (a repeated e-mail, a full event, closed registration) is expected, anything else
 /// is a warning with the database's error code.
-fn log_group_failure(group: &[&PendingRegistration], err: &AppError) {
+fn log_group_failure(group: &[PendingRegistration], err: &AppError) {
     let events: Vec<Uuid> = group.iter().map(|p| p.event_id).collect();
     match err {
         AppError::Conflict { .. } | AppError::Validation(_) | AppError::NotFound(_) => {
@@ -169,7 +134,7 @@ fn log_group_failure(group: &[&PendingRegistration], err: &AppError) {
 async fn in_one_transaction(
     db: &DatabaseConnection,
     secret: &[u8],
-    group: &[&PendingRegistration],
+    group: &[PendingRegistration],
 ) -> Result<Vec<Registered>, AppError> {
     let txn = db.begin().await?;
     let mut event_ids: Vec<_> = group.iter().map(|p| p.event_id).collect();

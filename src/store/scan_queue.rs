@@ -7,16 +7,13 @@
 //! cannot fail the others; a unique-key race with another server (the same nonce sent to two
 //! servers) or a PostgreSQL deadlock is retried, and then answered from the stored first answer.
 
-use std::panic::AssertUnwindSafe;
-
 use chrono_tz::Tz;
-use futures_util::FutureExt;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
-use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use entities::registrations;
 
+use super::batcher::Batcher;
 use super::checkins::{Answer, Decision, Scan};
 use super::scan_decisions::decide_in;
 use crate::error::AppError;
@@ -47,15 +44,10 @@ pub struct Claim {
     pub for_this_event: bool,
 }
 
-struct Job {
-    scans: Vec<PendingScan>,
-    reply: oneshot::Sender<Vec<Result<Answer, AppError>>>,
-}
-
 /// The queue in front of the task that decides scans.
 #[derive(Clone)]
 pub struct ScanQueue {
-    sender: mpsc::Sender<Job>,
+    batcher: Batcher<PendingScan, Result<Answer, AppError>>,
 }
 
 impl ScanQueue {
@@ -63,9 +55,25 @@ impl ScanQueue {
     /// gathers, and on PostgreSQL bigger groups beat overlapping smaller ones (two tasks were
     /// measured slower, at a longer tail; see the README's benchmark).
     pub fn start(db: DatabaseConnection, render: Render) -> Self {
-        let (sender, receiver) = mpsc::channel(4096);
-        tokio::spawn(run(db, render, receiver));
-        ScanQueue { sender }
+        let batcher = Batcher::start(
+            "check-in",
+            MAX_GROUP,
+            move |scans: Vec<PendingScan>| {
+                let db = db.clone();
+                async move {
+                    let started = std::time::Instant::now();
+                    let answers = decide_group(&db, &scans, render).await;
+                    tracing::debug!(
+                        scans = scans.len(),
+                        duration_us = started.elapsed().as_micros() as u64,
+                        "check-in group decided"
+                    );
+                    answers
+                }
+            },
+            || Err(AppError::Internal("deciding the scan failed".into())),
+        );
+        ScanQueue { batcher }
     }
 
     /// Decides scans in the order given; one answer (or error) per scan.
@@ -73,68 +81,10 @@ impl ScanQueue {
         &self,
         scans: Vec<PendingScan>,
     ) -> Result<Vec<Result<Answer, AppError>>, AppError> {
-        if scans.is_empty() {
-            return Ok(Vec::new());
-        }
-        let (reply, answer) = oneshot::channel();
-        let stopped = || AppError::Internal("the check-in queue has stopped".into());
-        self.sender
-            .send(Job { scans, reply })
+        self.batcher
+            .submit(scans)
             .await
-            .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())
-    }
-}
-
-async fn run(db: DatabaseConnection, render: Render, mut receiver: mpsc::Receiver<Job>) {
-    while let Some(first) = receiver.recv().await {
-        let mut count = first.scans.len();
-        let mut jobs = vec![first];
-        while count < MAX_GROUP {
-            match receiver.try_recv() {
-                Ok(job) => {
-                    count += job.scans.len();
-                    jobs.push(job);
-                }
-                Err(_) => break,
-            }
-        }
-        let mut sizes = Vec::with_capacity(jobs.len());
-        let mut replies = Vec::with_capacity(jobs.len());
-        let mut scans = Vec::with_capacity(count);
-        for job in jobs {
-            sizes.push(job.scans.len());
-            replies.push(job.reply);
-            scans.extend(job.scans);
-        }
-        let started = std::time::Instant::now();
-        let decided = AssertUnwindSafe(decide_group(&db, &scans, render))
-            .catch_unwind()
-            .await;
-        tracing::debug!(
-            scans = count,
-            duration_us = started.elapsed().as_micros() as u64,
-            "check-in group decided"
-        );
-        let mut answers = match decided {
-            Ok(answers) => answers,
-            Err(panic) => {
-                tracing::error!(
-                    panic = super::panic_message(panic.as_ref()),
-                    scans = count,
-                    "check-in group panicked; its scans are answered with an error"
-                );
-                scans
-                    .iter()
-                    .map(|_| Err(AppError::Internal("deciding the scan failed".into())))
-                    .collect()
-            }
-        }
-        .into_iter();
-        for (size, reply) in sizes.into_iter().zip(replies) {
-            // A caller that went away needs no answer; its scan is recorded all the same.
-            let _ = reply.send(answers.by_ref().take(size).collect());
-        }
+            .ok_or_else(|| AppError::Internal("the check-in queue has stopped".into()))
     }
 }
 

@@ -5,15 +5,11 @@
 //! answered by a query that started after it was asked, so revocations take effect exactly as
 //! with one query per request.
 
-use std::collections::HashMap;
-use std::panic::AssertUnwindSafe;
-
-use futures_util::FutureExt;
 use sea_orm::DatabaseConnection;
-use tokio::sync::{mpsc, oneshot};
 
 use entities::api_tokens;
 
+use super::batcher::Batcher;
 use super::tokens;
 use crate::domain::token;
 use crate::error::AppError;
@@ -21,61 +17,56 @@ use crate::error::AppError;
 /// Most look-ups answered by one query.
 const MAX_GROUP: usize = 256;
 
-type Reply = oneshot::Sender<Result<Option<api_tokens::Model>, AppError>>;
-
 /// The queue in front of the task that looks tokens up.
 #[derive(Clone)]
 pub struct TokenLookups {
-    sender: mpsc::Sender<(String, Reply)>,
+    batcher: Batcher<String, Result<Option<api_tokens::Model>, AppError>>,
 }
 
 impl TokenLookups {
     /// Starts the look-up task on `db`.
     pub fn start(db: DatabaseConnection) -> Self {
-        let (sender, receiver) = mpsc::channel(4096);
-        tokio::spawn(run(db, receiver));
-        TokenLookups { sender }
+        let batcher = Batcher::start(
+            "token look-up",
+            MAX_GROUP,
+            move |hashes: Vec<String>| {
+                let db = db.clone();
+                async move { look_up(&db, hashes).await }
+            },
+            || Err(AppError::Internal("looking tokens up failed".into())),
+        );
+        TokenLookups { batcher }
     }
 
     /// The live (not revoked) token with this text, if any.
     pub async fn find_live(&self, presented: &str) -> Result<Option<api_tokens::Model>, AppError> {
-        let (reply, answer) = oneshot::channel();
-        let stopped = || AppError::Internal("the token look-up task has stopped".into());
-        self.sender
-            .send((token::hash(presented), reply))
+        self.batcher
+            .submit(vec![token::hash(presented)])
             .await
-            .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+            .and_then(|mut answers| answers.pop())
+            .ok_or_else(|| AppError::Internal("the token look-up task has stopped".into()))?
     }
 }
 
-async fn run(db: DatabaseConnection, mut receiver: mpsc::Receiver<(String, Reply)>) {
-    while let Some(first) = receiver.recv().await {
-        let mut waiting = vec![first];
-        while waiting.len() < MAX_GROUP {
-            match receiver.try_recv() {
-                Ok(lookup) => waiting.push(lookup),
-                Err(_) => break,
-            }
-        }
-        let mut hashes: Vec<String> = waiting.iter().map(|(hash, _)| hash.clone()).collect();
-        hashes.sort_unstable();
-        hashes.dedup();
-        let found = AssertUnwindSafe(tokens::find_live_by_hashes(&db, &hashes))
-            .catch_unwind()
-            .await;
-        let found: Result<HashMap<String, api_tokens::Model>, String> = match found {
-            Ok(Ok(found)) => Ok(found),
-            Ok(Err(err)) => Err(err.to_string()),
-            Err(_) => Err("looking tokens up failed".into()),
-        };
-        for (hash, reply) in waiting {
-            let answer = match &found {
-                Ok(found) => Ok(found.get(&hash).cloned()),
-                Err(err) => Err(AppError::Internal(err.clone())),
-            };
-            // A caller that went away needs no answer.
-            let _ = reply.send(answer);
+/// Answers every waiting look-up with one query.
+async fn look_up(
+    db: &DatabaseConnection,
+    waiting: Vec<String>,
+) -> Vec<Result<Option<api_tokens::Model>, AppError>> {
+    let mut hashes = waiting.clone();
+    hashes.sort_unstable();
+    hashes.dedup();
+    match tokens::find_live_by_hashes(db, &hashes).await {
+        Ok(found) => waiting
+            .iter()
+            .map(|hash| Ok(found.get(hash).cloned()))
+            .collect(),
+        Err(err) => {
+            let message = err.to_string();
+            waiting
+                .iter()
+                .map(|_| Err(AppError::Internal(message.clone())))
+                .collect()
         }
     }
 }
