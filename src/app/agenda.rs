@@ -4,14 +4,14 @@
 
 use std::collections::HashMap;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use entities::{events, rooms, speakers, tracks};
 
 use crate::application::AppState;
 use crate::domain::enums::SessionStatus;
-use crate::domain::event::{parse_timezone, start_of_local_day};
+use crate::domain::event::{local_day_span, parse_timezone};
 use crate::error::AppError;
 use crate::store;
 use crate::store::sessions::{SessionFilter, SessionRow};
@@ -72,10 +72,9 @@ pub async fn programme(
     };
     if let Some(day) = query.day {
         let tz = parse_timezone(&event.timezone).map_err(AppError::Internal)?;
-        filter.starts_from = Some(start_of_local_day(tz, day));
-        filter.starts_before = day
-            .checked_add_days(Days::new(1))
-            .map(|next| start_of_local_day(tz, next));
+        let (from, before) = local_day_span(tz, day);
+        filter.starts_from = Some(from);
+        filter.starts_before = before;
     }
     let rows = store::sessions::all(&state.db, event.id, &filter).await?;
     Ok((rows, References::load(state, event.id).await?))

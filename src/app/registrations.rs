@@ -155,10 +155,7 @@ pub async fn approve(
     event: &str,
     id: Uuid,
 ) -> Result<Outcome<(events::Model, RegistrationRow)>, AppError> {
-    let (event, row) = find(state, event, id).await?;
-    let (row, happened) =
-        store::registration_changes::approve(&state.writer, &event, row.registration.id).await?;
-    Ok(Outcome::new(((event, row), happened)))
+    decide(state, event, id, Decision::Approve).await
 }
 
 /// Ends a pending, waitlisted or confirmed registration; a freed seat goes to the next
@@ -168,9 +165,28 @@ pub async fn reject(
     event: &str,
     id: Uuid,
 ) -> Result<Outcome<(events::Model, RegistrationRow)>, AppError> {
+    decide(state, event, id, Decision::Reject).await
+}
+
+/// An organizer's decision on a registration.
+enum Decision {
+    Approve,
+    Reject,
+}
+
+async fn decide(
+    state: &AppState,
+    event: &str,
+    id: Uuid,
+    decision: Decision,
+) -> Result<Outcome<(events::Model, RegistrationRow)>, AppError> {
     let (event, row) = find(state, event, id).await?;
-    let (row, happened) =
-        store::registration_changes::reject(&state.writer, &event, row.registration.id).await?;
+    let id = row.registration.id;
+    let changed = match decision {
+        Decision::Approve => store::registration_changes::approve(&state.writer, &event, id).await,
+        Decision::Reject => store::registration_changes::reject(&state.writer, &event, id).await,
+    };
+    let (row, happened) = changed?;
     Ok(Outcome::new(((event, row), happened)))
 }
 

@@ -3,7 +3,7 @@
 //! that was ever public stays in feeds as cancelled), read and list (drafts for organizers
 //! only). Every change empties the event cache after its commit.
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use entities::events;
@@ -14,7 +14,7 @@ use super::principal::Audience;
 use crate::application::AppState;
 use crate::domain::enums::SessionStatus;
 
-use crate::domain::event::{local_dates_window, parse_timezone, start_of_local_day};
+use crate::domain::event::{local_dates_window, local_day_span, parse_timezone};
 use crate::domain::session::SessionFields;
 use crate::error::AppError;
 use crate::store;
@@ -126,10 +126,9 @@ pub async fn list(
     };
     if let Some(day) = query.day {
         let tz = parse_timezone(&event.timezone).map_err(AppError::Internal)?;
-        filter.starts_from = Some(start_of_local_day(tz, day));
-        filter.starts_before = day
-            .checked_add_days(Days::new(1))
-            .map(|next| start_of_local_day(tz, next));
+        let (from, before) = local_day_span(tz, day);
+        filter.starts_from = Some(from);
+        filter.starts_before = before;
     }
     let rows = store::sessions::list(&state.db, event.id, &filter, after, limit).await?;
     Ok((event, rows))

@@ -109,6 +109,15 @@ pub fn start_of_local_day(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
+/// The instants of one local date: from its start to the next date's start (none at the end
+/// of the calendar).
+pub fn local_day_span(tz: Tz, date: NaiveDate) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
+    let next = date
+        .checked_add_days(chrono::Days::new(1))
+        .map(|next| start_of_local_day(tz, next));
+    (start_of_local_day(tz, date), next)
+}
+
 /// The half-open span `[start, end)` of instants covered by the local dates of an event.
 pub fn local_dates_window(
     tz: Tz,
