@@ -12,19 +12,30 @@ use entities::journal;
 use crate::domain::happened::Happened;
 use crate::error::AppError;
 
-/// Writes what happened in the caller's transaction (nothing when nothing happened).
+/// Writes what happened at one event in the caller's transaction (nothing when nothing
+/// happened).
 pub async fn record<C: ConnectionTrait>(
     txn: &C,
     event_id: Uuid,
     happened: &[Happened],
 ) -> Result<(), AppError> {
+    let rows: Vec<(Uuid, Happened)> = happened.iter().map(|h| (event_id, *h)).collect();
+    record_at(txn, &rows).await
+}
+
+/// Writes what happened at several events in the caller's transaction, in one statement
+/// (a group of registrations).
+pub async fn record_at<C: ConnectionTrait>(
+    txn: &C,
+    happened: &[(Uuid, Happened)],
+) -> Result<(), AppError> {
     if happened.is_empty() {
         return Ok(());
     }
     let now = Utc::now();
-    let rows = happened.iter().map(|h| journal::ActiveModel {
+    let rows = happened.iter().map(|(event_id, h)| journal::ActiveModel {
         id: Set(Uuid::now_v7()),
-        event_id: Set(event_id),
+        event_id: Set(*event_id),
         kind: Set(h.kind().to_owned()),
         key: Set(h.key()),
         registration_id: Set(h.registration()),

@@ -12,7 +12,6 @@ use entities::{events, idempotency_keys, registration_sessions, registrations, s
 
 use super::idempotency::{Idempotency, RecordedAnswer, Registered, replay};
 use super::is_unique_violation;
-use super::journal;
 use super::registrations::{RegistrationRow, parse};
 use super::seats::{self, Claimed};
 use crate::domain::enums::{
@@ -36,12 +35,35 @@ pub async fn check_choices<C: ConnectionTrait>(
     if session_ids.is_empty() {
         return Ok(());
     }
-    let found = sessions::Entity::find()
-        .filter(sessions::Column::EventId.eq(event_id))
+    let found = sessions_among(db, session_ids).await?;
+    check_chosen(&found, event_id, session_ids)
+}
+
+/// The sessions with these ids, of any event (one query for a whole group of registrations).
+pub async fn sessions_among<C: ConnectionTrait>(
+    db: &C,
+    session_ids: &[Uuid],
+) -> Result<Vec<sessions::Model>, AppError> {
+    if session_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(sessions::Entity::find()
         .filter(sessions::Column::Id.is_in(session_ids.iter().copied()))
         .order_by_asc(sessions::Column::StartsAt)
         .all(db)
-        .await?;
+        .await?)
+}
+
+/// [`check_choices`] over sessions already read (in start order).
+pub fn check_chosen(
+    read: &[sessions::Model],
+    event_id: Uuid,
+    session_ids: &[Uuid],
+) -> Result<(), AppError> {
+    let found: Vec<&sessions::Model> = read
+        .iter()
+        .filter(|s| s.event_id == event_id && session_ids.contains(&s.id))
+        .collect();
     let mut errors = ValidationErrors::new();
     for id in session_ids {
         match found.iter().find(|s| s.id == *id) {
@@ -60,7 +82,7 @@ pub async fn check_choices<C: ConnectionTrait>(
         .into_iter()
         .map(|s| Choice {
             id: s.id,
-            title: s.title,
+            title: s.title.clone(),
             starts_at: s.starts_at,
             ends_at: s.ends_at,
         })
@@ -82,14 +104,17 @@ pub async fn check_choices<C: ConnectionTrait>(
 /// read `event` under it: seat, registration, session seats and the idempotency record.
 /// Whether the event accepts registrations now (status, mode, window), what status the
 /// registration starts in, whether it may wait, and whether the chosen sessions are open are
-/// all decided here, from `event` and the sessions as they are under that lock. The decision
-/// is recorded with the idempotency key, for retries.
+/// all decided here, from `event` and `sessions` (the chosen ones, read under that lock). The decision
+/// is recorded with the idempotency key, for retries; what happened is added to `happened`
+/// for the caller to journal in the same transaction.
 pub async fn register_in<C: ConnectionTrait>(
     txn: &C,
     event: &events::Model,
     request: &RegistrationRequest,
     secret: &[u8],
     idempotency: Option<&Idempotency>,
+    sessions: &[sessions::Model],
+    happened: &mut Vec<(Uuid, Happened)>,
 ) -> Result<Registered, AppError> {
     let now = Utc::now();
     if let Some(idempotency) = idempotency
@@ -111,7 +136,7 @@ pub async fn register_in<C: ConnectionTrait>(
         Err(RegistrationClosed::EventNotPublished) => return Err(AppError::NotFound("event")),
         Err(closed) => return Err(AppError::conflict(closed.to_string())),
     }
-    check_choices(txn, event.id, &request.session_ids).await?;
+    check_chosen(sessions, event.id, &request.session_ids)?;
     let status = match initial_status(mode) {
         RegistrationStatus::Confirmed => {
             if seats::take_event_seat(txn, event.id).await? {
@@ -198,15 +223,13 @@ pub async fn register_in<C: ConnectionTrait>(
         choices: chosen,
         registration,
     };
-    journal::record(
-        txn,
+    happened.push((
         event.id,
-        &[Happened::Registered {
+        Happened::Registered {
             registration: id,
             status,
-        }],
-    )
-    .await?;
+        },
+    ));
     if let Some(idempotency) = idempotency {
         let body = serde_json::to_string(&RecordedAnswer::of(&row))
             .map_err(|err| AppError::Internal(err.to_string()))?;

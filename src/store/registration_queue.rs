@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 use super::batcher::Batcher;
 use super::idempotency::{Idempotency, Registered};
+use super::journal;
 use super::registering;
 use super::seats;
 use crate::domain::registration::RegistrationRequest;
@@ -144,7 +145,16 @@ async fn in_one_transaction(
     for event_id in event_ids {
         events.insert(event_id, seats::lock_event_row(&txn, event_id).await?);
     }
+    // Every chosen session of the group, read once under the events' locks.
+    let mut chosen: Vec<Uuid> = group
+        .iter()
+        .flat_map(|p| p.request.session_ids.iter().copied())
+        .collect();
+    chosen.sort_unstable();
+    chosen.dedup();
+    let sessions = registering::sessions_among(&txn, &chosen).await?;
     let mut made = Vec::with_capacity(group.len());
+    let mut happened = Vec::with_capacity(group.len());
     for pending in group {
         let event = events
             .get(&pending.event_id)
@@ -156,10 +166,13 @@ async fn in_one_transaction(
                 &pending.request,
                 secret,
                 pending.idempotency.as_ref(),
+                &sessions,
+                &mut happened,
             )
             .await?,
         );
     }
+    journal::record_at(&txn, &happened).await?;
     txn.commit().await?;
     Ok(made)
 }
