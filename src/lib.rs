@@ -1,20 +1,28 @@
 //! Dialogue: event and conference management for the interregional Dialogue on digital
 //! cooperation in Ashgabat, its seminars and training courses.
 //!
-//! A guided tour, in the order data flows (`api` → `domain` and `store` → `entities`):
+//! A guided tour, in the order data flows (a front end → `app` → `domain` and `store` →
+//! `entities`):
 //!
 //! - [`config`]: settings from flags and the environment.
 //! - [`application`]: `Application::build`: pools, keys, caches and background tasks (used by
 //!   `main`, tests and benches alike); `AppState`, what front ends and use cases share.
-//! - [`api`]: HTTP only, one module per OpenAPI tag; checks rights, converts types, calls `store`.
-//! - [`domain`]: the rules (validation, clashes, local days, tokens), free of HTTP and SQL.
-//! - [`store`]: queries and transactions over sea-orm on SQLite or PostgreSQL.
-//! - [`error`]: one error type and its single mapping to problem+json.
+//! - [`api`]: the JSON API, a front end: one module per OpenAPI tag, translating between API
+//!   types and the use cases; `api::problem` maps errors to problem+json, `api::document`
+//!   keeps the OpenAPI document true.
+//! - [`app`]: the use cases every front end calls: tokens, keys, who calls, events, tracks,
+//!   rooms and speakers, sessions, registrations, check-in, and the agenda and feed read
+//!   models. Each owns its transaction and empties the caches it affects.
+//! - [`domain`]: the rules (validation, clashes, local days, tokens, what happened, values
+//!   parsed once), free of HTTP and SQL.
+//! - [`store`]: repositories over sea-orm on SQLite or PostgreSQL: queries, locks,
+//!   conditional updates, the journal of what happened, and one batcher for grouped work.
+//! - [`error`]: the use cases' error, with no HTTP in it.
 //! - [`calendar`]: iCalendar rendering (RFC 5545) of sessions for the feeds.
 //! - [`cache`]: rendered agendas and feeds, keyed by the event's agenda version.
 //! - [`verified_codes`]: badge codes whose signature this instance has already checked.
 //! - [`badge`]: printable badges (SVG and PNG) with the QR code of the badge code.
-//! - [`bootstrap`]: first-start work: the initial organizer token and the demo data.
+//! - [`bootstrap`]: the demo programme.
 
 pub mod api;
 pub mod app;
