@@ -6,6 +6,10 @@
 //!   is marked `nullable`.
 //! - Every operation with a request body may answer `413` (over the size limit) and `415`
 //!   (missing or other `Content-Type`); both come from the HTTP layer, not from the operation.
+//! - A documented field of an enumeration type is written by poem-openapi as `allOf` of the
+//!   reference and a second schema holding only the description, which client generators
+//!   cannot combine with an enumeration; the description stays on the field, the `allOf`
+//!   keeps the reference alone.
 
 use serde_json::{Map, Value, json};
 
@@ -132,12 +136,13 @@ fn mark_optional_fields_nullable(schema: &mut Value) {
         return;
     };
     for (name, property) in properties.iter_mut() {
-        if required.contains(name) {
-            continue;
-        }
         let Some(fields) = property.as_object_mut() else {
             continue;
         };
+        drop_description_only_parts(fields);
+        if required.contains(name) {
+            continue;
+        }
         if fields.contains_key("default") || fields.get("readOnly") == Some(&Value::Bool(true)) {
             continue;
         }
@@ -148,6 +153,16 @@ fn mark_optional_fields_nullable(schema: &mut Value) {
             *fields = wrapped;
         }
         fields.insert("nullable".into(), Value::Bool(true));
+    }
+}
+
+/// Keeps only the parts of an `allOf` that say more than a description.
+fn drop_description_only_parts(fields: &mut Map<String, Value>) {
+    if let Some(Value::Array(parts)) = fields.get_mut("allOf") {
+        parts.retain(|part| {
+            part.as_object()
+                .is_none_or(|p| p.keys().any(|key| key != "description"))
+        });
     }
 }
 
@@ -200,7 +215,14 @@ mod tests {
                     "id": { "type": "string" },
                     "note": { "type": "string" },
                     "kind": { "$ref": "#/components/schemas/Kind" },
-                    "size": { "type": "integer", "default": 1 }
+                    "size": { "type": "integer", "default": 1 },
+                    "status": {
+                        "description": "Said twice.",
+                        "allOf": [
+                            { "$ref": "#/components/schemas/Status" },
+                            { "description": "Said twice." }
+                        ]
+                    }
                 }
             }}}
         });
@@ -214,6 +236,11 @@ mod tests {
             "#/components/schemas/Kind"
         );
         assert!(props["size"].get("nullable").is_none());
+        assert_eq!(
+            props["status"]["allOf"],
+            json!([{ "$ref": "#/components/schemas/Status" }])
+        );
+        assert_eq!(props["status"]["description"], "Said twice.");
         assert!(fixed["paths"]["/x"]["post"]["responses"]["415"].is_object());
         assert!(fixed["paths"]["/x"]["post"]["responses"]["413"].is_object());
         assert!(
