@@ -115,18 +115,20 @@ impl CheckinTokensApi {
         event: Path<String>,
         body: Json<NewCheckinToken>,
     ) -> Result<Created, CreateError> {
-        let event = visible_event(&self.state, &event.0, true).await?;
-        let tz = event_tz(&event)?;
-        let reference = event.id.to_string();
         let created = tokens::create(
             &self.state,
             NewToken {
                 role: TokenRole::Checkin,
-                event: Some(&reference),
+                event: Some(&event.0),
                 label: &body.0.label,
             },
         )
         .await?;
+        let event = created
+            .event
+            .as_ref()
+            .ok_or_else(|| AppError::Internal("a check-in token without its event".into()))?;
+        let tz = event_tz(event)?;
         Ok(Created::Created(Json(IssuedCheckinToken {
             id: created.issued.id,
             label: created.label,

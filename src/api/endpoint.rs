@@ -16,7 +16,7 @@ use crate::application::AppState;
 pub fn build_app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
     let api = api::service(&state);
     let raw_spec = api.spec();
-    let spec = api::openapi_document(&state);
+    let spec = api::document::corrected(&raw_spec);
     let ui_html = api.swagger_ui_html().replace(&raw_spec, &spec);
     let spec_endpoint = poem::endpoint::make_sync(move |_| {
         Response::builder()

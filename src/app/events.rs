@@ -15,6 +15,7 @@ use crate::domain::enums::EventStatus;
 use crate::domain::event::{self as rules, EventFields, local_dates_window};
 use crate::error::AppError;
 use crate::store;
+use crate::store::registrations::parse;
 
 /// The event named by `reference` (id or slug), if `audience` may see it.
 pub async fn visible(
@@ -122,11 +123,10 @@ async fn change_status(
 
 /// The fields of a stored event.
 pub fn fields_of(model: &events::Model) -> Result<EventFields, AppError> {
-    let stored = |text: &str| AppError::Internal(format!("stored value {text:?} is unknown"));
     Ok(EventFields {
         slug: model.slug.clone(),
         title: model.title.clone(),
-        kind: model.kind.parse().map_err(|_| stored(&model.kind))?,
+        kind: parse(&model.kind)?,
         description: model.description.clone(),
         venue: model.venue.clone(),
         city: model.city.clone(),
@@ -135,10 +135,7 @@ pub fn fields_of(model: &events::Model) -> Result<EventFields, AppError> {
         starts_on: model.starts_on,
         ends_on: model.ends_on,
         capacity: model.capacity,
-        registration_mode: model
-            .registration_mode
-            .parse()
-            .map_err(|_| stored(&model.registration_mode))?,
+        registration_mode: parse(&model.registration_mode)?,
         registration_opens_at: model.registration_opens_at,
         registration_closes_at: model.registration_closes_at,
         waitlist_enabled: model.waitlist_enabled,

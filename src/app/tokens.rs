@@ -4,8 +4,10 @@
 
 use uuid::Uuid;
 
-use entities::api_tokens;
+use entities::{api_tokens, events};
 
+use super::events::visible;
+use super::principal::Audience;
 use crate::application::AppState;
 use crate::domain::enums::TokenRole;
 use crate::domain::token::{self, TokenKind};
@@ -28,37 +30,40 @@ pub struct NewToken<'a> {
 pub struct CreatedToken {
     pub issued: IssuedToken,
     pub label: String,
-    pub event_id: Option<Uuid>,
+    /// The event a check-in token is bound to.
+    pub event: Option<events::Model>,
 }
 
-/// Creates a token. A check-in token needs an event; an organizer token takes none.
+/// Creates a token. A check-in token needs an event; an organizer token takes none. The
+/// event is looked up before the label is checked, so an unknown event is "not found".
 pub async fn create(state: &AppState, new: NewToken<'_>) -> Result<CreatedToken, AppError> {
-    let mut errors = ValidationErrors::new();
-    let label = errors.check("label", Label::parse(new.label));
     match (new.role, new.event) {
         (TokenRole::Organizer, Some(_)) => {
-            errors.add("event", "organizer tokens are not bound to an event")
+            return Err(ValidationErrors::single(
+                "event",
+                "organizer tokens are not bound to an event",
+            )
+            .into());
         }
-        (TokenRole::Checkin, None) => errors.add("event", "a check-in token needs an event"),
+        (TokenRole::Checkin, None) => {
+            return Err(
+                ValidationErrors::single("event", "a check-in token needs an event").into(),
+            );
+        }
         _ => {}
     }
-    let label = errors
-        .into_result(label)?
-        .ok_or_else(|| AppError::Internal("a label that failed its rule left no error".into()))?;
-    let event_id = match new.event {
-        Some(reference) => Some(
-            store::events::find(&state.db, reference)
-                .await?
-                .ok_or(AppError::NotFound("event"))?
-                .id,
-        ),
+    let event = match new.event {
+        Some(reference) => Some(visible(state, reference, Audience::Organizers).await?),
         None => None,
     };
+    let label =
+        Label::parse(new.label).map_err(|message| ValidationErrors::single("label", message))?;
+    let event_id = event.as_ref().map(|e| e.id);
     let issued = store::tokens::create(&state.writer, new.role, event_id, label.as_str()).await?;
     Ok(CreatedToken {
         issued,
         label: label.into_string(),
-        event_id,
+        event,
     })
 }
 
