@@ -97,12 +97,7 @@ async fn end(
         &mut happened,
     )
     .await?;
-    let row = find(&txn, registration_id)
-        .await?
-        .ok_or(AppError::NotFound("registration"))?;
-    journal::record(&txn, event.id, &happened).await?;
-    txn.commit().await?;
-    Ok((row, happened))
+    commit_with(txn, event.id, registration_id, happened).await
 }
 
 /// Approves a pending registration: a seat if one is free, else the waiting list (409 when
@@ -145,16 +140,11 @@ pub async fn approve(
             "the event is full and keeps no waiting list",
         ));
     };
-    let row = find(&txn, registration_id)
-        .await?
-        .ok_or(AppError::NotFound("registration"))?;
     let happened = vec![Happened::Approved {
         registration: registration_id,
         status,
     }];
-    journal::record(&txn, event.id, &happened).await?;
-    txn.commit().await?;
-    Ok((row, happened))
+    commit_with(txn, event.id, registration_id, happened).await
 }
 
 /// Replaces a registration's session choices atomically: new seats are taken before old ones
@@ -221,12 +211,7 @@ pub async fn change_sessions(
         }
     }
     seats::touch_registration(&txn, registration_id).await?;
-    let row = find(&txn, registration_id)
-        .await?
-        .ok_or(AppError::NotFound("registration"))?;
-    journal::record(&txn, event.id, &happened).await?;
-    txn.commit().await?;
-    Ok((row, happened))
+    commit_with(txn, event.id, registration_id, happened).await
 }
 
 /// Bumps the calendar link's generation, so the old link stops working.
@@ -253,4 +238,20 @@ pub async fn rotate_calendar(
         .ok_or(AppError::NotFound("registration"))?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// Reads the changed registration, journals what happened and commits: the end of every
+/// change here.
+async fn commit_with(
+    txn: DatabaseTransaction,
+    event_id: Uuid,
+    registration_id: Uuid,
+    happened: Vec<Happened>,
+) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
+    let row = find(&txn, registration_id)
+        .await?
+        .ok_or(AppError::NotFound("registration"))?;
+    journal::record(&txn, event_id, &happened).await?;
+    txn.commit().await?;
+    Ok((row, happened))
 }
