@@ -10,12 +10,12 @@ use std::time::Duration;
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::api;
+use crate::app::registration_queue::RegistrationQueue;
+use crate::app::scan_queue::ScanQueue;
 use crate::cache::{HeadCache, RenderCache};
 use crate::config::Config;
 use crate::store;
 use crate::store::keys::Keyring;
-use crate::store::registration_queue::RegistrationQueue;
-use crate::store::scan_queue::ScanQueue;
 use crate::store::token_lookups::TokenLookups;
 use crate::verified_codes::VerifiedCodes;
 
@@ -92,7 +92,7 @@ impl AppState {
                 Ok(writer.clone())
             }
         };
-        let scans = ScanQueue::start(queue_connection().await?, api::checkin_types::render_answer);
+        let scans = ScanQueue::start(queue_connection().await?);
         let token_secret = Arc::new(token_secret);
         let registrations =
             RegistrationQueue::start(queue_connection().await?, token_secret.clone());
@@ -116,7 +116,7 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         AppState {
             writer: db.clone(),
-            scans: ScanQueue::start(db.clone(), api::checkin_types::render_answer),
+            scans: ScanQueue::start(db.clone()),
             registrations: RegistrationQueue::start(db.clone(), Arc::new(Vec::new())),
             tokens: TokenLookups::start(db.clone()),
             db,

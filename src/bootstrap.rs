@@ -1,11 +1,13 @@
-//! The demo programme, loaded once and idempotently on `serve --demo`.
+//! The demo programme, loaded once and idempotently on `serve --demo`, through the same use
+//! cases as every front end.
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use uuid::Uuid;
 
+use crate::app;
 use crate::application::AppState;
-use crate::domain::enums::{EventKind, EventStatus, RegistrationMode, SessionKind, SessionStatus};
+use crate::domain::enums::{EventKind, RegistrationMode, SessionKind, SessionStatus};
 use crate::domain::event::EventFields;
 use crate::domain::session::SessionFields;
 use crate::domain::speaker::{RoomFields, SpeakerFields, TrackFields};
@@ -52,10 +54,8 @@ async fn create_published_event(
     state: &AppState,
     fields: EventFields,
 ) -> Result<entities::events::Model, AppError> {
-    fields.validate()?;
-    let now = Utc::now();
-    let event = store::events::insert(&state.writer, &fields, now).await?;
-    store::events::set_status(&state.writer, event.id, |_| Ok(EventStatus::Published), now).await
+    let event = app::events::create(state, fields).await?;
+    app::events::publish(state, &event.id.to_string()).await
 }
 
 struct DemoSession<'a> {
@@ -95,7 +95,7 @@ async fn add_sessions(
             speaker_ids: s.speakers.iter().map(|i| speakers[*i]).collect(),
             status: SessionStatus::Published,
         };
-        store::session_changes::save(&state.writer, event_id, None, &fields, false).await?;
+        app::sessions::create(state, &event_id.to_string(), fields, false).await?;
     }
     Ok(())
 }
@@ -113,8 +113,9 @@ async fn add_tracks(
             description: description.map(str::to_owned),
         };
         ids.push(
-            store::programme::save_track(&state.writer, event_id, None, &fields)
+            app::programme::create(state, &event_id.to_string(), fields)
                 .await?
+                .1
                 .id,
         );
     }
@@ -134,8 +135,9 @@ async fn add_rooms(
             description: None,
         };
         ids.push(
-            store::programme::save_room(&state.writer, event_id, None, &fields)
+            app::programme::create(state, &event_id.to_string(), fields)
                 .await?
+                .1
                 .id,
         );
     }
@@ -159,8 +161,9 @@ async fn add_speakers(
             email: None,
         };
         ids.push(
-            store::speakers::save(&state.writer, event_id, None, &fields)
+            app::programme::create(state, &event_id.to_string(), fields)
                 .await?
+                .1
                 .id,
         );
     }

@@ -12,11 +12,13 @@
 //!   keeps the OpenAPI document true.
 //! - [`app`]: the use cases every front end calls: tokens, keys, who calls, events, tracks,
 //!   rooms and speakers, sessions, registrations, check-in, and the agenda and feed read
-//!   models. Each owns its transaction and empties the caches it affects.
+//!   models. Each owns its transaction (`app::work`) and empties the caches it affects; the
+//!   registration and scan queues make many use cases' changes in one transaction.
 //! - [`domain`]: the rules (validation, clashes, local days, tokens, what happened, values
 //!   parsed once), free of HTTP and SQL.
 //! - [`store`]: repositories over sea-orm on SQLite or PostgreSQL: queries, locks,
-//!   conditional updates, the journal of what happened, and one batcher for grouped work.
+//!   conditional updates and the journal's rows; they never begin or commit.
+//! - [`batcher`]: one generic batcher for grouped work (registrations, scans, token look-ups).
 //! - [`error`]: the use cases' error, with no HTTP in it.
 //! - [`calendar`]: iCalendar rendering (RFC 5545) of sessions for the feeds.
 //! - [`cache`]: rendered agendas and feeds, keyed by the event's agenda version.
@@ -28,6 +30,7 @@ pub mod api;
 pub mod app;
 pub mod application;
 pub mod badge;
+pub mod batcher;
 pub mod bootstrap;
 pub mod cache;
 pub mod calendar;

@@ -1,4 +1,4 @@
-//! The audit log: every scan, refused ones and unknown codes too, with its answer.
+//! The audit log: every scan, refused ones and unknown codes too, with the decision answered.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -21,9 +21,13 @@ pub struct Model {
     pub code_excerpt: String,
     pub scanned_at: DateTimeUtc,
     pub recorded_at: DateTimeUtc,
-    pub http_status: i32,
-    /// The answer given, replayed for a repeated nonce.
-    pub response: String,
+    /// What the scan was answered (a later offline scan may change `result`, never this);
+    /// a repeated nonce gets the same answer.
+    pub answered: String,
+    /// When the answered scan admitted (or let out) the delegate.
+    pub checked_in_at: Option<DateTimeUtc>,
+    /// The first admission in the scope, as answered.
+    pub first_checked_in_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

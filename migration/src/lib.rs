@@ -9,6 +9,7 @@ mod m20261122_000001_agenda;
 mod m20261122_000002_registrations;
 mod m20261122_000003_checkins;
 mod m20261130_000004_journal;
+mod m20261201_000005_scan_decisions;
 
 /// Runs every migration of Dialogue in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_registrations::Migration),
             Box::new(m20261122_000003_checkins::Migration),
             Box::new(m20261130_000004_journal::Migration),
+            Box::new(m20261201_000005_scan_decisions::Migration),
         ]
     }
 }

@@ -1,18 +1,14 @@
-//! The check-in API's request and response types, and the JSON answer of a decided scan
-//! (no contact data; no delegate for unknown codes).
+//! The check-in API's request and response types, and how a decided scan is answered in
+//! JSON (its status; no contact data; no delegate for unknown codes).
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use poem_openapi::types::ToJSON;
-use poem_openapi::{Enum, Object};
+use poem_openapi::{Enum, Object, Union};
 use uuid::Uuid;
 
-use entities::registrations;
-
 use super::common::local;
-use super::enums::{Category, RegistrationStatus, ScanResult, stored};
-use crate::domain::checkin::Outcome;
-use crate::domain::enums as domain;
-use crate::store::checkins::Decision;
+use super::enums::{Category, RegistrationStatus, ScanResult};
+use super::problem::Problem;
+use crate::domain::checkin::{Outcome, ScanAnswer};
 
 /// Going in or out.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +70,15 @@ pub struct CheckinBatch {
 pub struct BatchItem {
     /// The HTTP status this scan would have had alone.
     pub status: u16,
-    pub answer: serde_json::Value,
+    pub answer: BatchAnswer,
+}
+
+/// A scan's decision, or the problem that stopped it (a field error).
+#[derive(Union, Debug)]
+#[oai(one_of)]
+pub enum BatchAnswer {
+    Decided(CheckinResult),
+    Refused(Problem),
 }
 
 /// The answers to a batch.
@@ -167,25 +171,38 @@ pub struct Attendees {
     pub items: Vec<Attendee>,
 }
 
-/// The JSON answer to a decided scan; no contact data, and no delegate for unknown codes.
-pub fn render_answer(
-    decision: &Decision,
-    registration: Option<&registrations::Model>,
-    tz: chrono_tz::Tz,
-) -> String {
-    CheckinResult {
-        result: decision.outcome.into(),
-        registration: registration
-            .filter(|_| decision.outcome != Outcome::Invalid)
-            .map(|r| Badgeholder {
-                id: r.id,
-                full_name: r.full_name.clone(),
-                organization: r.organization.clone(),
-                category: stored::<domain::Category>(&r.category)
-                    .map_or(Category::Delegate, Into::into),
-            }),
-        checked_in_at: decision.checked_in_at.map(|t| local(t, tz)),
-        first_checked_in_at: decision.first_checked_in_at.map(|t| local(t, tz)),
+/// The HTTP status of a scan's answer: 200 ok, 409 already checked in, 404 invalid, 422 the
+/// other refusals.
+pub fn status_of(outcome: Outcome) -> u16 {
+    match outcome {
+        Outcome::Ok => 200,
+        Outcome::AlreadyCheckedIn => 409,
+        Outcome::Invalid => 404,
+        Outcome::Revoked
+        | Outcome::NotConfirmed
+        | Outcome::WrongEvent
+        | Outcome::NotRegisteredForSession => 422,
     }
-    .to_json_string()
+}
+
+/// The JSON answer to a decided scan; no contact data, and no delegate for unknown codes.
+impl From<&ScanAnswer> for CheckinResult {
+    fn from(answer: &ScanAnswer) -> Self {
+        let decision = &answer.decision;
+        CheckinResult {
+            result: decision.outcome.into(),
+            registration: answer
+                .holder
+                .as_ref()
+                .filter(|_| decision.outcome != Outcome::Invalid)
+                .map(|holder| Badgeholder {
+                    id: holder.id,
+                    full_name: holder.full_name.clone(),
+                    organization: holder.organization.clone(),
+                    category: holder.category.into(),
+                }),
+            checked_in_at: decision.checked_in_at.map(|t| local(t, answer.tz)),
+            first_checked_in_at: decision.first_checked_in_at.map(|t| local(t, answer.tz)),
+        }
+    }
 }

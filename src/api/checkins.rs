@@ -5,14 +5,14 @@
 use chrono::{DateTime, FixedOffset};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::types::ToJSON;
 use poem_openapi::{OpenApi, SecurityScheme, auth::Bearer};
 
 use super::ApiTags;
 use super::auth::{Principal, principal_of};
 use super::checkin_types::{
-    Attendance, Attendee, Attendees, BatchItem, BatchResult, CheckinBatch, CheckinRequest,
-    DayAttendance, Direction, OfflineKeys, PublicKey, Revocation, Revocations, SessionAttendance,
+    Attendance, Attendee, Attendees, BatchAnswer, BatchItem, BatchResult, CheckinBatch,
+    CheckinRequest, CheckinResult, DayAttendance, Direction, OfflineKeys, PublicKey, Revocation,
+    Revocations, SessionAttendance, status_of,
 };
 use super::common::{event_tz, local, to_utc};
 use super::enums::stored;
@@ -126,8 +126,8 @@ impl CheckinsApi {
                 .into_iter()
                 .map(|outcome| match outcome {
                     Ok(answer) => BatchItem {
-                        status: answer.status,
-                        answer: serde_json::from_str(&answer.body).unwrap_or_default(),
+                        status: status_of(answer.decision.outcome),
+                        answer: BatchAnswer::Decided(CheckinResult::from(&answer)),
                     },
                     Err(err) => problem_item(&err),
                 })
@@ -307,6 +307,6 @@ fn problem_item(err: &AppError) -> BatchItem {
     let problem = err.to_problem();
     BatchItem {
         status: problem.status,
-        answer: serde_json::from_str(&problem.to_json_string()).unwrap_or_default(),
+        answer: BatchAnswer::Refused(problem),
     }
 }

@@ -5,16 +5,16 @@
 use poem::Response;
 use poem_openapi::ApiResponse;
 use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
-use poem_openapi::types::Type;
+use poem_openapi::types::{ToJSON, Type};
 
-use super::checkin_types::CheckinResult;
+use super::checkin_types::{CheckinResult, status_of};
 use crate::api::problem::{PROBLEM_JSON, Problem};
+use crate::domain::checkin::ScanAnswer;
 use crate::error::AppError;
-use crate::store::checkins::Answer;
 
 /// A scan's answer with the status its result calls for, or the problem that stopped it.
 pub enum ScanResponse {
-    Decided(Answer),
+    Decided(ScanAnswer),
     Failed(Problem),
 }
 
@@ -44,11 +44,11 @@ impl poem::IntoResponse for ScanResponse {
         match self {
             ScanResponse::Decided(answer) => Response::builder()
                 .status(
-                    poem::http::StatusCode::from_u16(answer.status)
-                        .unwrap_or(poem::http::StatusCode::OK),
+                    poem::http::StatusCode::from_u16(status_of(answer.decision.outcome))
+                        .unwrap_or(poem::http::StatusCode::INTERNAL_SERVER_ERROR),
                 )
                 .content_type("application/json; charset=utf-8")
-                .body(answer.body),
+                .body(CheckinResult::from(&answer).to_json_string()),
             ScanResponse::Failed(problem) => problem.into_response(),
         }
     }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, SubsecRound, Utc};
 use uuid::Uuid;
 
 use entities::{events, registrations};
@@ -15,15 +15,16 @@ use super::events::visible_cached;
 use super::principal::{Audience, Principal};
 use crate::application::AppState;
 use crate::domain::badge_code::{self, CodeRejected};
+use crate::domain::checkin::ScanAnswer;
 use crate::domain::checkin::{self, Direction};
 use crate::domain::enums::SessionStatus;
 use crate::domain::event::parse_timezone;
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
 use crate::store;
-use crate::store::checkins::{Answer, Scan};
+use crate::store::checkins::Scan;
 use crate::store::keys::Keyring;
-use crate::store::scan_queue::{Claim, PendingScan};
+use crate::store::scan_decisions::{Claim, PendingScan};
 
 /// Most scans in one upload.
 pub const MAX_BATCH: usize = 1000;
@@ -70,7 +71,7 @@ pub async fn scan(
     scanner: &Principal,
     event: &str,
     input: ScanInput,
-) -> Result<Answer, AppError> {
+) -> Result<ScanAnswer, AppError> {
     let event = scanner_event(state, scanner, event).await?;
     let scan = prepare(state, &event, input, Utc::now(), &mut HashMap::new()).await?;
     state
@@ -88,7 +89,7 @@ pub async fn batch(
     scanner: &Principal,
     event: &str,
     inputs: Vec<ScanInput>,
-) -> Result<Vec<Result<Answer, AppError>>, AppError> {
+) -> Result<Vec<Result<ScanAnswer, AppError>>, AppError> {
     let event = scanner_event(state, scanner, event).await?;
     if inputs.len() > MAX_BATCH {
         return Err(ValidationErrors::single(
@@ -100,7 +101,7 @@ pub async fn batch(
     let now = Utc::now();
     let mut order: Vec<usize> = (0..inputs.len()).collect();
     order.sort_by_key(|&i| inputs[i].scanned_at.unwrap_or(now));
-    let mut answers: Vec<Option<Result<Answer, AppError>>> =
+    let mut answers: Vec<Option<Result<ScanAnswer, AppError>>> =
         (0..inputs.len()).map(|_| None).collect();
     // Doors of the upload, each read once.
     let mut doors = HashMap::new();
@@ -164,7 +165,9 @@ async fn prepare(
             event_id: event.id,
             session_id: input.session_id,
             direction: input.direction,
-            scanned_at: input.scanned_at.unwrap_or(now),
+            // Kept to the microsecond, as both databases store it: a replayed answer is the
+            // answer given, to the digit.
+            scanned_at: input.scanned_at.unwrap_or(now).trunc_subsecs(6),
             offline: input.scanned_at.is_some(),
             device: input.device.trim().to_owned(),
             nonce: input.nonce,

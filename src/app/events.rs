@@ -10,6 +10,7 @@ use entities::events;
 
 use super::Outcome;
 use super::principal::Audience;
+use super::work::Work;
 use crate::application::AppState;
 use crate::domain::enums::EventStatus;
 use crate::domain::event::{self as rules, EventFields, local_dates_window};
@@ -86,10 +87,12 @@ pub async fn update(
         || after.starts_on != before.starts_on
         || after.ends_on != before.ends_on)
         .then(|| local_dates_window(tz, after.starts_on, after.ends_on));
-    let updated =
-        store::events::update(&state.writer, current, &after, new_window, Utc::now()).await;
+    let work = Work::begin(&state.writer).await?;
+    let (updated, happened) =
+        store::events::update(work.db(), current, &after, new_window, Utc::now()).await?;
+    work.commit(updated.id, &happened).await?;
     state.agenda_changed();
-    Ok(Outcome::new(updated?))
+    Ok(Outcome::new((updated, happened)))
 }
 
 /// Makes a draft public; publishing a published event changes nothing; a cancelled event
@@ -110,15 +113,17 @@ async fn change_status(
 ) -> Result<events::Model, AppError> {
     let current = visible(state, reference, Audience::Organizers).await?;
     // Decided in the transaction, from the status the event has under its lock.
+    let work = Work::begin(&state.writer).await?;
     let model = store::events::set_status(
-        &state.writer,
+        work.db(),
         current.id,
         |from| transition(from).map_err(|refused| AppError::conflict(refused.to_string())),
         Utc::now(),
     )
-    .await;
+    .await?;
+    work.commit_quietly().await?;
     state.agenda_changed();
-    model
+    Ok(model)
 }
 
 /// The fields of a stored event.

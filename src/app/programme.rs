@@ -4,13 +4,14 @@
 
 use std::future::Future;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
 use entities::{rooms, speakers, tracks};
 
 use super::events;
 use super::principal::Audience;
+use super::work::Work;
 use crate::application::AppState;
 use crate::domain::speaker::{RoomFields, SpeakerFields, TrackFields};
 use crate::domain::validation::ValidationErrors;
@@ -39,13 +40,13 @@ pub trait Item: Sized + Send {
     ) -> impl Future<Output = Result<Vec<Self::Model>, AppError>> + Send;
     fn save(
         &self,
-        db: &DatabaseConnection,
+        txn: &DatabaseTransaction,
         event_id: Uuid,
         id: Option<Uuid>,
     ) -> impl Future<Output = Result<Self::Model, AppError>> + Send;
     /// Deletes the item; refused (conflict) while a session uses it.
     fn delete(
-        db: &DatabaseConnection,
+        txn: &DatabaseTransaction,
         event_id: Uuid,
         id: Uuid,
     ) -> impl Future<Output = Result<(), AppError>> + Send;
@@ -59,9 +60,11 @@ pub async fn create<I: Item>(
 ) -> Result<(entities::events::Model, I::Model), AppError> {
     let event = events::visible(state, event, Audience::Organizers).await?;
     fields.validate()?;
-    let model = fields.save(&state.writer, event.id, None).await;
+    let work = Work::begin(&state.writer).await?;
+    let model = fields.save(work.db(), event.id, None).await?;
+    work.commit_quietly().await?;
     state.agenda_changed();
-    Ok((event, model?))
+    Ok((event, model))
 }
 
 /// One item, if `audience` may see its event.
@@ -102,11 +105,13 @@ pub async fn update<I: Item>(
         .ok_or(AppError::NotFound(I::NAME))?;
     let fields = change(I::of(&current));
     fields.validate()?;
+    let work = Work::begin(&state.writer).await?;
     let model = fields
-        .save(&state.writer, event.id, Some(I::id(&current)))
-        .await;
+        .save(work.db(), event.id, Some(I::id(&current)))
+        .await?;
+    work.commit_quietly().await?;
     state.agenda_changed();
-    model
+    Ok(model)
 }
 
 /// Deletes an item; refused while a session uses it.
@@ -115,9 +120,11 @@ pub async fn delete<I: Item>(state: &AppState, event: &str, id: Uuid) -> Result<
     let current = I::find(&state.db, event.id, id)
         .await?
         .ok_or(AppError::NotFound(I::NAME))?;
-    let deleted = I::delete(&state.writer, event.id, I::id(&current)).await;
+    let work = Work::begin(&state.writer).await?;
+    I::delete(work.db(), event.id, I::id(&current)).await?;
+    work.commit_quietly().await?;
     state.agenda_changed();
-    deleted
+    Ok(())
 }
 
 impl Item for TrackFields {
@@ -153,13 +160,13 @@ impl Item for TrackFields {
     }
     async fn save(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         event_id: Uuid,
         id: Option<Uuid>,
     ) -> Result<tracks::Model, AppError> {
         store::programme::save_track(db, event_id, id, self).await
     }
-    async fn delete(db: &DatabaseConnection, event_id: Uuid, id: Uuid) -> Result<(), AppError> {
+    async fn delete(db: &DatabaseTransaction, event_id: Uuid, id: Uuid) -> Result<(), AppError> {
         store::programme::delete_track(db, event_id, id).await
     }
 }
@@ -197,13 +204,13 @@ impl Item for RoomFields {
     }
     async fn save(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         event_id: Uuid,
         id: Option<Uuid>,
     ) -> Result<rooms::Model, AppError> {
         store::programme::save_room(db, event_id, id, self).await
     }
-    async fn delete(db: &DatabaseConnection, event_id: Uuid, id: Uuid) -> Result<(), AppError> {
+    async fn delete(db: &DatabaseTransaction, event_id: Uuid, id: Uuid) -> Result<(), AppError> {
         store::programme::delete_room(db, event_id, id).await
     }
 }
@@ -245,13 +252,13 @@ impl Item for SpeakerFields {
     }
     async fn save(
         &self,
-        db: &DatabaseConnection,
+        db: &DatabaseTransaction,
         event_id: Uuid,
         id: Option<Uuid>,
     ) -> Result<speakers::Model, AppError> {
         store::speakers::save(db, event_id, id, self).await
     }
-    async fn delete(db: &DatabaseConnection, event_id: Uuid, id: Uuid) -> Result<(), AppError> {
+    async fn delete(db: &DatabaseTransaction, event_id: Uuid, id: Uuid) -> Result<(), AppError> {
         store::speakers::delete(db, event_id, id).await
     }
 }

@@ -13,6 +13,8 @@ use entities::events;
 use super::Outcome;
 use super::events::{visible, visible_cached};
 use super::principal::Audience;
+use super::work::Work;
+use crate::app::registration_queue::PendingRegistration;
 use crate::application::AppState;
 use crate::domain::registration::{RegistrationRequest, check_open};
 use crate::domain::token::{self, TokenKind};
@@ -21,7 +23,6 @@ use crate::domain::values::IdempotencyKey;
 use crate::error::AppError;
 use crate::store;
 use crate::store::idempotency::{Idempotency, Registered};
-use crate::store::registration_queue::PendingRegistration;
 use crate::store::registrations::{RegistrationFilter, RegistrationRow, parse};
 
 pub use crate::store::idempotency::{RecordedAnswer, RecordedChoice};
@@ -182,11 +183,12 @@ async fn decide(
 ) -> Result<Outcome<(events::Model, RegistrationRow)>, AppError> {
     let (event, row) = find(state, event, id).await?;
     let id = row.registration.id;
-    let changed = match decision {
-        Decision::Approve => store::registration_changes::approve(&state.writer, &event, id).await,
-        Decision::Reject => store::registration_changes::reject(&state.writer, &event, id).await,
+    let work = Work::begin(&state.writer).await?;
+    let (row, happened) = match decision {
+        Decision::Approve => store::registration_changes::approve(work.db(), &event, id).await?,
+        Decision::Reject => store::registration_changes::reject(work.db(), &event, id).await?,
     };
-    let (row, happened) = changed?;
+    work.commit(event.id, &happened).await?;
     Ok(Outcome::new(((event, row), happened)))
 }
 
@@ -215,13 +217,15 @@ pub async fn change_sessions(
     let mut errors = ValidationErrors::new();
     crate::domain::registration::check_choices(&mut errors, session_ids);
     errors.into_result(())?;
+    let work = Work::begin(&state.writer).await?;
     let (row, happened) = store::registration_changes::change_sessions(
-        &state.writer,
+        work.db(),
         &event,
         row.registration.id,
         session_ids,
     )
     .await?;
+    work.commit(event.id, &happened).await?;
     Ok(Outcome::new(((row, event), happened)))
 }
 
@@ -231,8 +235,10 @@ pub async fn cancel(
     registration_id: Uuid,
 ) -> Result<Outcome<(RegistrationRow, events::Model)>, AppError> {
     let (row, event) = mine(state, registration_id).await?;
+    let work = Work::begin(&state.writer).await?;
     let (row, happened) =
-        store::registration_changes::cancel(&state.writer, &event, row.registration.id).await?;
+        store::registration_changes::cancel(work.db(), &event, row.registration.id).await?;
+    work.commit(event.id, &happened).await?;
     Ok(Outcome::new(((row, event), happened)))
 }
 
@@ -242,7 +248,8 @@ pub async fn rotate_calendar(
     registration_id: Uuid,
 ) -> Result<(RegistrationRow, events::Model), AppError> {
     let (row, event) = mine(state, registration_id).await?;
-    let row =
-        store::registration_changes::rotate_calendar(&state.writer, row.registration.id).await?;
+    let work = Work::begin(&state.writer).await?;
+    let row = store::registration_changes::rotate_calendar(work.db(), row.registration.id).await?;
+    work.commit_quietly().await?;
     Ok((row, event))
 }

@@ -11,6 +11,7 @@ use entities::events;
 use super::Outcome;
 use super::events::visible;
 use super::principal::Audience;
+use super::work::Work;
 use crate::application::AppState;
 use crate::domain::enums::SessionStatus;
 
@@ -42,10 +43,11 @@ pub async fn create(
 ) -> Result<Outcome<(events::Model, SessionRow)>, AppError> {
     let event = visible(state, event, Audience::Organizers).await?;
     validate(&fields, &event)?;
-    let saved =
-        store::session_changes::save(&state.writer, event.id, None, &fields, allow_overlap).await;
+    let work = Work::begin(&state.writer).await?;
+    let (row, happened) =
+        store::session_changes::save(work.db(), event.id, None, &fields, allow_overlap).await?;
+    work.commit(event.id, &happened).await?;
     state.agenda_changed();
-    let (row, happened) = saved?;
     Ok(Outcome::new(((event, row), happened)))
 }
 
@@ -62,16 +64,12 @@ pub async fn update(
     let current = find_in(state, &event, id).await?;
     let fields = change(store::sessions::row_fields(&current)?);
     validate(&fields, &event)?;
-    let saved = store::session_changes::save(
-        &state.writer,
-        event.id,
-        Some(&current),
-        &fields,
-        allow_overlap,
-    )
-    .await;
+    let work = Work::begin(&state.writer).await?;
+    let (row, happened) =
+        store::session_changes::save(work.db(), event.id, Some(&current), &fields, allow_overlap)
+            .await?;
+    work.commit(event.id, &happened).await?;
     state.agenda_changed();
-    let (row, happened) = saved?;
     Ok(Outcome::new(((event, row), happened)))
 }
 
@@ -79,9 +77,11 @@ pub async fn update(
 pub async fn delete(state: &AppState, event: &str, id: Uuid) -> Result<Outcome<()>, AppError> {
     let event = visible(state, event, Audience::Organizers).await?;
     let current = find_in(state, &event, id).await?;
-    let deleted = store::session_changes::delete(&state.writer, event.id, &current).await;
+    let work = Work::begin(&state.writer).await?;
+    let happened = store::session_changes::delete(work.db(), event.id, &current).await?;
+    work.commit(event.id, &happened).await?;
     state.agenda_changed();
-    Ok(Outcome::new(((), deleted?)))
+    Ok(Outcome::new(((), happened)))
 }
 
 /// One session, if `audience` may see it (drafts are not found by the public).

@@ -8,6 +8,7 @@ use entities::{api_tokens, events};
 
 use super::events::visible;
 use super::principal::Audience;
+use super::work::Work;
 use crate::application::AppState;
 use crate::domain::enums::TokenRole;
 use crate::domain::token::{self, TokenKind};
@@ -79,9 +80,12 @@ pub async fn revoke(
     scope: TokenScope,
     id: Uuid,
 ) -> Result<api_tokens::Model, AppError> {
-    store::tokens::revoke(&state.writer, scope, id)
+    let work = Work::begin(&state.writer).await?;
+    let revoked = store::tokens::revoke(work.db(), scope, id)
         .await?
-        .ok_or(AppError::NotFound("token"))
+        .ok_or(AppError::NotFound("token"))?;
+    work.commit_quietly().await?;
+    Ok(revoked)
 }
 
 /// Makes sure an organizer token exists. With `seed` (from `DIALOGUE_ORGANIZER_TOKEN`) that

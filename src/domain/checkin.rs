@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use uuid::Uuid;
 
 use super::agenda::local_date;
-use super::enums::RegistrationStatus;
+use super::enums::{Category, RegistrationStatus};
 
 macro_rules! outcome_names {
     ($($variant:ident = $text:literal),+ $(,)?) => {
@@ -15,6 +15,9 @@ macro_rules! outcome_names {
         pub enum Outcome { $($variant),+ }
 
         impl Outcome {
+            /// Every answer, in declaration order.
+            pub const ALL: &'static [Outcome] = &[$(Outcome::$variant),+];
+
             pub fn as_str(self) -> &'static str {
                 match self { $(Outcome::$variant => $text),+ }
             }
@@ -32,17 +35,78 @@ outcome_names!(
     NotRegisteredForSession = "not_registered_for_session",
 );
 
-impl Outcome {
-    /// The HTTP status of the answer: 200 ok, 409 already checked in, 404 invalid, 422 the
-    /// other refusals.
-    pub fn http_status(self) -> u16 {
-        match self {
-            Outcome::Ok => 200,
-            Outcome::AlreadyCheckedIn => 409,
-            Outcome::Invalid => 404,
-            _ => 422,
+impl std::str::FromStr for Outcome {
+    type Err = super::enums::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Outcome::ALL
+            .iter()
+            .copied()
+            .find(|o| o.as_str() == value)
+            .ok_or_else(|| super::enums::UnknownValue {
+                kind: "scan result",
+                value: value.to_owned(),
+                expected: Outcome::ALL
+                    .iter()
+                    .map(|o| o.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+}
+
+/// The decision on a scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub outcome: Outcome,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub first_checked_in_at: Option<DateTime<Utc>>,
+}
+
+impl Decision {
+    /// A refusal, or an answer without times.
+    pub fn refused(outcome: Outcome) -> Self {
+        Decision {
+            outcome,
+            checked_in_at: None,
+            first_checked_in_at: None,
         }
     }
+
+    /// Let in (or out) at `at`; first admitted in this scope at `first`.
+    pub fn passed(at: DateTime<Utc>, first: Option<DateTime<Utc>>) -> Self {
+        Decision {
+            outcome: Outcome::Ok,
+            checked_in_at: Some(at),
+            first_checked_in_at: first,
+        }
+    }
+
+    /// Admitted before in this scope, first at `first`.
+    pub fn already(first: Option<DateTime<Utc>>) -> Self {
+        Decision {
+            outcome: Outcome::AlreadyCheckedIn,
+            checked_in_at: first,
+            first_checked_in_at: first,
+        }
+    }
+}
+
+/// The delegate a badge belongs to, as a scanner is shown them (no contact data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub id: Uuid,
+    pub full_name: String,
+    pub organization: Option<String>,
+    pub category: Category,
+}
+
+/// The answer to a scan: the decision, the badge's holder (none for unknown codes) and the
+/// event's time zone, in which front ends show the times.
+#[derive(Debug, Clone)]
+pub struct ScanAnswer {
+    pub decision: Decision,
+    pub holder: Option<Holder>,
+    pub tz: Tz,
 }
 
 /// Whether a scan is someone going in or out.
@@ -124,7 +188,7 @@ mod tests {
             admissible(RegistrationStatus::Waitlisted),
             Err(Outcome::NotConfirmed)
         );
-        assert_eq!(Outcome::AlreadyCheckedIn.http_status(), 409);
+        assert_eq!("already_checked_in".parse(), Ok(Outcome::AlreadyCheckedIn));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! exactly one inserts it. Re-entry after an exit is a conditional update (`inside = false` →
 //! `true`). An offline scan older than the recorded admission takes its place with another
 //! conditional update, and the later scan is reclassified as a duplicate. Every scan is kept in
-//! `scans`, with its answer, which a repeated nonce gets back.
+//! `scans`, with the decision answered, which a repeated nonce gets back.
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use entities::{presence, scans};
 
+pub use crate::domain::checkin::Decision;
 use crate::domain::checkin::{Direction, Outcome};
 use crate::error::AppError;
 
@@ -34,58 +35,21 @@ pub struct Scan {
     pub code_excerpt: String,
 }
 
-/// The decision on a scan.
+/// An earlier scan's answer, kept for its nonce: the decision and whose badge it was.
 #[derive(Debug, Clone)]
-pub struct Decision {
-    pub outcome: Outcome,
-    pub checked_in_at: Option<DateTime<Utc>>,
-    pub first_checked_in_at: Option<DateTime<Utc>>,
-}
-
-impl Decision {
-    /// A refusal, or an answer without times.
-    pub fn refused(outcome: Outcome) -> Self {
-        Decision {
-            outcome,
-            checked_in_at: None,
-            first_checked_in_at: None,
-        }
-    }
-
-    /// Let in (or out) at `at`; first admitted in this scope at `first`.
-    pub fn passed(at: DateTime<Utc>, first: Option<DateTime<Utc>>) -> Self {
-        Decision {
-            outcome: Outcome::Ok,
-            checked_in_at: Some(at),
-            first_checked_in_at: first,
-        }
-    }
-
-    /// Admitted before in this scope, first at `first`.
-    pub fn already(first: Option<DateTime<Utc>>) -> Self {
-        Decision {
-            outcome: Outcome::AlreadyCheckedIn,
-            checked_in_at: first,
-            first_checked_in_at: first,
-        }
-    }
-}
-
-/// A stored answer: HTTP status and JSON body.
-#[derive(Debug, Clone)]
-pub struct Answer {
-    pub status: u16,
-    pub body: String,
+pub struct Replay {
+    pub decision: Decision,
+    pub registration_id: Option<Uuid>,
 }
 
 /// Who sent a scan and its nonce: a repeated key gets the first answer.
 pub type NonceKey = (Uuid, String, String);
 
-/// The stored answers to earlier scans with these (event, device, nonce) keys.
+/// The answers given to earlier scans with these (event, device, nonce) keys.
 pub async fn replays<C: ConnectionTrait>(
     db: &C,
     keys: &[NonceKey],
-) -> Result<HashMap<NonceKey, Answer>, AppError> {
+) -> Result<HashMap<NonceKey, Replay>, AppError> {
     if keys.is_empty() {
         return Ok(HashMap::new());
     }
@@ -99,18 +63,25 @@ pub async fn replays<C: ConnectionTrait>(
         .filter(scans::Column::Nonce.is_in(keys.iter().map(|k| k.2.clone())))
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|scan| {
-            let nonce = scan.nonce?;
-            let answer = Answer {
-                status: u16::try_from(scan.http_status).unwrap_or(200),
-                body: scan.response,
-            };
-            Some(((scan.event_id, scan.device, nonce), answer))
-        })
-        .filter(|(key, _)| keys.contains(key))
-        .collect())
+    let mut found = HashMap::new();
+    for scan in rows {
+        let Some(nonce) = scan.nonce else { continue };
+        let key = (scan.event_id, scan.device, nonce);
+        if !keys.contains(&key) {
+            continue;
+        }
+        let outcome: Outcome = super::registrations::parse(&scan.answered)?;
+        let replay = Replay {
+            decision: Decision {
+                outcome,
+                checked_in_at: scan.checked_in_at,
+                first_checked_in_at: scan.first_checked_in_at,
+            },
+            registration_id: scan.registration_id,
+        };
+        found.insert(key, replay);
+    }
+    Ok(found)
 }
 
 /// Who a scan was judged to be for (None for unknown codes) and where its admission counts
@@ -121,13 +92,12 @@ pub struct Judged<'a> {
     pub scope: Option<&'a str>,
 }
 
-/// The row that keeps a scan and its answer.
+/// The row that keeps a scan and the decision answered.
 pub fn scan_row(
     scan: &Scan,
     judged: Judged,
     scan_id: Uuid,
     decision: &Decision,
-    answer: &Answer,
     recorded_at: DateTime<Utc>,
 ) -> scans::ActiveModel {
     scans::ActiveModel {
@@ -146,8 +116,9 @@ pub fn scan_row(
         code_excerpt: Set(scan.code_excerpt.clone()),
         scanned_at: Set(scan.scanned_at),
         recorded_at: Set(recorded_at),
-        http_status: Set(i32::from(answer.status)),
-        response: Set(answer.body.clone()),
+        answered: Set(decision.outcome.as_str().to_owned()),
+        checked_in_at: Set(decision.checked_in_at),
+        first_checked_in_at: Set(decision.first_checked_in_at),
     }
 }
 
@@ -286,10 +257,6 @@ pub async fn decide<C: ConnectionTrait>(
                     Expr::value(Outcome::AlreadyCheckedIn.as_str()),
                 )
                 .col_expr(scans::Column::Admission, Expr::value(false))
-                .col_expr(
-                    scans::Column::HttpStatus,
-                    Expr::value(i32::from(Outcome::AlreadyCheckedIn.http_status())),
-                )
                 .filter(scans::Column::RegistrationId.eq(registration_id))
                 .filter(scans::Column::Scope.eq(scope))
                 .filter(scans::Column::Admission.eq(true))

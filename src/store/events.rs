@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -68,21 +68,20 @@ pub async fn insert<C: ConnectionTrait>(
 /// the capacity cannot drop below the seats already taken, and seats it adds are filled from
 /// the waiting list in the same transaction.
 pub async fn update(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     current: events::Model,
     fields: &EventFields,
     new_window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     now: DateTime<Utc>,
 ) -> Result<(events::Model, Vec<Happened>), AppError> {
-    let txn = db.begin().await?;
-    super::seats::lock_event(&txn, current.id).await?;
+    super::seats::lock_event(txn, current.id).await?;
     let current = events::Entity::find_by_id(current.id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(AppError::NotFound("event"))?;
     // Checked under the lock that session writes also take, so no session can slip outside.
     if let Some(window) = new_window
-        && let Some(outside) = super::sessions::first_outside(&txn, current.id, window).await?
+        && let Some(outside) = super::sessions::first_outside(txn, current.id, window).await?
     {
         return Err(AppError::conflict(format!(
             "session {:?} ({}) would fall outside the new dates; move it first",
@@ -100,20 +99,18 @@ pub async fn update(
     let id = current.id;
     let mut model: events::ActiveModel = current.into();
     apply(&mut model, fields, now);
-    model.update(&txn).await.map_err(|err| {
+    model.update(txn).await.map_err(|err| {
         if is_unique_violation(&err) {
             slug_taken(&fields.slug)
         } else {
             AppError::from(err)
         }
     })?;
-    let updated = bump_agenda_version(&txn, id).await?;
+    let updated = bump_agenda_version(txn, id).await?;
     // More seats (or a waiting list kept again) let waiting delegates in.
     let mut happened = Vec::new();
-    super::seats::promote_event(&txn, &updated, now, &mut happened).await?;
-    super::journal::record(&txn, id, &happened).await?;
-    notify_change(&txn).await?;
-    txn.commit().await?;
+    super::seats::promote_event(txn, &updated, now, &mut happened).await?;
+    notify_change(txn).await?;
     Ok((updated, happened))
 }
 
@@ -142,13 +139,12 @@ fn apply(model: &mut events::ActiveModel, fields: &EventFields, now: DateTime<Ut
 /// status), and the agenda version is bumped in the database. Returns the event as it is
 /// afterwards (unchanged when the status stays the same).
 pub async fn set_status(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event_id: Uuid,
     transition: impl FnOnce(EventStatus) -> Result<EventStatus, AppError>,
     now: DateTime<Utc>,
 ) -> Result<events::Model, AppError> {
-    let txn = db.begin().await?;
-    let current = super::seats::lock_event_row(&txn, event_id).await?;
+    let current = super::seats::lock_event_row(txn, event_id).await?;
     let from: EventStatus = super::registrations::parse(&current.status)?;
     let to = transition(from)?;
     if to == from {
@@ -160,11 +156,10 @@ pub async fn set_status(
         .col_expr(events::Column::UpdatedAt, Expr::value(now))
         .col_expr(events::Column::AgendaUpdatedAt, Expr::value(now))
         .filter(events::Column::Id.eq(event_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    let updated = bump_agenda_version(&txn, event_id).await?;
-    notify_change(&txn).await?;
-    txn.commit().await?;
+    let updated = bump_agenda_version(txn, event_id).await?;
+    notify_change(txn).await?;
     Ok(updated)
 }
 

@@ -1,5 +1,6 @@
-//! The one place where what happened ([`Happened`]) is written, inside the transaction that
-//! made it happen. The e-mail outbox will add its rows here too.
+//! The journal's rows: what happened ([`Happened`]), written by
+//! [`Work::commit`](crate::app::work::Work::commit) inside the transaction that made it
+//! happen, and read back per event.
 
 use chrono::Utc;
 use sea_orm::{
@@ -11,17 +12,6 @@ use entities::journal;
 
 use crate::domain::happened::Happened;
 use crate::error::AppError;
-
-/// Writes what happened at one event in the caller's transaction (nothing when nothing
-/// happened).
-pub async fn record<C: ConnectionTrait>(
-    txn: &C,
-    event_id: Uuid,
-    happened: &[Happened],
-) -> Result<(), AppError> {
-    let rows: Vec<(Uuid, Happened)> = happened.iter().map(|h| (event_id, *h)).collect();
-    record_at(txn, &rows).await
-}
 
 /// Writes what happened at several events in the caller's transaction, in one statement
 /// (a group of registrations).

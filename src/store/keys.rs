@@ -8,8 +8,8 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
 use entities::signing_keys;
@@ -115,8 +115,7 @@ pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Keyring, AppError> {
 /// failure (or a crash) leaves the old key active, readers never see no active key, and
 /// rotations at the same moment (two processes, two hosts) run one after the other, each
 /// adding a key.
-pub async fn rotate(db: &DatabaseConnection) -> Result<Keyring, AppError> {
-    let txn = db.begin().await?;
+pub async fn rotate(txn: &DatabaseTransaction) -> Result<Keyring, AppError> {
     // A no-op update first locks every key row (PostgreSQL) or takes the write lock
     // (SQLite) before anything is read, so the newest kid read below cannot be stale: a
     // rotation at the same moment waits here until this one commits.
@@ -125,11 +124,11 @@ pub async fn rotate(db: &DatabaseConnection) -> Result<Keyring, AppError> {
             signing_keys::Column::Active,
             Expr::col(signing_keys::Column::Active),
         )
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let newest = signing_keys::Entity::find()
         .order_by_desc(signing_keys::Column::Kid)
-        .one(&txn)
+        .one(txn)
         .await?
         .map(|k| k.kid)
         .unwrap_or(0);
@@ -139,10 +138,9 @@ pub async fn rotate(db: &DatabaseConnection) -> Result<Keyring, AppError> {
     signing_keys::Entity::update_many()
         .col_expr(signing_keys::Column::Active, Expr::value(false))
         .filter(signing_keys::Column::Active.eq(true))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    insert_key(&txn, newest + 1).await?;
-    let keys = load(&txn).await?;
-    txn.commit().await?;
+    insert_key(txn, newest + 1).await?;
+    let keys = load(txn).await?;
     Ok(keys)
 }

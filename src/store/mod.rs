@@ -1,8 +1,8 @@
-//! Persistence: connecting to SQLite or PostgreSQL, migrating, and the queries and
-//! transactions of each area. Functions take any `ConnectionTrait`, so they run on the pool
-//! or inside a transaction; locking and conditional updates live here and nowhere else.
+//! Persistence: connecting to SQLite or PostgreSQL, migrating, and the repositories of each
+//! area. Functions take any `ConnectionTrait` and never begin or commit: they run on the pool,
+//! or inside the transaction a use case owns (`app::work::Work`), so one transaction can hold
+//! several of them. Locking and conditional updates live here and nowhere else.
 
-pub mod batcher;
 pub mod changes;
 pub mod checkins;
 mod db_errors;
@@ -15,10 +15,8 @@ pub mod pagination;
 pub mod programme;
 pub mod registering;
 pub mod registration_changes;
-pub mod registration_queue;
 pub mod registrations;
 pub mod scan_decisions;
-pub mod scan_queue;
 pub mod scoped;
 pub mod seats;
 pub mod secrets;
@@ -101,13 +99,4 @@ pub fn is_postgres(db: &DatabaseConnection) -> bool {
 /// Whether a database error is the violation of a unique constraint.
 pub fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-}
-
-/// The message of a caught panic, for the log.
-pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(no message)")
 }

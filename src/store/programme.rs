@@ -3,8 +3,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -53,13 +53,12 @@ pub async fn list_tracks<C: ConnectionTrait>(
 
 /// Creates or replaces a track (`id` None creates).
 pub async fn save_track(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event_id: Uuid,
     id: Option<Uuid>,
     fields: &TrackFields,
 ) -> Result<tracks::Model, AppError> {
-    let txn = db.begin().await?;
-    touch_agenda(&txn, event_id, Utc::now()).await?;
+    touch_agenda(txn, event_id, Utc::now()).await?;
     let model = tracks::ActiveModel {
         id: Set(id.unwrap_or_else(Uuid::now_v7)),
         event_id: Set(event_id),
@@ -68,25 +67,23 @@ pub async fn save_track(
         description: Set(fields.description.clone()),
     };
     let saved = if id.is_some() {
-        model.update(&txn).await?
+        model.update(txn).await?
     } else {
-        model.insert(&txn).await?
+        model.insert(txn).await?
     };
-    txn.commit().await?;
     Ok(saved)
 }
 
 /// Deletes a track no session uses.
 pub async fn delete_track(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event_id: Uuid,
     id: Uuid,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
-    touch_agenda(&txn, event_id, Utc::now()).await?;
+    touch_agenda(txn, event_id, Utc::now()).await?;
     let users = sessions::Entity::find()
         .filter(sessions::Column::TrackId.eq(id))
-        .count(&txn)
+        .count(txn)
         .await?;
     if users > 0 {
         return Err(AppError::conflict(format!(
@@ -95,9 +92,8 @@ pub async fn delete_track(
     }
     tracks::Entity::delete_by_id(id)
         .filter(tracks::Column::EventId.eq(event_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -137,13 +133,12 @@ pub async fn list_rooms<C: ConnectionTrait>(
 
 /// Creates or replaces a room (`id` None creates).
 pub async fn save_room(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event_id: Uuid,
     id: Option<Uuid>,
     fields: &RoomFields,
 ) -> Result<rooms::Model, AppError> {
-    let txn = db.begin().await?;
-    touch_agenda(&txn, event_id, Utc::now()).await?;
+    touch_agenda(txn, event_id, Utc::now()).await?;
     let model = rooms::ActiveModel {
         id: Set(id.unwrap_or_else(Uuid::now_v7)),
         event_id: Set(event_id),
@@ -152,25 +147,23 @@ pub async fn save_room(
         description: Set(fields.description.clone()),
     };
     let saved = if id.is_some() {
-        model.update(&txn).await?
+        model.update(txn).await?
     } else {
-        model.insert(&txn).await?
+        model.insert(txn).await?
     };
-    txn.commit().await?;
     Ok(saved)
 }
 
 /// Deletes a room no session uses.
 pub async fn delete_room(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event_id: Uuid,
     id: Uuid,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
-    touch_agenda(&txn, event_id, Utc::now()).await?;
+    touch_agenda(txn, event_id, Utc::now()).await?;
     let users = sessions::Entity::find()
         .filter(sessions::Column::RoomId.eq(id))
-        .count(&txn)
+        .count(txn)
         .await?;
     if users > 0 {
         return Err(AppError::conflict(format!(
@@ -179,8 +172,7 @@ pub async fn delete_room(
     }
     rooms::Entity::delete_by_id(id)
         .filter(rooms::Column::EventId.eq(event_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    txn.commit().await?;
     Ok(())
 }

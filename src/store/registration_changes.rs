@@ -1,18 +1,16 @@
 //! The transactions that change a registration after it was made: cancel, reject, approve,
-//! change sessions (each built on `seats`, run with the event's row locked first, and
-//! journaled), and replacing the calendar link.
+//! change sessions (each built on `seats`, run with the event's row locked first, in the
+//! use case's transaction), and replacing the calendar link.
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
 };
 use uuid::Uuid;
 
 use entities::{events, registration_sessions, registrations};
 
-use super::journal;
 use super::registering::check_choices;
 use super::registrations::{RegistrationRow, find};
 use super::seats::{self, Claimed};
@@ -23,8 +21,8 @@ use crate::error::AppError;
 
 /// Locks the event and reads it and the registration afresh inside the transaction; the
 /// caller decides from these rows, not from what it read before.
-async fn locked(
-    txn: &DatabaseTransaction,
+async fn locked<C: ConnectionTrait>(
+    txn: &C,
     event: &events::Model,
     registration_id: Uuid,
 ) -> Result<(events::Model, RegistrationRow), AppError> {
@@ -38,31 +36,30 @@ async fn locked(
 
 /// Cancels a registration: frees its seats and promotes waiting delegates, atomically.
 pub async fn cancel(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event: &events::Model,
     registration_id: Uuid,
 ) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
-    end(db, event, registration_id, RegistrationStatus::Cancelled).await
+    end(txn, event, registration_id, RegistrationStatus::Cancelled).await
 }
 
 /// Rejects a registration (organizer): frees its seats and promotes waiting delegates.
 pub async fn reject(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event: &events::Model,
     registration_id: Uuid,
 ) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
-    end(db, event, registration_id, RegistrationStatus::Rejected).await
+    end(txn, event, registration_id, RegistrationStatus::Rejected).await
 }
 
 async fn end(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event: &events::Model,
     registration_id: Uuid,
     to: RegistrationStatus,
 ) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
     let now = Utc::now();
-    let txn = db.begin().await?;
-    let (event, row) = locked(&txn, event, registration_id).await?;
+    let (event, row) = locked(txn, event, registration_id).await?;
     let from = row.status()?;
     match to {
         RegistrationStatus::Rejected => {
@@ -79,7 +76,7 @@ async fn end(
         }
         _ => {}
     }
-    seats::set_status_if(&txn, registration_id, from, to, now).await?;
+    seats::set_status_if(txn, registration_id, from, to, now).await?;
     let mut happened = vec![match to {
         RegistrationStatus::Rejected => Happened::Rejected {
             registration: registration_id,
@@ -89,7 +86,7 @@ async fn end(
         },
     }];
     seats::release_all(
-        &txn,
+        txn,
         &event,
         registration_id,
         from == RegistrationStatus::Confirmed,
@@ -97,24 +94,23 @@ async fn end(
         &mut happened,
     )
     .await?;
-    commit_with(txn, event.id, registration_id, happened).await
+    reread(txn, registration_id, happened).await
 }
 
 /// Approves a pending registration: a seat if one is free, else the waiting list (409 when
 /// the event is full and keeps none).
 pub async fn approve(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event: &events::Model,
     registration_id: Uuid,
 ) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
     let now = Utc::now();
-    let txn = db.begin().await?;
-    let (event, row) = locked(&txn, event, registration_id).await?;
+    let (event, row) = locked(txn, event, registration_id).await?;
     let from = row.status()?;
     can_approve(from).map_err(|e| AppError::conflict(e.to_string()))?;
-    let status = if seats::take_event_seat(&txn, event.id).await? {
+    let status = if seats::take_event_seat(txn, event.id).await? {
         seats::set_status_if(
-            &txn,
+            txn,
             registration_id,
             from,
             RegistrationStatus::Confirmed,
@@ -122,12 +118,12 @@ pub async fn approve(
         )
         .await?;
         let chosen: Vec<Uuid> = row.choices.iter().map(|c| c.session_id).collect();
-        let claimed = seats::claim_sessions(&txn, &chosen, event.waitlist_enabled).await?;
-        seats::record_claims(&txn, registration_id, &claimed, now).await?;
+        let claimed = seats::claim_sessions(txn, &chosen, event.waitlist_enabled).await?;
+        seats::record_claims(txn, registration_id, &claimed, now).await?;
         RegistrationStatus::Confirmed
     } else if event.waitlist_enabled {
         seats::set_status_if(
-            &txn,
+            txn,
             registration_id,
             from,
             RegistrationStatus::Waitlisted,
@@ -144,21 +140,20 @@ pub async fn approve(
         registration: registration_id,
         status,
     }];
-    commit_with(txn, event.id, registration_id, happened).await
+    reread(txn, registration_id, happened).await
 }
 
 /// Replaces a registration's session choices atomically: new seats are taken before old ones
 /// are released. When a newly chosen session is full while another is given up, nothing
 /// changes (409); a full session only added joins its waiting list.
 pub async fn change_sessions(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event: &events::Model,
     registration_id: Uuid,
     wanted: &[Uuid],
 ) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
     let now = Utc::now();
-    let txn = db.begin().await?;
-    let (event, row) = locked(&txn, event, registration_id).await?;
+    let (event, row) = locked(txn, event, registration_id).await?;
     let status = row.status()?;
     if matches!(
         status,
@@ -168,7 +163,7 @@ pub async fn change_sessions(
             "the registration is {status}; register again instead"
         )));
     }
-    check_choices(&txn, event.id, wanted).await?;
+    check_choices(txn, event.id, wanted).await?;
     let current: Vec<Uuid> = row.choices.iter().map(|c| c.session_id).collect();
     let added: Vec<Uuid> = wanted
         .iter()
@@ -181,7 +176,7 @@ pub async fn change_sessions(
         .filter(|c| !wanted.contains(&c.session_id))
         .collect();
     let new_choices: Claimed = if status == RegistrationStatus::Confirmed {
-        let claimed = seats::claim_sessions(&txn, &added, event.waitlist_enabled).await?;
+        let claimed = seats::claim_sessions(txn, &added, event.waitlist_enabled).await?;
         if let Some((full, _)) = claimed.iter().find(|(_, s)| *s == ChoiceStatus::Waitlisted)
             && !removed.is_empty()
         {
@@ -197,29 +192,28 @@ pub async fn change_sessions(
             .map(|id| (*id, ChoiceStatus::Pending))
             .collect()
     };
-    seats::insert_choices(&txn, registration_id, &new_choices, now).await?;
+    seats::insert_choices(txn, registration_id, &new_choices, now).await?;
     let mut happened = Vec::new();
     for choice in &removed {
         registration_sessions::Entity::delete_many()
             .filter(registration_sessions::Column::RegistrationId.eq(registration_id))
             .filter(registration_sessions::Column::SessionId.eq(choice.session_id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         if choice.status == ChoiceStatus::Confirmed.as_str() {
-            seats::release_session_seat(&txn, choice.session_id).await?;
-            seats::promote_session(&txn, choice.session_id, &mut happened).await?;
+            seats::release_session_seat(txn, choice.session_id).await?;
+            seats::promote_session(txn, choice.session_id, &mut happened).await?;
         }
     }
-    seats::touch_registration(&txn, registration_id).await?;
-    commit_with(txn, event.id, registration_id, happened).await
+    seats::touch_registration(txn, registration_id).await?;
+    reread(txn, registration_id, happened).await
 }
 
 /// Bumps the calendar link's generation, so the old link stops working.
 pub async fn rotate_calendar(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     registration_id: Uuid,
 ) -> Result<RegistrationRow, AppError> {
-    let txn = db.begin().await?;
     // One atomic increment: two rotations at once give two generations.
     let result = registrations::Entity::update_many()
         .col_expr(
@@ -228,30 +222,26 @@ pub async fn rotate_calendar(
         )
         .col_expr(registrations::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(registrations::Column::Id.eq(registration_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if result.rows_affected == 0 {
         return Err(AppError::NotFound("registration"));
     }
-    let row = find(&txn, registration_id)
+    let row = find(txn, registration_id)
         .await?
         .ok_or(AppError::NotFound("registration"))?;
-    txn.commit().await?;
     Ok(row)
 }
 
-/// Reads the changed registration, journals what happened and commits: the end of every
-/// change here.
-async fn commit_with(
-    txn: DatabaseTransaction,
-    event_id: Uuid,
+/// Reads the changed registration again: the end of every change here. The use case writes
+/// what happened and commits.
+async fn reread<C: ConnectionTrait>(
+    txn: &C,
     registration_id: Uuid,
     happened: Vec<Happened>,
 ) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
-    let row = find(&txn, registration_id)
+    let row = find(txn, registration_id)
         .await?
         .ok_or(AppError::NotFound("registration"))?;
-    journal::record(&txn, event_id, &happened).await?;
-    txn.commit().await?;
     Ok((row, happened))
 }

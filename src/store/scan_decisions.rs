@@ -9,16 +9,36 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use entities::{registration_sessions, registrations};
 
-use super::checkins::{self, Answer, Decision, Judged, NonceKey};
-use super::scan_queue::{PendingScan, Render};
-use crate::domain::checkin::{self, Direction, Outcome};
+use super::checkins::{self, Decision, Judged, NonceKey, Replay, Scan};
+use crate::domain::checkin::{self, Direction, Holder, Outcome, ScanAnswer};
 use crate::domain::enums::{ChoiceStatus, RegistrationStatus};
 use crate::error::AppError;
+
+/// A scan whose code was checked by the handler, waiting to be decided.
+pub struct PendingScan {
+    /// What the scanner sent, as it is recorded.
+    pub scan: Scan,
+    pub tz: Tz,
+    /// What a genuine code names; None for codes that are forged, garbled or unknown.
+    pub claim: Option<Claim>,
+    /// Whether the scan is at the door of a session with a capacity, which admits only
+    /// delegates holding a seat.
+    pub needs_seat: bool,
+}
+
+/// What a genuine badge code says.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim {
+    pub registration_id: Uuid,
+    /// Whether the code was issued for the event it is scanned at.
+    pub for_this_event: bool,
+}
 
 impl PendingScan {
     fn nonce_key(&self) -> Option<NonceKey> {
@@ -31,8 +51,8 @@ impl PendingScan {
 
 /// How one scan of a group is decided.
 enum Plan {
-    /// Answered before: the stored answer.
-    Replayed(Answer),
+    /// Answered before: the decision then.
+    Replayed(Replay),
     /// The same nonce as an earlier scan of this group: that scan's answer.
     SameAs(usize),
     /// Refused before reaching `presence`.
@@ -44,15 +64,14 @@ enum Plan {
 }
 
 /// Decides `scans` in `txn`, in the order given: one answer per scan.
-pub(super) async fn decide_in<C: ConnectionTrait>(
+pub async fn decide_in<C: ConnectionTrait>(
     txn: &C,
     scans: &[PendingScan],
-    render: Render,
-) -> Result<Vec<Answer>, AppError> {
+) -> Result<Vec<ScanAnswer>, AppError> {
     let now = Utc::now();
     let nonce_keys: Vec<NonceKey> = scans.iter().filter_map(PendingScan::nonce_key).collect();
     let stored = checkins::replays(txn, &nonce_keys).await?;
-    let registrations = registrations_named(txn, scans).await?;
+    let registrations = registrations_named(txn, scans, &stored).await?;
     let seats = seats_at_doors(txn, scans, &registrations).await?;
 
     let mut first_of_nonce: HashMap<NonceKey, usize> = HashMap::new();
@@ -60,8 +79,8 @@ pub(super) async fn decide_in<C: ConnectionTrait>(
     let mut plans = Vec::with_capacity(scans.len());
     for (index, scan) in scans.iter().enumerate() {
         if let Some(key) = scan.nonce_key() {
-            if let Some(answer) = stored.get(&key) {
-                plans.push(Plan::Replayed(answer.clone()));
+            if let Some(replay) = stored.get(&key) {
+                plans.push(Plan::Replayed(replay.clone()));
                 continue;
             }
             if let Some(&earlier) = first_of_nonce.get(&key) {
@@ -95,10 +114,16 @@ pub(super) async fn decide_in<C: ConnectionTrait>(
         .collect();
     decide_bulk(txn, scans, &plans, &scan_ids, now, &mut decisions).await?;
 
-    let mut answers: Vec<Option<Answer>> = plans
+    let mut answers: Vec<Option<ScanAnswer>> = plans
         .iter()
-        .map(|plan| match plan {
-            Plan::Replayed(answer) => Some(answer.clone()),
+        .zip(scans)
+        .map(|(plan, scan)| match plan {
+            Plan::Replayed(replay) => Some(answer_of(
+                scan,
+                replay.decision.clone(),
+                replay.registration_id,
+                &registrations,
+            )),
             _ => None,
         })
         .collect();
@@ -111,7 +136,6 @@ pub(super) async fn decide_in<C: ConnectionTrait>(
                 &registrations,
                 scan_ids[index],
                 decision,
-                render,
                 now,
             );
             rows.push(record);
@@ -136,7 +160,6 @@ pub(super) async fn decide_in<C: ConnectionTrait>(
                 &registrations,
                 scan_ids[index],
                 &decision,
-                render,
                 now,
             );
             checkins::insert_scans(txn, vec![row]).await?;
@@ -154,14 +177,16 @@ pub(super) async fn decide_in<C: ConnectionTrait>(
         .collect()
 }
 
-/// The registrations that genuine codes of the group name.
+/// The registrations that genuine codes of the group name, and those of replayed answers.
 async fn registrations_named<C: ConnectionTrait>(
     txn: &C,
     scans: &[PendingScan],
+    replays: &HashMap<NonceKey, Replay>,
 ) -> Result<HashMap<Uuid, registrations::Model>, AppError> {
     let ids: HashSet<Uuid> = scans
         .iter()
         .filter_map(|s| s.claim.map(|c| c.registration_id))
+        .chain(replays.values().filter_map(|r| r.registration_id))
         .collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
@@ -345,25 +370,48 @@ fn judged(plan: &Plan) -> Judged<'_> {
     }
 }
 
-/// The answer to a decided scan and the row that keeps both.
+/// The answer to a decided scan and the row that keeps it.
 fn finish(
     scan: &PendingScan,
     plan: &Plan,
     registrations: &HashMap<Uuid, registrations::Model>,
     scan_id: Uuid,
     decision: &Decision,
-    render: Render,
     now: DateTime<Utc>,
-) -> (entities::scans::ActiveModel, Answer) {
+) -> (entities::scans::ActiveModel, ScanAnswer) {
     let judged = judged(plan);
-    let holder = judged
-        .registration_id
-        .and_then(|id| registrations.get(&id))
-        .filter(|_| decision.outcome != Outcome::Invalid);
-    let answer = Answer {
-        status: decision.outcome.http_status(),
-        body: render(decision, holder, scan.tz),
-    };
-    let row = checkins::scan_row(&scan.scan, judged, scan_id, decision, &answer, now);
+    let row = checkins::scan_row(&scan.scan, judged, scan_id, decision, now);
+    let answer = answer_of(
+        scan,
+        decision.clone(),
+        judged.registration_id,
+        registrations,
+    );
     (row, answer)
+}
+
+/// A decision with the badge's holder (none for unknown codes).
+fn answer_of(
+    scan: &PendingScan,
+    decision: Decision,
+    registration_id: Option<Uuid>,
+    registrations: &HashMap<Uuid, registrations::Model>,
+) -> ScanAnswer {
+    let holder = registration_id
+        .and_then(|id| registrations.get(&id))
+        .filter(|_| decision.outcome != Outcome::Invalid)
+        .map(|r| Holder {
+            id: r.id,
+            full_name: r.full_name.clone(),
+            organization: r.organization.clone(),
+            category: r
+                .category
+                .parse()
+                .unwrap_or(crate::domain::enums::Category::Delegate),
+        });
+    ScanAnswer {
+        decision,
+        holder,
+        tz: scan.tz,
+    }
 }

@@ -5,15 +5,14 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use entities::{rooms, session_speakers, session_tombstones, sessions, speakers, tracks};
 
 use super::events::touch_agenda;
-use super::journal;
 use super::sessions::{SessionRow, find, row_fields, with_speakers};
 use crate::domain::enums::SessionStatus;
 use crate::domain::happened::{Happened, session_changes};
@@ -97,7 +96,7 @@ async fn scheduled_around<C: ConnectionTrait>(
 /// same room at once. `sequence` grows by one (in the database) when a calendar user would see
 /// the change from the row as it is under that lock.
 pub async fn save(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event_id: Uuid,
     current: Option<&SessionRow>,
     fields: &SessionFields,
@@ -105,12 +104,11 @@ pub async fn save(
 ) -> Result<(SessionRow, Vec<Happened>), AppError> {
     let now = Utc::now();
     let mut happened = Vec::new();
-    let txn = db.begin().await?;
-    touch_agenda(&txn, event_id, now).await?;
-    check_references(&txn, event_id, fields).await?;
+    touch_agenda(txn, event_id, now).await?;
+    check_references(txn, event_id, fields).await?;
     if !allow_overlap && fields.occupies_room_and_speakers() {
         let others = scheduled_around(
-            &txn,
+            txn,
             event_id,
             current.map(|row| row.session.id),
             (fields.starts_at, fields.ends_at),
@@ -144,7 +142,7 @@ pub async fn save(
         Some(seen) => {
             // Read again under the agenda lock: `sequence`, the seats and the speakers are
             // compared with the row as it is now, not as the request saw it.
-            let row = find(&txn, event_id, seen.session.id)
+            let row = find(txn, event_id, seen.session.id)
                 .await?
                 .ok_or(AppError::NotFound("session"))?;
             let seats_taken = row.session.seats_taken;
@@ -157,20 +155,20 @@ pub async fn save(
             }
             let visible = row_fields(&row)?.visible_change(fields);
             model.id = Set(row.session.id);
-            model.update(&txn).await?;
+            model.update(txn).await?;
             if visible {
-                bump_sequence(&txn, row.session.id).await?;
+                bump_sequence(txn, row.session.id).await?;
             }
             if row.speaker_ids != fields.speaker_ids {
                 session_speakers::Entity::delete_many()
                     .filter(session_speakers::Column::SessionId.eq(row.session.id))
-                    .exec(&txn)
+                    .exec(txn)
                     .await?;
-                insert_speakers(&txn, row.session.id, &fields.speaker_ids).await?;
+                insert_speakers(txn, row.session.id, &fields.speaker_ids).await?;
             }
-            super::seats::promote_session(&txn, row.session.id, &mut happened).await?;
+            super::seats::promote_session(txn, row.session.id, &mut happened).await?;
             let saved = sessions::Entity::find_by_id(row.session.id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or(AppError::NotFound("session"))?;
             happened.extend(session_changes(
@@ -186,13 +184,11 @@ pub async fn save(
             model.sequence = Set(0);
             model.seats_taken = Set(0);
             model.created_at = Set(now);
-            let saved = model.insert(&txn).await?;
-            insert_speakers(&txn, saved.id, &fields.speaker_ids).await?;
+            let saved = model.insert(txn).await?;
+            insert_speakers(txn, saved.id, &fields.speaker_ids).await?;
             saved
         }
     };
-    journal::record(&txn, event_id, &happened).await?;
-    txn.commit().await?;
     Ok((
         SessionRow {
             session: saved,
@@ -240,14 +236,13 @@ async fn insert_speakers<C: ConnectionTrait>(
 /// tombstone with a higher sequence, so calendar feeds can publish it as cancelled. The
 /// session is read again under the agenda lock, so the tombstone follows its last change.
 pub async fn delete(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event_id: Uuid,
     seen: &SessionRow,
 ) -> Result<Vec<Happened>, AppError> {
     let now = Utc::now();
-    let txn = db.begin().await?;
-    touch_agenda(&txn, event_id, now).await?;
-    let row = find(&txn, event_id, seen.session.id)
+    touch_agenda(txn, event_id, now).await?;
+    let row = find(txn, event_id, seen.session.id)
         .await?
         .ok_or(AppError::NotFound("session"))?;
     let session = &row.session;
@@ -269,13 +264,9 @@ pub async fn delete(
             sequence: Set(session.sequence + 1),
             deleted_at: Set(now),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
-    sessions::Entity::delete_by_id(session.id)
-        .exec(&txn)
-        .await?;
-    journal::record(&txn, event_id, &happened).await?;
-    txn.commit().await?;
+    sessions::Entity::delete_by_id(session.id).exec(txn).await?;
     Ok(happened)
 }

@@ -3,8 +3,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -61,13 +61,12 @@ pub async fn all_of_event<C: ConnectionTrait>(
 
 /// Creates or replaces a speaker (`id` None creates).
 pub async fn save(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event_id: Uuid,
     id: Option<Uuid>,
     fields: &SpeakerFields,
 ) -> Result<speakers::Model, AppError> {
-    let txn = db.begin().await?;
-    touch_agenda(&txn, event_id, Utc::now()).await?;
+    touch_agenda(txn, event_id, Utc::now()).await?;
     let model = speakers::ActiveModel {
         id: Set(id.unwrap_or_else(Uuid::now_v7)),
         event_id: Set(event_id),
@@ -80,21 +79,19 @@ pub async fn save(
         email: Set(fields.email.clone()),
     };
     let saved = if id.is_some() {
-        model.update(&txn).await?
+        model.update(txn).await?
     } else {
-        model.insert(&txn).await?
+        model.insert(txn).await?
     };
-    txn.commit().await?;
     Ok(saved)
 }
 
 /// Deletes a speaker who is in no session.
-pub async fn delete(db: &DatabaseConnection, event_id: Uuid, id: Uuid) -> Result<(), AppError> {
-    let txn = db.begin().await?;
-    touch_agenda(&txn, event_id, Utc::now()).await?;
+pub async fn delete(txn: &DatabaseTransaction, event_id: Uuid, id: Uuid) -> Result<(), AppError> {
+    touch_agenda(txn, event_id, Utc::now()).await?;
     let sessions = session_speakers::Entity::find()
         .filter(session_speakers::Column::SpeakerId.eq(id))
-        .count(&txn)
+        .count(txn)
         .await?;
     if sessions > 0 {
         return Err(AppError::conflict(format!(
@@ -103,8 +100,7 @@ pub async fn delete(db: &DatabaseConnection, event_id: Uuid, id: Uuid) -> Result
     }
     speakers::Entity::delete_by_id(id)
         .filter(speakers::Column::EventId.eq(event_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    txn.commit().await?;
     Ok(())
 }

@@ -9,8 +9,8 @@ use sea_orm::DatabaseConnection;
 
 use entities::api_tokens;
 
-use super::batcher::Batcher;
 use super::tokens;
+use crate::batcher::Batcher;
 use crate::domain::token;
 use crate::error::AppError;
 

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select,
 };
 use uuid::Uuid;
 
@@ -138,11 +138,10 @@ pub async fn list<C: ConnectionTrait>(
 /// (409): without one nobody could manage anything. The live organizer tokens are locked
 /// first, so two revocations at once cannot each leave the other's token as the last.
 pub async fn revoke(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     scope: TokenScope,
     id: Uuid,
 ) -> Result<Option<api_tokens::Model>, AppError> {
-    let txn = db.begin().await?;
     // A no-op update locks the rows (PostgreSQL) or the database (SQLite) and counts them.
     let live_organizers = api_tokens::Entity::update_many()
         .col_expr(
@@ -151,13 +150,13 @@ pub async fn revoke(
         )
         .filter(api_tokens::Column::Role.eq(TokenRole::Organizer.as_str()))
         .filter(api_tokens::Column::RevokedAt.is_null())
-        .exec(&txn)
+        .exec(txn)
         .await?
         .rows_affected;
     let Some(token) = scope
         .select()
         .filter(api_tokens::Column::Id.eq(id))
-        .one(&txn)
+        .one(txn)
         .await?
     else {
         return Ok(None);
@@ -173,9 +172,8 @@ pub async fn revoke(
         .col_expr(api_tokens::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(api_tokens::Column::Id.eq(token.id))
         .filter(api_tokens::Column::RevokedAt.is_null())
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    let revoked = api_tokens::Entity::find_by_id(token.id).one(&txn).await?;
-    txn.commit().await?;
+    let revoked = api_tokens::Entity::find_by_id(token.id).one(txn).await?;
     Ok(revoked)
 }

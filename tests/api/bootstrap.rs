@@ -91,10 +91,14 @@ db_test!(rotated_keys_keep_old_badges_valid, |app| async move {
         .as_str()
         .unwrap()
         .to_owned();
-    dialogue::store::keys::rotate(&app.state.writer)
-        .await
-        .unwrap();
-    // Running instances pick the new key up when they reload their keyring (every minute).
+    // Another instance rotates (through the use case, in its own transaction); this one picks
+    // the new key up when it reloads its keyring (every minute).
+    let other = dialogue::Application::build(dialogue::Config::for_database(
+        app.state.config.effective_database_url(),
+    ))
+    .await
+    .unwrap();
+    dialogue::app::keys::rotate(&other.state).await.unwrap();
     app.state.reload_keys().await.unwrap();
     let new = register(&app, id, delegate("new@example.org", &[])).await;
     let new_code = app

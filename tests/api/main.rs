@@ -16,5 +16,6 @@ mod malformed;
 mod openapi;
 mod programme;
 mod registrations;
+mod scan_audit;
 mod scanner_tokens;
 mod sessions;

@@ -100,7 +100,7 @@ async fn run<I, A, F, Fut>(
             Err(panic) => {
                 tracing::error!(
                     batcher = name,
-                    panic = super::panic_message(panic.as_ref()),
+                    panic = panic_message(panic.as_ref()),
                     items = count,
                     "a group panicked; its items are answered with an error"
                 );
@@ -113,6 +113,15 @@ async fn run<I, A, F, Fut>(
             let _ = reply.send(answers.by_ref().take(size).collect());
         }
     }
+}
+
+/// The message of a caught panic, for the log.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
 }
 
 #[cfg(test)]

@@ -18,16 +18,15 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::batcher::Batcher;
-use super::idempotency::{Idempotency, Registered};
-use super::journal;
-use super::registering;
-use super::seats;
+use super::work::Work;
+use crate::batcher::Batcher;
 use crate::domain::registration::RegistrationRequest;
 use crate::error::AppError;
+use crate::store::idempotency::{Idempotency, Registered};
+use crate::store::{registering, seats};
 
 /// Most registrations made in one transaction.
 const MAX_GROUP: usize = 128;
@@ -116,8 +115,8 @@ fn log_group_failure(group: &[PendingRegistration], err: &AppError) {
             registrations = group.len(),
             events = ?events,
             error = %err,
-            code = ?super::db_error_code(db_err),
-            race = ?super::race(db_err),
+            code = ?crate::store::db_error_code(db_err),
+            race = ?crate::store::race(db_err),
             "registration group failed; making each registration alone"
         ),
         _ => tracing::warn!(
@@ -137,13 +136,14 @@ async fn in_one_transaction(
     secret: &[u8],
     group: &[PendingRegistration],
 ) -> Result<Vec<Registered>, AppError> {
-    let txn = db.begin().await?;
+    let work = Work::begin(db).await?;
+    let txn = work.db();
     let mut event_ids: Vec<_> = group.iter().map(|p| p.event_id).collect();
     event_ids.sort_unstable();
     event_ids.dedup();
     let mut events = HashMap::with_capacity(event_ids.len());
     for event_id in event_ids {
-        events.insert(event_id, seats::lock_event_row(&txn, event_id).await?);
+        events.insert(event_id, seats::lock_event_row(txn, event_id).await?);
     }
     // Every chosen session of the group, read once under the events' locks.
     let mut chosen: Vec<Uuid> = group
@@ -152,7 +152,7 @@ async fn in_one_transaction(
         .collect();
     chosen.sort_unstable();
     chosen.dedup();
-    let sessions = registering::sessions_among(&txn, &chosen).await?;
+    let sessions = registering::sessions_among(txn, &chosen).await?;
     let mut made = Vec::with_capacity(group.len());
     let mut happened = Vec::with_capacity(group.len());
     for pending in group {
@@ -161,7 +161,7 @@ async fn in_one_transaction(
             .ok_or(AppError::NotFound("event"))?;
         made.push(
             registering::register_in(
-                &txn,
+                txn,
                 event,
                 &pending.request,
                 secret,
@@ -172,7 +172,6 @@ async fn in_one_transaction(
             .await?,
         );
     }
-    journal::record_at(&txn, &happened).await?;
-    txn.commit().await?;
+    work.commit_at(&happened).await?;
     Ok(made)
 }
