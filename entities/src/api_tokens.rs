@@ -1,6 +1,8 @@
 //! Organizer and check-in tokens, stored as SHA-256 hashes.
 use sea_orm::entity::prelude::*;
 
+use crate::enums::TokenRole;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "api_tokens")]
 pub struct Model {
@@ -8,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     #[sea_orm(unique)]
     pub token_hash: String,
-    pub role: String,
+    pub role: TokenRole,
     pub event_id: Option<Uuid>,
     pub label: String,
     pub created_at: DateTimeUtc,

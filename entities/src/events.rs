@@ -1,6 +1,8 @@
 //! Events: a conference, seminar, training course or the Dialogue itself.
 use sea_orm::entity::prelude::*;
 
+use crate::enums::{EventKind, EventStatus, RegistrationMode};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "events")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub title: String,
-    pub kind: String,
+    pub kind: EventKind,
     pub description: Option<String>,
     pub venue: Option<String>,
     pub city: Option<String>,
@@ -19,11 +21,11 @@ pub struct Model {
     pub ends_on: Date,
     pub capacity: Option<i32>,
     pub seats_taken: i32,
-    pub registration_mode: String,
+    pub registration_mode: RegistrationMode,
     pub registration_opens_at: Option<DateTimeUtc>,
     pub registration_closes_at: Option<DateTimeUtc>,
     pub waitlist_enabled: bool,
-    pub status: String,
+    pub status: EventStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// Last change to anything the agenda or the calendar feeds show; never goes backwards.

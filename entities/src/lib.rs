@@ -1,8 +1,9 @@
 //! sea-orm entities of Dialogue: one module per table, plain data with no behaviour.
 //!
-//! Enumerations are stored as text; the `dialogue` crate's domain layer parses them.
+//! Enumerations are stored as text and read as enums ([`enums`]).
 
 pub mod api_tokens;
+pub mod enums;
 pub mod events;
 pub mod idempotency_keys;
 pub mod journal;

@@ -1,6 +1,8 @@
 //! The sessions a registration chose, each confirmed, waitlisted or pending.
 use sea_orm::entity::prelude::*;
 
+use crate::enums::ChoiceStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "registration_sessions")]
 pub struct Model {
@@ -8,7 +10,7 @@ pub struct Model {
     pub registration_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub session_id: Uuid,
-    pub status: String,
+    pub status: ChoiceStatus,
     /// When the choice entered the session's waiting list (its place in the queue).
     pub queued_at: DateTimeUtc,
 }

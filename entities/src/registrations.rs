@@ -1,6 +1,8 @@
 //! Delegates' registrations for an event.
 use sea_orm::entity::prelude::*;
 
+use crate::enums::{Category, RegistrationStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "registrations")]
 pub struct Model {
@@ -14,11 +16,11 @@ pub struct Model {
     pub organization: Option<String>,
     pub position: Option<String>,
     pub country: Option<String>,
-    pub category: String,
+    pub category: Category,
     pub locale: String,
     /// Lowercased name, e-mail and organization, for organizers' search.
     pub search_text: String,
-    pub status: String,
+    pub status: RegistrationStatus,
     #[sea_orm(unique)]
     pub manage_token_hash: String,
     /// Bumped when the delegate rotates the calendar link.

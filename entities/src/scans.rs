@@ -1,6 +1,8 @@
 //! The audit log: every scan, refused ones and unknown codes too, with the decision answered.
 use sea_orm::entity::prelude::*;
 
+use crate::enums::{Direction, ScanOutcome};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "scans")]
 pub struct Model {
@@ -11,8 +13,8 @@ pub struct Model {
     pub session_id: Option<Uuid>,
     /// `day:YYYY-MM-DD` at the venue or `session:<id>` at a room's door.
     pub scope: Option<String>,
-    pub direction: String,
-    pub result: String,
+    pub direction: Direction,
+    pub result: ScanOutcome,
     /// Whether this scan is the first admission of its registration in its scope.
     pub admission: bool,
     pub device: String,
@@ -23,7 +25,7 @@ pub struct Model {
     pub recorded_at: DateTimeUtc,
     /// What the scan was answered (a later offline scan may change `result`, never this);
     /// a repeated nonce gets the same answer.
-    pub answered: String,
+    pub answered: ScanOutcome,
     /// When the answered scan admitted (or let out) the delegate.
     pub checked_in_at: Option<DateTimeUtc>,
     /// The first admission in the scope, as answered.

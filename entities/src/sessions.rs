@@ -1,6 +1,8 @@
 //! Sessions of an event's programme.
 use sea_orm::entity::prelude::*;
 
+use crate::enums::{SessionKind, SessionStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sessions")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub event_id: Uuid,
     pub title: String,
     pub r#abstract: Option<String>,
-    pub kind: String,
+    pub kind: SessionKind,
     pub track_id: Option<Uuid>,
     pub room_id: Option<Uuid>,
     pub starts_at: DateTimeUtc,
@@ -17,7 +19,7 @@ pub struct Model {
     pub language: String,
     pub capacity: Option<i32>,
     pub seats_taken: i32,
-    pub status: String,
+    pub status: SessionStatus,
     pub sequence: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -15,7 +15,7 @@ use entities::events;
 use super::ApiTags;
 use super::auth::OptionalAuth;
 use super::common::{cached_visible_event, event_tz, local};
-use super::enums::{SessionKind, SessionStatus, stored};
+use super::enums::{SessionKind, SessionStatus};
 use super::events::Event;
 use super::rooms::Room;
 use super::tracks::Track;
@@ -24,7 +24,6 @@ use crate::app::agenda::{self as agenda_app, AgendaQuery};
 use crate::application::AppState;
 use crate::cache::{Rendered, accepts_gzip};
 use crate::domain::agenda::group_by_local_day;
-use crate::domain::enums as domain;
 use crate::error::AppError;
 
 /// The published programme of an event.
@@ -242,12 +241,12 @@ async fn build(
                 id: s.id,
                 title: s.title,
                 r#abstract: s.r#abstract,
-                kind: stored::<domain::SessionKind>(&s.kind)?.into(),
+                kind: s.kind.into(),
                 starts_at: local(s.starts_at, tz),
                 ends_at: local(s.ends_at, tz),
                 language: s.language,
                 capacity: s.capacity,
-                status: stored::<domain::SessionStatus>(&s.status)?.into(),
+                status: s.status.into(),
                 sequence: s.sequence,
                 track: s.track_id.and_then(|id| tracks.get(&id).cloned()),
                 room: s.room_id.and_then(|id| rooms.get(&id).cloned()),

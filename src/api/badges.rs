@@ -11,7 +11,6 @@ use entities::events;
 use super::ApiTags;
 use super::auth::{DelegateAuth, OrganizerAuth};
 use super::common::path_id;
-use super::enums::stored;
 use crate::api_errors;
 use crate::application::AppState;
 use crate::badge::{self, BadgeContent};
@@ -153,7 +152,7 @@ impl BadgesApi {
         event: &'a events::Model,
         code: &'a str,
     ) -> Result<BadgeContent<'a>, AppError> {
-        let status: RegistrationStatus = stored(&row.registration.status)?;
+        let status: RegistrationStatus = row.registration.status;
         if status != RegistrationStatus::Confirmed {
             return Err(AppError::conflict(format!(
                 "only confirmed registrations have a badge; this one is {status}"
@@ -164,7 +163,7 @@ impl BadgesApi {
             full_name: &row.registration.full_name,
             organization: row.registration.organization.as_deref(),
             country: row.registration.country.as_deref(),
-            category: stored(&row.registration.category)?,
+            category: row.registration.category,
             code,
         })
     }

@@ -15,14 +15,12 @@ use super::checkin_types::{
     Revocations, SessionAttendance, status_of,
 };
 use super::common::{event_tz, local, to_utc};
-use super::enums::stored;
 use super::scan_response::ScanResponse;
 use crate::api_errors;
 use crate::app::checkin as checkin_app;
 use crate::application::AppState;
 use crate::domain::badge_code;
 use crate::domain::checkin::Direction as DomainDirection;
-use crate::domain::enums as domain;
 use crate::error::AppError;
 
 /// A check-in token of the event, or an organizer token.
@@ -198,7 +196,7 @@ impl CheckinsApi {
                 .map(|r| {
                     Ok(Revocation {
                         registration_id: r.id,
-                        status: stored::<domain::RegistrationStatus>(&r.status)?.into(),
+                        status: r.status.into(),
                         revoked_at: local(r.updated_at, tz),
                     })
                 })
@@ -278,8 +276,8 @@ impl CheckinsApi {
                 id: r.id,
                 full_name: r.full_name,
                 organization: r.organization,
-                category: stored::<domain::Category>(&r.category)?.into(),
-                status: stored::<domain::RegistrationStatus>(&r.status)?.into(),
+                category: r.category.into(),
+                status: r.status.into(),
                 checked_in_today: admitted,
             });
         }

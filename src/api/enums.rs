@@ -72,11 +72,3 @@ api_enum!(
         Ok, AlreadyCheckedIn, Invalid, Revoked, NotConfirmed, WrongEvent, NotRegisteredForSession
     }
 );
-
-/// Parses a stored enumeration value; a bad value in the database is a server error.
-pub fn stored<T: std::str::FromStr<Err = domain::UnknownValue>>(
-    text: &str,
-) -> Result<T, crate::error::AppError> {
-    text.parse()
-        .map_err(|err: domain::UnknownValue| crate::error::AppError::Internal(err.to_string()))
-}

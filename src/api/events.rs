@@ -12,7 +12,7 @@ use entities::events;
 use super::ApiTags;
 use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, event_tz, local, next_cursor, page_params, to_utc};
-use super::enums::{EventKind, EventStatus, RegistrationMode, stored};
+use super::enums::{EventKind, EventStatus, RegistrationMode};
 use super::patch_value;
 use crate::api_errors;
 use crate::app::events as events_app;
@@ -59,7 +59,7 @@ impl Event {
             id: model.id,
             slug: model.slug.clone(),
             title: model.title.clone(),
-            kind: stored::<domain::EventKind>(&model.kind)?.into(),
+            kind: model.kind.into(),
             description: model.description.clone(),
             venue: model.venue.clone(),
             city: model.city.clone(),
@@ -68,11 +68,11 @@ impl Event {
             starts_on: model.starts_on,
             ends_on: model.ends_on,
             capacity: model.capacity,
-            registration_mode: stored::<domain::RegistrationMode>(&model.registration_mode)?.into(),
+            registration_mode: model.registration_mode.into(),
             registration_opens_at: model.registration_opens_at.map(|t| local(t, tz)),
             registration_closes_at: model.registration_closes_at.map(|t| local(t, tz)),
             waitlist_enabled: model.waitlist_enabled,
-            status: stored::<domain::EventStatus>(&model.status)?.into(),
+            status: model.status.into(),
             created_at: local(model.created_at, tz),
             updated_at: local(model.updated_at, tz),
         })

@@ -92,13 +92,13 @@ pub(super) fn to_csv(rows: &[RegistrationRow], event: &events::Model) -> Result<
         writer
             .write_record([
                 r.id.to_string(),
-                r.status.clone(),
+                r.status.to_string(),
                 r.full_name.clone(),
                 r.email.clone(),
                 r.organization.clone().unwrap_or_default(),
                 r.position.clone().unwrap_or_default(),
                 r.country.clone().unwrap_or_default(),
-                r.category.clone(),
+                r.category.to_string(),
                 r.locale.clone(),
                 sessions.join(" "),
                 local(r.created_at, tz).to_rfc3339(),

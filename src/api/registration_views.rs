@@ -8,7 +8,7 @@ use uuid::Uuid;
 use entities::events;
 
 use super::common::{event_tz, local};
-use super::enums::{Category, ChoiceStatus, RegistrationStatus, stored};
+use super::enums::{Category, ChoiceStatus, RegistrationStatus};
 use crate::app::registrations::RecordedAnswer;
 use crate::application::AppState;
 use crate::domain::enums as domain;
@@ -76,12 +76,12 @@ pub fn choices(row: &RegistrationRow) -> Result<Vec<SessionChoice>, AppError> {
 
 /// [`choices`] of a recorded decision.
 fn shown_choices(answer: &RecordedAnswer) -> Result<Vec<SessionChoice>, AppError> {
-    let registration: domain::RegistrationStatus = stored(&answer.status)?;
+    let registration: domain::RegistrationStatus = answer.status;
     answer
         .sessions
         .iter()
         .map(|c| {
-            let status: domain::ChoiceStatus = stored(&c.status)?;
+            let status: domain::ChoiceStatus = c.status;
             let shown = match (status, registration) {
                 (domain::ChoiceStatus::Pending, domain::RegistrationStatus::Waitlisted) => {
                     domain::ChoiceStatus::Waitlisted
@@ -129,12 +129,12 @@ impl Registration {
             organization: r.organization.clone(),
             position: r.position.clone(),
             country: r.country.clone(),
-            category: stored::<domain::Category>(&r.category)?.into(),
+            category: r.category.into(),
             locale: r.locale.clone(),
-            status: stored::<domain::RegistrationStatus>(&r.status)?.into(),
+            status: r.status.into(),
             sessions: choices(row)?,
             badge_url: badge_url(state),
-            badge_code: (r.status == domain::RegistrationStatus::Confirmed.as_str())
+            badge_code: (r.status == domain::RegistrationStatus::Confirmed)
                 .then(|| super::badges::code_for(state, r.event_id, r.id)),
             calendar_url: calendar_url(state, r.id, r.calendar_generation),
             created_at: local(r.created_at, tz),
@@ -151,7 +151,7 @@ pub(super) fn created_body(
 ) -> Result<RegistrationCreated, AppError> {
     Ok(RegistrationCreated {
         id: registration_id,
-        status: stored::<domain::RegistrationStatus>(&decision.status)?.into(),
+        status: decision.status.into(),
         sessions: shown_choices(decision)?,
         manage_token,
         badge_url: badge_url(state),

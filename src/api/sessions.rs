@@ -13,7 +13,7 @@ use entities::events;
 use super::ApiTags;
 use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{event_tz, local, next_cursor, page_params, path_id, to_utc};
-use super::enums::{SessionKind, SessionStatus, stored};
+use super::enums::{SessionKind, SessionStatus};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
 use crate::app::principal::Audience;
@@ -59,7 +59,7 @@ impl Session {
             id: s.id,
             title: s.title.clone(),
             r#abstract: s.r#abstract.clone(),
-            kind: stored::<domain::SessionKind>(&s.kind)?.into(),
+            kind: s.kind.into(),
             track_id: s.track_id,
             room_id: s.room_id,
             starts_at: local(s.starts_at, tz),
@@ -67,7 +67,7 @@ impl Session {
             language: s.language.clone(),
             capacity: s.capacity,
             speaker_ids: row.speaker_ids.clone(),
-            status: stored::<domain::SessionStatus>(&s.status)?.into(),
+            status: s.status.into(),
             sequence: s.sequence,
             updated_at: local(s.updated_at, tz),
         })

@@ -287,7 +287,7 @@ pub async fn attendance(
     .await?;
     let sessions = all
         .into_iter()
-        .filter(|row| row.session.status != SessionStatus::Draft.as_str())
+        .filter(|row| row.session.status != SessionStatus::Draft)
         .map(|row| {
             let (checked_in, inside) = count_of(&format!("session:{}", row.session.id));
             let confirmed = if row.session.capacity.is_some() {

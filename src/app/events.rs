@@ -16,7 +16,6 @@ use crate::domain::enums::EventStatus;
 use crate::domain::event::{self as rules, EventFields, local_dates_window};
 use crate::error::AppError;
 use crate::store;
-use crate::store::registrations::parse;
 
 /// The event named by `reference` (id or slug), if `audience` may see it.
 pub async fn visible(
@@ -25,9 +24,7 @@ pub async fn visible(
     audience: Audience,
 ) -> Result<events::Model, AppError> {
     match store::events::find(&state.db, reference).await? {
-        Some(event) if audience.sees_drafts() || event.status != EventStatus::Draft.as_str() => {
-            Ok(event)
-        }
+        Some(event) if audience.sees_drafts() || event.status != EventStatus::Draft => Ok(event),
         _ => Err(AppError::NotFound("event")),
     }
 }
@@ -39,9 +36,7 @@ pub async fn visible_cached(
     audience: Audience,
 ) -> Result<Arc<events::Model>, AppError> {
     match state.cached_event(reference).await? {
-        Some(event) if audience.sees_drafts() || event.status != EventStatus::Draft.as_str() => {
-            Ok(event)
-        }
+        Some(event) if audience.sees_drafts() || event.status != EventStatus::Draft => Ok(event),
         _ => Err(AppError::NotFound("event")),
     }
 }
@@ -131,7 +126,7 @@ pub fn fields_of(model: &events::Model) -> Result<EventFields, AppError> {
     Ok(EventFields {
         slug: model.slug.clone(),
         title: model.title.clone(),
-        kind: parse(&model.kind)?,
+        kind: model.kind,
         description: model.description.clone(),
         venue: model.venue.clone(),
         city: model.city.clone(),
@@ -140,7 +135,7 @@ pub fn fields_of(model: &events::Model) -> Result<EventFields, AppError> {
         starts_on: model.starts_on,
         ends_on: model.ends_on,
         capacity: model.capacity,
-        registration_mode: parse(&model.registration_mode)?,
+        registration_mode: model.registration_mode,
         registration_opens_at: model.registration_opens_at,
         registration_closes_at: model.registration_closes_at,
         waitlist_enabled: model.waitlist_enabled,

@@ -55,7 +55,7 @@ pub async fn session_entries(
     let event = visible(state, event, Audience::Public).await?;
     let context = Context::load(state, &event).await?;
     let entries = match store::sessions::find(&state.db, event.id, id).await? {
-        Some(row) if row.session.status != SessionStatus::Draft.as_str() => {
+        Some(row) if row.session.status != SessionStatus::Draft => {
             vec![context.entry(&row, None)]
         }
         Some(_) => return Err(AppError::NotFound("session")),
@@ -116,7 +116,7 @@ pub async fn personal_entries(
     let event = store::events::find(&state.db, &row.registration.event_id.to_string())
         .await?
         .ok_or(AppError::NotFound("event"))?;
-    let registration_status: RegistrationStatus = row.status()?;
+    let registration_status: RegistrationStatus = row.status();
     let filter = SessionFilter {
         statuses: vec![SessionStatus::Published, SessionStatus::Cancelled],
         ids: Some(row.choices.iter().map(|c| c.session_id).collect()),
@@ -136,7 +136,7 @@ pub async fn personal_entries(
                     EventStatus::Cancelled
                 }
                 RegistrationStatus::Confirmed
-                    if choice.is_some_and(|c| c.status == ChoiceStatus::Confirmed.as_str()) =>
+                    if choice.is_some_and(|c| c.status == ChoiceStatus::Confirmed) =>
                 {
                     EventStatus::Confirmed
                 }
@@ -202,9 +202,9 @@ impl<'a> Context<'a> {
             .and_then(|id| self.refs.tracks.get(&id))
             .map(|t| vec![t.name.clone()])
             .unwrap_or_default();
-        categories.push(s.kind.clone());
-        let cancelled =
-            s.status == SessionStatus::Cancelled.as_str() || self.event.status == "cancelled";
+        categories.push(s.kind.to_string());
+        let cancelled = s.status == SessionStatus::Cancelled
+            || self.event.status == crate::domain::enums::EventStatus::Cancelled;
         CalendarEvent {
             session_id: s.id,
             title: s.title.clone(),

@@ -72,13 +72,12 @@ pub async fn principal_of(state: &AppState, presented: &str) -> Result<Principal
             let Some(found) = state.tokens.find_live(presented).await? else {
                 return Err(AppError::Unauthorized);
             };
-            match found.role.parse::<TokenRole>() {
-                Ok(TokenRole::Organizer) => Ok(Principal::Organizer),
-                Ok(TokenRole::Checkin) => match found.event_id {
+            match found.role {
+                TokenRole::Organizer => Ok(Principal::Organizer),
+                TokenRole::Checkin => match found.event_id {
                     Some(event_id) => Ok(Principal::Checkin { event_id }),
                     None => Err(AppError::Unauthorized),
                 },
-                Err(err) => Err(AppError::Internal(err.to_string())),
             }
         }
         Some(TokenKind::Manage) => {

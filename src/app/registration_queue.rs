@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use super::work::Work;
 use crate::batcher::Batcher;
-use crate::domain::registration::RegistrationRequest;
+use crate::domain::registration::ValidRegistration;
 use crate::error::AppError;
 use crate::store::idempotency::{Idempotency, Registered};
 use crate::store::{registering, seats};
@@ -35,7 +35,7 @@ const MAX_GROUP: usize = 128;
 /// again in the transaction that makes it.
 pub struct PendingRegistration {
     pub event_id: Uuid,
-    pub request: RegistrationRequest,
+    pub request: ValidRegistration,
     pub idempotency: Option<Idempotency>,
 }
 

@@ -23,7 +23,7 @@ use crate::domain::values::IdempotencyKey;
 use crate::error::AppError;
 use crate::store;
 use crate::store::idempotency::{Idempotency, Registered};
-use crate::store::registrations::{RegistrationFilter, RegistrationRow, parse};
+use crate::store::registrations::{RegistrationFilter, RegistrationRow};
 
 pub use crate::store::idempotency::{RecordedAnswer, RecordedChoice};
 
@@ -71,14 +71,14 @@ pub async fn register(
     // Early refusals, from the event and sessions as this request saw them. The transaction
     // that takes the seats checks all of it again under the event's lock.
     check_open(
-        parse(&event.status)?,
-        parse(&event.registration_mode)?,
+        event.status,
+        event.registration_mode,
         event.registration_opens_at,
         event.registration_closes_at,
         Utc::now(),
     )
     .map_err(|closed| AppError::conflict(closed.to_string()))?;
-    request.validate()?;
+    let request = request.validate()?;
     store::registering::check_choices(&state.db, event.id, &request.session_ids).await?;
     let outcome = state
         .registrations

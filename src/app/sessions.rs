@@ -93,7 +93,7 @@ pub async fn find(
 ) -> Result<(events::Model, SessionRow), AppError> {
     let event = visible(state, event, audience).await?;
     let row = find_in(state, &event, id).await?;
-    if !audience.sees_drafts() && row.session.status == SessionStatus::Draft.as_str() {
+    if !audience.sees_drafts() && row.session.status == SessionStatus::Draft {
         return Err(AppError::NotFound("session"));
     }
     Ok((event, row))

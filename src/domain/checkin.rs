@@ -8,51 +8,7 @@ use uuid::Uuid;
 use super::agenda::local_date;
 use super::enums::{Category, RegistrationStatus};
 
-macro_rules! outcome_names {
-    ($($variant:ident = $text:literal),+ $(,)?) => {
-        /// The answer to one scan.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Outcome { $($variant),+ }
-
-        impl Outcome {
-            /// Every answer, in declaration order.
-            pub const ALL: &'static [Outcome] = &[$(Outcome::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Outcome::$variant => $text),+ }
-            }
-        }
-    };
-}
-
-outcome_names!(
-    Ok = "ok",
-    AlreadyCheckedIn = "already_checked_in",
-    Invalid = "invalid",
-    Revoked = "revoked",
-    NotConfirmed = "not_confirmed",
-    WrongEvent = "wrong_event",
-    NotRegisteredForSession = "not_registered_for_session",
-);
-
-impl std::str::FromStr for Outcome {
-    type Err = super::enums::UnknownValue;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Outcome::ALL
-            .iter()
-            .copied()
-            .find(|o| o.as_str() == value)
-            .ok_or_else(|| super::enums::UnknownValue {
-                kind: "scan result",
-                value: value.to_owned(),
-                expected: Outcome::ALL
-                    .iter()
-                    .map(|o| o.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
-    }
-}
+pub use entities::enums::{Direction, ScanOutcome as Outcome};
 
 /// The decision on a scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,22 +63,6 @@ pub struct ScanAnswer {
     pub decision: Decision,
     pub holder: Option<Holder>,
     pub tz: Tz,
-}
-
-/// Whether a scan is someone going in or out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Entry,
-    Exit,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Entry => "entry",
-            Direction::Exit => "exit",
-        }
-    }
 }
 
 /// Whether a registration in this state may be admitted.

@@ -6,12 +6,13 @@ use uuid::Uuid;
 
 use super::enums::{Category, EventStatus, RegistrationMode, RegistrationStatus};
 use super::session::overlaps;
-use super::validation::{self, MEDIUM_TEXT, SHORT_TEXT, ValidationErrors};
+use super::validation::{MEDIUM_TEXT, SHORT_TEXT, ValidationErrors};
+use super::values::{Email, Language};
 
 /// The most sessions one registration may choose.
 pub const MAX_CHOICES: usize = 50;
 
-/// A delegate's registration request.
+/// A delegate's registration request, as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistrationRequest {
     pub full_name: String,
@@ -25,16 +26,31 @@ pub struct RegistrationRequest {
     pub consent: bool,
 }
 
+/// A registration request that passed its own rules: its e-mail address and language parsed
+/// once, its name trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidRegistration {
+    pub full_name: String,
+    pub email: Email,
+    pub organization: Option<String>,
+    pub position: Option<String>,
+    pub country: Option<String>,
+    pub category: Category,
+    pub session_ids: Vec<Uuid>,
+    pub locale: Language,
+}
+
 impl RegistrationRequest {
-    /// Checks the request's own rules (not those that need the event or its sessions).
-    pub fn validate(&self) -> Result<(), ValidationErrors> {
+    /// Checks the request's own rules (not those that need the event or its sessions): every
+    /// offending field at once, or the request with its values parsed.
+    pub fn validate(&self) -> Result<ValidRegistration, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         errors.required_text("full_name", &self.full_name, SHORT_TEXT);
-        errors.check("email", validation::email(self.email.trim()));
+        let email = Email::parse(&self.email).map_err(|message| errors.add("email", message));
         errors.optional_text("organization", self.organization.as_deref(), MEDIUM_TEXT);
         errors.optional_text("position", self.position.as_deref(), MEDIUM_TEXT);
         errors.optional_text("country", self.country.as_deref(), MEDIUM_TEXT);
-        errors.check("locale", validation::language_tag(&self.locale));
+        let locale = Language::parse(&self.locale).map_err(|message| errors.add("locale", message));
         if !self.consent {
             errors.add(
                 "consent",
@@ -42,7 +58,19 @@ impl RegistrationRequest {
             );
         }
         check_choices(&mut errors, &self.session_ids);
-        errors.into_result(())
+        match (email, locale) {
+            (Ok(email), Ok(locale)) if errors.is_empty() => Ok(ValidRegistration {
+                full_name: self.full_name.trim().to_owned(),
+                email,
+                organization: self.organization.clone(),
+                position: self.position.clone(),
+                country: self.country.clone(),
+                category: self.category,
+                session_ids: self.session_ids.clone(),
+                locale,
+            }),
+            _ => Err(errors),
+        }
     }
 }
 

@@ -70,7 +70,7 @@ pub async fn replays<C: ConnectionTrait>(
         if !keys.contains(&key) {
             continue;
         }
-        let outcome: Outcome = super::registrations::parse(&scan.answered)?;
+        let outcome: Outcome = scan.answered;
         let replay = Replay {
             decision: Decision {
                 outcome,
@@ -106,8 +106,8 @@ pub fn scan_row(
         registration_id: Set(judged.registration_id),
         session_id: Set(scan.session_id),
         scope: Set(judged.scope.map(str::to_owned)),
-        direction: Set(scan.direction.as_str().to_owned()),
-        result: Set(decision.outcome.as_str().to_owned()),
+        direction: Set(scan.direction),
+        result: Set(decision.outcome),
         admission: Set(decision.outcome == Outcome::Ok
             && scan.direction == Direction::Entry
             && decision.first_checked_in_at == Some(scan.scanned_at)),
@@ -116,7 +116,7 @@ pub fn scan_row(
         code_excerpt: Set(scan.code_excerpt.clone()),
         scanned_at: Set(scan.scanned_at),
         recorded_at: Set(recorded_at),
-        answered: Set(decision.outcome.as_str().to_owned()),
+        answered: Set(decision.outcome),
         checked_in_at: Set(decision.checked_in_at),
         first_checked_in_at: Set(decision.first_checked_in_at),
     }

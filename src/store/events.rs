@@ -47,7 +47,7 @@ pub async fn insert<C: ConnectionTrait>(
 ) -> Result<events::Model, AppError> {
     let mut model = events::ActiveModel {
         id: Set(Uuid::now_v7()),
-        status: Set(EventStatus::Draft.as_str().to_owned()),
+        status: Set(EventStatus::Draft),
         seats_taken: Set(0),
         created_at: Set(now),
         agenda_version: Set(0),
@@ -117,7 +117,7 @@ pub async fn update(
 fn apply(model: &mut events::ActiveModel, fields: &EventFields, now: DateTime<Utc>) {
     model.slug = Set(fields.slug.clone());
     model.title = Set(fields.title.clone());
-    model.kind = Set(fields.kind.as_str().to_owned());
+    model.kind = Set(fields.kind);
     model.description = Set(fields.description.clone());
     model.venue = Set(fields.venue.clone());
     model.city = Set(fields.city.clone());
@@ -126,7 +126,7 @@ fn apply(model: &mut events::ActiveModel, fields: &EventFields, now: DateTime<Ut
     model.starts_on = Set(fields.starts_on);
     model.ends_on = Set(fields.ends_on);
     model.capacity = Set(fields.capacity);
-    model.registration_mode = Set(fields.registration_mode.as_str().to_owned());
+    model.registration_mode = Set(fields.registration_mode);
     model.registration_opens_at = Set(fields.registration_opens_at);
     model.registration_closes_at = Set(fields.registration_closes_at);
     model.waitlist_enabled = Set(fields.waitlist_enabled);
@@ -145,7 +145,7 @@ pub async fn set_status(
     now: DateTime<Utc>,
 ) -> Result<events::Model, AppError> {
     let current = super::seats::lock_event_row(txn, event_id).await?;
-    let from: EventStatus = super::registrations::parse(&current.status)?;
+    let from: EventStatus = current.status;
     let to = transition(from)?;
     if to == from {
         // Nothing to write; dropping the transaction rolls the lock back.

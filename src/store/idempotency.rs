@@ -8,6 +8,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use entities::idempotency_keys;
 
 use super::registrations::RegistrationRow;
+use crate::domain::enums::{ChoiceStatus, RegistrationStatus};
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
 
@@ -33,7 +34,7 @@ pub enum Registered {
 /// records written before this type (the first API answer) read back as the same fields.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RecordedAnswer {
-    pub status: String,
+    pub status: RegistrationStatus,
     pub sessions: Vec<RecordedChoice>,
 }
 
@@ -41,20 +42,20 @@ pub struct RecordedAnswer {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RecordedChoice {
     pub session_id: Uuid,
-    pub status: String,
+    pub status: ChoiceStatus,
 }
 
 impl RecordedAnswer {
     /// The decision as the row shows it now.
     pub fn of(row: &RegistrationRow) -> Self {
         RecordedAnswer {
-            status: row.registration.status.clone(),
+            status: row.registration.status,
             sessions: row
                 .choices
                 .iter()
                 .map(|c| RecordedChoice {
                     session_id: c.session_id,
-                    status: c.status.clone(),
+                    status: c.status,
                 })
                 .collect(),
         }

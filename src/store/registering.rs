@@ -12,15 +12,14 @@ use entities::{events, idempotency_keys, registration_sessions, registrations, s
 
 use super::idempotency::{Idempotency, RecordedAnswer, Registered, replay};
 use super::is_unique_violation;
-use super::registrations::{RegistrationRow, parse};
+use super::registrations::RegistrationRow;
 use super::seats::{self, Claimed};
 use crate::domain::enums::{
     ChoiceStatus, EventStatus, RegistrationMode, RegistrationStatus, SessionStatus,
 };
 use crate::domain::happened::Happened;
 use crate::domain::registration::{
-    Choice, RegistrationClosed, RegistrationRequest, check_open, initial_status, normalize_email,
-    overlapping_pair,
+    Choice, RegistrationClosed, ValidRegistration, check_open, initial_status, overlapping_pair,
 };
 use crate::domain::token::{self, TokenKind};
 use crate::domain::validation::ValidationErrors;
@@ -68,7 +67,7 @@ pub fn check_chosen(
     for id in session_ids {
         match found.iter().find(|s| s.id == *id) {
             None => errors.add("session_ids", format!("no session {id} in this event")),
-            Some(s) if s.status != SessionStatus::Published.as_str() => errors.add(
+            Some(s) if s.status != SessionStatus::Published => errors.add(
                 "session_ids",
                 format!("session {id} is not open for sign-up ({})", s.status),
             ),
@@ -110,7 +109,7 @@ pub fn check_chosen(
 pub async fn register_in<C: ConnectionTrait>(
     txn: &C,
     event: &events::Model,
-    request: &RegistrationRequest,
+    request: &ValidRegistration,
     secret: &[u8],
     idempotency: Option<&Idempotency>,
     sessions: &[sessions::Model],
@@ -122,8 +121,8 @@ pub async fn register_in<C: ConnectionTrait>(
     {
         return Ok(replayed);
     }
-    let mode: RegistrationMode = parse(&event.registration_mode)?;
-    let event_status: EventStatus = parse(&event.status)?;
+    let mode: RegistrationMode = event.registration_mode;
+    let event_status: EventStatus = event.status;
     match check_open(
         event_status,
         mode,
@@ -152,7 +151,7 @@ pub async fn register_in<C: ConnectionTrait>(
         other => other,
     };
     let id = Uuid::now_v7();
-    let email = request.email.trim().to_owned();
+    let email = request.email.as_str().to_owned();
     let search_text = format!(
         "{} {} {}",
         request.full_name,
@@ -164,14 +163,14 @@ pub async fn register_in<C: ConnectionTrait>(
     let registration = registrations::Model {
         id,
         event_id: event.id,
-        full_name: request.full_name.trim().to_owned(),
-        email_normalized: normalize_email(&email),
+        full_name: request.full_name.clone(),
+        email_normalized: request.email.normalized(),
         email,
         organization: request.organization.clone(),
         position: request.position.clone(),
         country: request.country.clone(),
-        category: request.category.as_str().to_owned(),
-        locale: request.locale.clone(),
+        category: request.category,
+        locale: request.locale.as_str().to_owned(),
         search_text,
         name_search: format!(
             "{} {}",
@@ -179,7 +178,7 @@ pub async fn register_in<C: ConnectionTrait>(
             request.organization.as_deref().unwrap_or("")
         )
         .to_lowercase(),
-        status: status.as_str().to_owned(),
+        status,
         manage_token_hash: token::hash(&manage_token),
         calendar_generation: 0,
         queued_at: now,
@@ -214,7 +213,7 @@ pub async fn register_in<C: ConnectionTrait>(
         .map(|(session_id, status)| registration_sessions::Model {
             registration_id: id,
             session_id: *session_id,
-            status: status.as_str().to_owned(),
+            status: *status,
             queued_at: now,
         })
         .collect();

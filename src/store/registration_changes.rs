@@ -60,7 +60,7 @@ async fn end(
 ) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
     let now = Utc::now();
     let (event, row) = locked(txn, event, registration_id).await?;
-    let from = row.status()?;
+    let from = row.status();
     match to {
         RegistrationStatus::Rejected => {
             can_reject(from).map_err(|e| AppError::conflict(e.to_string()))?
@@ -106,7 +106,7 @@ pub async fn approve(
 ) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
     let now = Utc::now();
     let (event, row) = locked(txn, event, registration_id).await?;
-    let from = row.status()?;
+    let from = row.status();
     can_approve(from).map_err(|e| AppError::conflict(e.to_string()))?;
     let status = if seats::take_event_seat(txn, event.id).await? {
         seats::set_status_if(
@@ -154,7 +154,7 @@ pub async fn change_sessions(
 ) -> Result<(RegistrationRow, Vec<Happened>), AppError> {
     let now = Utc::now();
     let (event, row) = locked(txn, event, registration_id).await?;
-    let status = row.status()?;
+    let status = row.status();
     if matches!(
         status,
         RegistrationStatus::Cancelled | RegistrationStatus::Rejected
@@ -200,7 +200,7 @@ pub async fn change_sessions(
             .filter(registration_sessions::Column::SessionId.eq(choice.session_id))
             .exec(txn)
             .await?;
-        if choice.status == ChoiceStatus::Confirmed.as_str() {
+        if choice.status == ChoiceStatus::Confirmed {
             seats::release_session_seat(txn, choice.session_id).await?;
             seats::promote_session(txn, choice.session_id, &mut happened).await?;
         }

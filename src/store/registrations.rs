@@ -23,17 +23,9 @@ pub struct RegistrationRow {
 }
 
 impl RegistrationRow {
-    pub fn status(&self) -> Result<RegistrationStatus, AppError> {
-        parse(&self.registration.status)
+    pub fn status(&self) -> RegistrationStatus {
+        self.registration.status
     }
-}
-
-/// A value stored as text, read back; a value we never write is an internal error.
-pub(crate) fn parse<T: std::str::FromStr<Err = crate::domain::enums::UnknownValue>>(
-    text: &str,
-) -> Result<T, AppError> {
-    text.parse()
-        .map_err(|e: crate::domain::enums::UnknownValue| AppError::Internal(e.to_string()))
 }
 
 /// A registration by id, with its choices.

@@ -246,7 +246,7 @@ fn judge(
     let Some(registration) = registrations.get(&claim.registration_id) else {
         return Ok(Err((Outcome::Invalid, None)));
     };
-    let status: RegistrationStatus = super::registrations::parse(&registration.status)?;
+    let status: RegistrationStatus = registration.status;
     let same_event = claim.for_this_event && registration.event_id == scan.scan.event_id;
     let holds_seat = scan
         .scan
@@ -404,10 +404,7 @@ fn answer_of(
             id: r.id,
             full_name: r.full_name.clone(),
             organization: r.organization.clone(),
-            category: r
-                .category
-                .parse()
-                .unwrap_or(crate::domain::enums::Category::Delegate),
+            category: r.category,
         });
     ScanAnswer {
         decision,

@@ -217,7 +217,7 @@ pub async fn insert_choices<C: ConnectionTrait>(
         .map(|(session_id, status)| registration_sessions::ActiveModel {
             registration_id: Set(registration_id),
             session_id: Set(*session_id),
-            status: Set(status.as_str().to_owned()),
+            status: Set(*status),
             queued_at: Set(now),
         });
     registration_sessions::Entity::insert_many(rows)
@@ -254,7 +254,7 @@ pub async fn release_all<C: ConnectionTrait>(
         .exec(db)
         .await?;
     for choice in &choices {
-        if choice.status == ChoiceStatus::Confirmed.as_str() {
+        if choice.status == ChoiceStatus::Confirmed {
             release_session_seat(db, choice.session_id).await?;
             promote_session(db, choice.session_id, happened).await?;
         }

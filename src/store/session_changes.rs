@@ -127,14 +127,14 @@ pub async fn save(
         event_id: Set(event_id),
         title: Set(fields.title.clone()),
         r#abstract: Set(fields.r#abstract.clone()),
-        kind: Set(fields.kind.as_str().to_owned()),
+        kind: Set(fields.kind),
         track_id: Set(fields.track_id),
         room_id: Set(fields.room_id),
         starts_at: Set(fields.starts_at),
         ends_at: Set(fields.ends_at),
         language: Set(fields.language.clone()),
         capacity: Set(fields.capacity),
-        status: Set(fields.status.as_str().to_owned()),
+        status: Set(fields.status),
         updated_at: Set(now),
         ..Default::default()
     };
@@ -247,13 +247,13 @@ pub async fn delete(
         .ok_or(AppError::NotFound("session"))?;
     let session = &row.session;
     let mut happened = Vec::new();
-    if session.status == SessionStatus::Published.as_str() {
+    if session.status == SessionStatus::Published {
         happened.push(Happened::SessionCancelled {
             session: session.id,
             sequence: session.sequence + 1,
         });
     }
-    if session.status != SessionStatus::Draft.as_str() {
+    if session.status != SessionStatus::Draft {
         session_tombstones::ActiveModel {
             id: Set(session.id),
             event_id: Set(event_id),

@@ -191,10 +191,7 @@ pub fn row_fields(row: &SessionRow) -> Result<SessionFields, AppError> {
     Ok(SessionFields {
         title: s.title.clone(),
         r#abstract: s.r#abstract.clone(),
-        kind: s
-            .kind
-            .parse()
-            .map_err(|e| AppError::Internal(format!("{e}")))?,
+        kind: s.kind,
         track_id: s.track_id,
         room_id: s.room_id,
         starts_at: s.starts_at,
@@ -202,10 +199,7 @@ pub fn row_fields(row: &SessionRow) -> Result<SessionFields, AppError> {
         language: s.language.clone(),
         capacity: s.capacity,
         speaker_ids: row.speaker_ids.clone(),
-        status: s
-            .status
-            .parse()
-            .map_err(|e| AppError::Internal(format!("{e}")))?,
+        status: s.status,
     })
 }
 

@@ -57,7 +57,7 @@ pub async fn insert<C: ConnectionTrait>(
     api_tokens::ActiveModel {
         id: Set(Uuid::now_v7()),
         token_hash: Set(hash.to_owned()),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         event_id: Set(event_id),
         label: Set(label.to_owned()),
         created_at: Set(Utc::now().trunc_subsecs(6)),
@@ -161,7 +161,7 @@ pub async fn revoke(
     else {
         return Ok(None);
     };
-    let live_organizer = token.role == TokenRole::Organizer.as_str() && token.revoked_at.is_none();
+    let live_organizer = token.role == TokenRole::Organizer && token.revoked_at.is_none();
     if live_organizer && live_organizers <= 1 {
         return Err(AppError::Conflict {
             detail: "this is the last organizer token; create another one first".into(),

@@ -279,7 +279,7 @@ db_test!(
             .all(&app.state.db)
             .await
             .unwrap();
-        assert_eq!(scans[0].result, "already_checked_in");
+        assert_eq!(scans[0].result.as_str(), "already_checked_in");
         assert!(!scans[0].admission);
         let admissions = entities::scans::Entity::find()
             .filter(entities::scans::Column::Admission.eq(true))

@@ -336,7 +336,7 @@ db_test!(
         )
         .await
         .expect_problem(409);
-        assert_eq!(stored_event(&app, id).await.status, "cancelled");
+        assert_eq!(stored_event(&app, id).await.status.as_str(), "cancelled");
     }
 );
 

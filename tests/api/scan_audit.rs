@@ -53,8 +53,12 @@ db_test!(
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(row.result, "already_checked_in");
-        assert_eq!(row.answered, "ok", "what B was told does not change");
+        assert_eq!(row.result.as_str(), "already_checked_in");
+        assert_eq!(
+            row.answered.as_str(),
+            "ok",
+            "what B was told does not change"
+        );
         // B retries its upload (its network dropped before the answer): the same answer.
         let retried = batch(&app, &event, &scanner, from_b).await;
         assert_eq!(retried, first);

@@ -141,7 +141,7 @@ db_test!(
                 .await
                 .unwrap()
                 .into_iter()
-                .find(|t| t.role == "organizer")
+                .find(|t| t.role.as_str() == "organizer")
                 .map(|t| t.id.to_string())
                 .unwrap();
         for missing in [
