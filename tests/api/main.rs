@@ -10,6 +10,7 @@ mod calendar;
 mod checkins;
 mod command_line;
 mod concurrency;
+mod declared_statuses;
 mod events;
 mod journal;
 mod malformed;
