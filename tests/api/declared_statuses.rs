@@ -16,6 +16,9 @@ use crate::db_test;
 use crate::helpers::TestApp;
 use crate::registrations::{delegate, register};
 
+/// One request to send: url, who sends it (for the report), token, media type, body.
+type Probe<'a> = (String, &'a str, Option<&'a str>, &'a str, Vec<u8>);
+
 /// What stands in for a path's parameters.
 struct Fixture {
     event: String,
@@ -159,7 +162,7 @@ db_test!(
             };
             // Every path with every token and body; query parameters out of range with the
             // first body; a body over the limit once.
-            let mut requests: Vec<(String, &str, Option<&str>, &str, Vec<u8>)> = Vec::new();
+            let mut requests: Vec<Probe> = Vec::new();
             for path in paths(template, &fixture) {
                 for (who, token) in &fixture.tokens {
                     for (index, (content_type, body)) in bodies.iter().enumerate() {
