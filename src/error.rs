@@ -1,47 +1,65 @@
 //! The error of the use cases, [`AppError`]: what went wrong, in the domain's words and with
-//! no HTTP in it. Each front end maps it once: the JSON API to problem+json in
-//! [`crate::api::problem`], the command line to a message.
+//! no HTTP in it, one type per concern:
+//!
+//! - the input breaks its own rules: [`ValidationErrors`] (`domain::validation`), every
+//!   offending field at once;
+//! - the caller may not do this: [`Denied`] (`app::principal`);
+//! - what the request names does not exist, or is not visible to the caller: `NotFound`;
+//! - the rules refuse the change in the current state: [`Refusal`] (`domain::refusal`), with
+//!   the sessions it clashes with;
+//! - the system failed: [`Failure`] (`store::failure`), logged and never shown.
+//!
+//! Each front end maps it once: the JSON API to problem+json in [`crate::api::problem`], the
+//! command line to a message in `main.rs`.
 
 use sea_orm::DbErr;
 
-use crate::domain::session::Clash;
-use crate::domain::validation::ValidationErrors;
+pub use crate::app::principal::Denied;
+pub use crate::domain::refusal::Refusal;
+pub use crate::domain::validation::ValidationErrors;
+pub use crate::store::failure::Failure;
 
-/// Everything that can go wrong while answering a request.
+/// Everything that can go wrong in a use case.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// 422: the request is well-formed but breaks a rule; lists every offending field.
     #[error("{0}")]
-    Validation(#[from] ValidationErrors),
-    /// 400: the request cannot be understood.
+    Invalid(#[from] ValidationErrors),
     #[error("{0}")]
-    BadRequest(String),
-    /// 401: no token, or a token that is unknown or revoked.
-    #[error("a valid bearer token is required")]
-    Unauthorized,
-    /// 403: a valid token without the right for this operation.
-    #[error("{0}")]
-    Forbidden(String),
-    /// 404: no such resource (or not visible to this caller).
+    Denied(#[from] Denied),
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// 409: the request conflicts with the current state; `clashes` names clashing sessions.
-    #[error("{detail}")]
-    Conflict { detail: String, clashes: Vec<Clash> },
-    /// 500: the database failed; the detail is logged, never sent.
-    #[error("database error: {0}")]
-    Database(#[from] DbErr),
-    /// 500: anything else unexpected; logged, never sent.
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    #[error("{0}")]
+    Failed(#[from] Failure),
 }
 
 impl AppError {
-    /// A 409 without clashing sessions.
-    pub fn conflict(detail: impl Into<String>) -> Self {
-        AppError::Conflict {
-            detail: detail.into(),
-            clashes: Vec::new(),
-        }
+    /// A refusal without clashing sessions.
+    pub fn refused(detail: impl Into<String>) -> Self {
+        Refusal::new(detail).into()
+    }
+
+    /// A failure that should not happen (a broken invariant, a stopped task).
+    pub fn unexpected(detail: impl Into<String>) -> Self {
+        Failure::Unexpected(detail.into()).into()
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        Failure::Database(err).into()
+    }
+}
+
+impl AppError {
+    /// No token, or a token that is unknown or revoked.
+    pub fn unauthenticated() -> Self {
+        Denied::Unauthenticated.into()
+    }
+
+    /// A valid token without the right for this operation.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Denied::Forbidden(detail.into()).into()
     }
 }

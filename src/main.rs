@@ -166,13 +166,19 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-/// An error as the command line says it: validation failures name the flag.
+/// An error as the command line says it: validation failures name the flag (or the
+/// environment variable).
 fn say(err: AppError) -> String {
     match err {
-        AppError::Validation(errors) => errors
+        AppError::Invalid(errors) => errors
             .errors
             .iter()
-            .map(|e| format!("--{}: {}", e.field, e.message))
+            .map(|e| {
+                // Settings read from the environment are named as they are set.
+                let environment = e.field.bytes().all(|b| b.is_ascii_uppercase() || b == b'_');
+                let dashes = if environment { "" } else { "--" };
+                format!("{dashes}{}: {}", e.field, e.message)
+            })
             .collect::<Vec<_>>()
             .join("; "),
         other => other.to_string(),
@@ -205,7 +211,8 @@ async fn revoke_token(state: &AppState, id: uuid::Uuid) -> Result<(), String> {
     let revoked = tokens::revoke(state, TokenScope::All, id)
         .await
         .map_err(|e| match e {
-            AppError::Conflict { detail, .. } => {
+            AppError::Refused(refusal) => {
+                let detail = refusal.detail;
                 format!("token {id}: {detail} (dialogue token create --role organizer --label …)")
             }
             AppError::NotFound(_) => format!("no token {id}"),

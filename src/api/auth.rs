@@ -47,7 +47,7 @@ impl OptionalAuth {
 async fn resolve_token(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
     let state = req
         .data::<AppState>()
-        .ok_or_else(|| AppError::Internal("application state missing".into()))?;
+        .ok_or_else(|| AppError::unexpected("application state missing"))?;
     Ok(principal_of(state, &bearer.token).await?)
 }
 

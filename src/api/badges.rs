@@ -154,7 +154,7 @@ impl BadgesApi {
     ) -> Result<BadgeContent<'a>, AppError> {
         let status: RegistrationStatus = row.registration.status;
         if status != RegistrationStatus::Confirmed {
-            return Err(AppError::conflict(format!(
+            return Err(AppError::refused(format!(
                 "only confirmed registrations have a badge; this one is {status}"
             )));
         }
@@ -170,11 +170,13 @@ impl BadgesApi {
 
     fn svg(&self, row: &RegistrationRow, event: &events::Model) -> Result<String, AppError> {
         let code = code_for(&self.state, event.id, row.registration.id);
-        badge::svg(&self.content(row, event, &code)?).map_err(|e| AppError::Internal(e.to_string()))
+        badge::svg(&self.content(row, event, &code)?)
+            .map_err(|e| AppError::unexpected(e.to_string()))
     }
 
     fn png(&self, row: &RegistrationRow, event: &events::Model) -> Result<Vec<u8>, AppError> {
         let code = code_for(&self.state, event.id, row.registration.id);
-        badge::png(&self.content(row, event, &code)?).map_err(|e| AppError::Internal(e.to_string()))
+        badge::png(&self.content(row, event, &code)?)
+            .map_err(|e| AppError::unexpected(e.to_string()))
     }
 }

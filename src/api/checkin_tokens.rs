@@ -127,7 +127,7 @@ impl CheckinTokensApi {
         let event = created
             .event
             .as_ref()
-            .ok_or_else(|| AppError::Internal("a check-in token without its event".into()))?;
+            .ok_or_else(|| AppError::unexpected("a check-in token without its event"))?;
         let tz = event_tz(event)?;
         Ok(Created::Created(Json(IssuedCheckinToken {
             id: created.issued.id,

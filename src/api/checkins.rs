@@ -31,14 +31,13 @@ pub struct ScannerAuth(pub Principal);
 async fn resolve_scanner(req: &poem::Request, bearer: Bearer) -> poem::Result<Principal> {
     let state = req
         .data::<AppState>()
-        .ok_or_else(|| AppError::Internal("application state missing".into()))?;
+        .ok_or_else(|| AppError::unexpected("application state missing"))?;
     let principal = principal_of(state, &bearer.token).await?;
     match principal {
         Principal::Organizer | Principal::Checkin { .. } => Ok(principal),
-        Principal::Delegate { .. } => Err(AppError::Forbidden(
-            "this operation needs a check-in or organizer token".into(),
-        )
-        .into()),
+        Principal::Delegate { .. } => {
+            Err(AppError::forbidden("this operation needs a check-in or organizer token").into())
+        }
     }
 }
 

@@ -35,7 +35,7 @@ pub async fn cached_visible_event(
 
 /// The event's time zone.
 pub fn event_tz(event: &events::Model) -> Result<Tz, AppError> {
-    parse_timezone(&event.timezone).map_err(AppError::Internal)
+    parse_timezone(&event.timezone).map_err(AppError::unexpected)
 }
 
 /// An incoming instant in UTC, to the microsecond (what PostgreSQL keeps; SQLite then stores

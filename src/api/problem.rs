@@ -7,19 +7,18 @@ use poem_openapi::Object;
 use uuid::Uuid;
 
 use crate::domain::session::{Clash, ClashReason};
-use crate::error::AppError;
+use crate::error::{AppError, Denied};
 
 /// The HTTP side of [`AppError`]: its status and its problem document.
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Denied(Denied::Unauthenticated) => StatusCode::UNAUTHORIZED,
+            AppError::Denied(Denied::Forbidden(_)) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Refused(_) => StatusCode::CONFLICT,
+            AppError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -27,15 +26,15 @@ impl AppError {
     pub fn to_problem(&self) -> Problem {
         let status = self.status();
         let detail = match self {
-            AppError::Database(_) | AppError::Internal(_) => {
-                tracing::error!(error = %self, "request failed");
+            AppError::Failed(failure) => {
+                tracing::error!(error = %failure, "request failed");
                 "the server could not complete the request; it has been logged".to_owned()
             }
             other => other.to_string(),
         };
         let mut problem = Problem::new(status, detail);
         match self {
-            AppError::Validation(errors) => {
+            AppError::Invalid(errors) => {
                 problem.detail = "the request breaks one or more rules; see errors".to_owned();
                 problem.errors = errors
                     .errors
@@ -46,8 +45,8 @@ impl AppError {
                     })
                     .collect();
             }
-            AppError::Conflict { clashes, .. } => {
-                problem.conflicts = clashes.iter().map(ProblemConflict::from).collect();
+            AppError::Refused(refusal) => {
+                problem.conflicts = refusal.clashes.iter().map(ProblemConflict::from).collect();
             }
             _ => {}
         }

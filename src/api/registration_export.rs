@@ -81,7 +81,7 @@ pub(super) fn to_csv(rows: &[RegistrationRow], event: &events::Model) -> Result<
         "sessions",
         "registered_at",
     ];
-    let fail = |e: csv::Error| AppError::Internal(e.to_string());
+    let fail = |e: csv::Error| AppError::unexpected(e.to_string());
     writer.write_record(header).map_err(fail)?;
     for row in rows {
         let r = &row.registration;
@@ -107,7 +107,7 @@ pub(super) fn to_csv(rows: &[RegistrationRow], event: &events::Model) -> Result<
     }
     let bytes = writer
         .into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::unexpected(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| AppError::unexpected(e.to_string()))?;
     Ok(format!("\u{feff}{text}"))
 }

@@ -71,7 +71,7 @@ pub async fn programme(
         ..Default::default()
     };
     if let Some(day) = query.day {
-        let tz = parse_timezone(&event.timezone).map_err(AppError::Internal)?;
+        let tz = parse_timezone(&event.timezone).map_err(AppError::unexpected)?;
         let (from, before) = local_day_span(tz, day);
         filter.starts_from = Some(from);
         filter.starts_before = before;

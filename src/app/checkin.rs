@@ -52,7 +52,7 @@ pub async fn scanner_event(
     scanner: &Principal,
     reference: &str,
 ) -> Result<Arc<events::Model>, AppError> {
-    let other_event = || AppError::Forbidden("this check-in token belongs to another event".into());
+    let other_event = || AppError::forbidden("this check-in token belongs to another event");
     match (
         visible_cached(state, reference, Audience::Organizers).await,
         scanner,
@@ -79,7 +79,7 @@ pub async fn scan(
         .decide(vec![scan])
         .await?
         .pop()
-        .ok_or_else(|| AppError::Internal("no answer for the scan".into()))?
+        .ok_or_else(|| AppError::unexpected("no answer for the scan"))?
 }
 
 /// Decides scans made offline in the order they were made; one answer per scan, in the
@@ -173,7 +173,7 @@ async fn prepare(
             nonce: input.nonce,
             code_excerpt: excerpt(&input.code),
         },
-        tz: parse_timezone(&event.timezone).map_err(AppError::Internal)?,
+        tz: parse_timezone(&event.timezone).map_err(AppError::unexpected)?,
         claim: claim(state, event, &input.code).await?,
         needs_seat,
     })
@@ -321,7 +321,7 @@ pub async fn find_attendees(
     if query.trim().chars().count() < 2 {
         return Err(ValidationErrors::single("q", "must have at least 2 characters").into());
     }
-    let tz = parse_timezone(&event.timezone).map_err(AppError::Internal)?;
+    let tz = parse_timezone(&event.timezone).map_err(AppError::unexpected)?;
     let today = checkin::scope(None, Utc::now(), tz);
     let found = store::registrations::lookup_by_name(&state.db, event.id, query, 20).await?;
     let mut attendees = Vec::with_capacity(found.len());

@@ -112,7 +112,7 @@ async fn change_status(
     let model = store::events::set_status(
         work.db(),
         current.id,
-        |from| transition(from).map_err(|refused| AppError::conflict(refused.to_string())),
+        |from| transition(from).map_err(|refused| AppError::refused(refused.to_string())),
         Utc::now(),
     )
     .await?;

@@ -1,5 +1,6 @@
 //! Who is calling: the holder of a valid token ([`Principal`]) and who reads
-//! ([`Audience`]). Every front end resolves its caller here.
+//! ([`Audience`]), and why a caller is turned away ([`Denied`]). Every front end resolves its
+//! caller here.
 
 use uuid::Uuid;
 
@@ -8,6 +9,17 @@ use crate::domain::enums::TokenRole;
 use crate::domain::token::{self, TokenKind};
 use crate::error::AppError;
 use crate::store;
+
+/// Why a caller may not do what it asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// No token, or a token that is unknown or revoked.
+    #[error("a valid bearer token is required")]
+    Unauthenticated,
+    /// A valid token without the right for this operation.
+    #[error("{0}")]
+    Forbidden(String),
+}
 
 /// Who reads: drafts exist only for organizers; anyone else gets "not found", never
 /// "forbidden".
@@ -48,8 +60,8 @@ impl Principal {
     pub fn require_organizer(&self) -> Result<(), AppError> {
         match self {
             Principal::Organizer => Ok(()),
-            _ => Err(AppError::Forbidden(
-                "this operation needs an organizer token".into(),
+            _ => Err(AppError::forbidden(
+                "this operation needs an organizer token",
             )),
         }
     }
@@ -58,8 +70,8 @@ impl Principal {
     pub fn require_delegate(&self) -> Result<Uuid, AppError> {
         match self {
             Principal::Delegate { registration_id } => Ok(*registration_id),
-            _ => Err(AppError::Forbidden(
-                "this operation needs the delegate's manage token".into(),
+            _ => Err(AppError::forbidden(
+                "this operation needs the delegate's manage token",
             )),
         }
     }
@@ -70,13 +82,13 @@ pub async fn principal_of(state: &AppState, presented: &str) -> Result<Principal
     match token::kind_of(presented) {
         Some(TokenKind::Organizer | TokenKind::Checkin) => {
             let Some(found) = state.tokens.find_live(presented).await? else {
-                return Err(AppError::Unauthorized);
+                return Err(AppError::unauthenticated());
             };
             match found.role {
                 TokenRole::Organizer => Ok(Principal::Organizer),
                 TokenRole::Checkin => match found.event_id {
                     Some(event_id) => Ok(Principal::Checkin { event_id }),
-                    None => Err(AppError::Unauthorized),
+                    None => Err(AppError::unauthenticated()),
                 },
             }
         }
@@ -85,9 +97,9 @@ pub async fn principal_of(state: &AppState, presented: &str) -> Result<Principal
                 Some(registration) => Ok(Principal::Delegate {
                     registration_id: registration.id,
                 }),
-                None => Err(AppError::Unauthorized),
+                None => Err(AppError::unauthenticated()),
             }
         }
-        _ => Err(AppError::Unauthorized),
+        _ => Err(AppError::unauthenticated()),
     }
 }

@@ -24,7 +24,7 @@ use uuid::Uuid;
 use super::work::Work;
 use crate::batcher::Batcher;
 use crate::domain::registration::ValidRegistration;
-use crate::error::AppError;
+use crate::error::{AppError, Failure};
 use crate::store::idempotency::{Idempotency, Registered};
 use crate::store::{registering, seats};
 
@@ -56,7 +56,7 @@ impl RegistrationQueue {
                 // A caller that went away still has its registration (retries find it by key).
                 async move { make_group(&db, &secret, &group).await }
             },
-            || Err(AppError::Internal("registering failed".into())),
+            || Err(AppError::unexpected("registering failed")),
         );
         RegistrationQueue { batcher }
     }
@@ -70,7 +70,7 @@ impl RegistrationQueue {
             .submit(vec![registration])
             .await
             .and_then(|mut answers| answers.pop())
-            .ok_or_else(|| AppError::Internal("the registration queue has stopped".into()))?
+            .ok_or_else(|| AppError::unexpected("the registration queue has stopped"))?
     }
 }
 
@@ -91,7 +91,7 @@ async fn make_group(
         let made = in_one_transaction(db, secret, std::slice::from_ref(pending)).await;
         answers.push(made.and_then(|mut made| {
             made.pop()
-                .ok_or_else(|| AppError::Internal("no registration was made".into()))
+                .ok_or_else(|| AppError::unexpected("no registration was made"))
         }));
     }
     answers
@@ -103,7 +103,7 @@ async fn make_group(
 fn log_group_failure(group: &[PendingRegistration], err: &AppError) {
     let events: Vec<Uuid> = group.iter().map(|p| p.event_id).collect();
     match err {
-        AppError::Conflict { .. } | AppError::Validation(_) | AppError::NotFound(_) => {
+        AppError::Refused(_) | AppError::Invalid(_) | AppError::NotFound(_) => {
             tracing::info!(
                 registrations = group.len(),
                 events = ?events,
@@ -111,7 +111,7 @@ fn log_group_failure(group: &[PendingRegistration], err: &AppError) {
                 "registration group refused; making each registration alone"
             );
         }
-        AppError::Database(db_err) => tracing::warn!(
+        AppError::Failed(Failure::Database(db_err)) => tracing::warn!(
             registrations = group.len(),
             events = ?events,
             error = %err,

@@ -77,7 +77,7 @@ pub async fn register(
         event.registration_closes_at,
         Utc::now(),
     )
-    .map_err(|closed| AppError::conflict(closed.to_string()))?;
+    .map_err(|closed| AppError::refused(closed.to_string()))?;
     let request = request.validate()?;
     store::registering::check_choices(&state.db, event.id, &request.session_ids).await?;
     let outcome = state

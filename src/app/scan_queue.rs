@@ -12,7 +12,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 use super::work::Work;
 use crate::batcher::Batcher;
 use crate::domain::checkin::ScanAnswer;
-use crate::error::AppError;
+use crate::error::{AppError, Failure};
 use crate::store::scan_decisions::{PendingScan, decide_in};
 
 /// Most scans decided in one transaction.
@@ -45,7 +45,7 @@ impl ScanQueue {
                     answers
                 }
             },
-            || Err(AppError::Internal("deciding the scan failed".into())),
+            || Err(AppError::unexpected("deciding the scan failed")),
         );
         ScanQueue { batcher }
     }
@@ -58,7 +58,7 @@ impl ScanQueue {
         self.batcher
             .submit(scans)
             .await
-            .ok_or_else(|| AppError::Internal("the check-in queue has stopped".into()))
+            .ok_or_else(|| AppError::unexpected("the check-in queue has stopped"))
     }
 }
 
@@ -95,7 +95,7 @@ async fn decide_alone(db: &DatabaseConnection, scan: &PendingScan) -> Result<Sca
             Ok(mut answers) => {
                 return answers
                     .pop()
-                    .ok_or_else(|| AppError::Internal("no answer for the scan".into()));
+                    .ok_or_else(|| AppError::unexpected("no answer for the scan"));
             }
             Err(err) if retries < 3 && is_race(&err) => {
                 tracing::debug!(
@@ -129,7 +129,7 @@ async fn in_transaction(
 
 fn into_db_err(err: AppError) -> DbErr {
     match err {
-        AppError::Database(err) => err,
+        AppError::Failed(Failure::Database(err)) => err,
         other => DbErr::Custom(other.to_string()),
     }
 }

@@ -125,7 +125,7 @@ pub async fn list(
         ..Default::default()
     };
     if let Some(day) = query.day {
-        let tz = parse_timezone(&event.timezone).map_err(AppError::Internal)?;
+        let tz = parse_timezone(&event.timezone).map_err(AppError::unexpected)?;
         let (from, before) = local_day_span(tz, day);
         filter.starts_from = Some(from);
         filter.starts_before = before;
@@ -145,7 +145,7 @@ async fn find_in(
 }
 
 fn validate(fields: &SessionFields, event: &events::Model) -> Result<(), AppError> {
-    let tz = parse_timezone(&event.timezone).map_err(AppError::Internal)?;
+    let tz = parse_timezone(&event.timezone).map_err(AppError::unexpected)?;
     fields.validate(local_dates_window(tz, event.starts_on, event.ends_on))?;
     Ok(())
 }

@@ -98,10 +98,11 @@ pub async fn ensure_organizer_token(
 ) -> Result<Option<String>, AppError> {
     if let Some(seed) = seed {
         if token::kind_of(seed) != Some(TokenKind::Organizer) || seed.len() < 24 {
-            return Err(AppError::BadRequest(
-                "DIALOGUE_ORGANIZER_TOKEN must start with dlg_org_ and be at least 24 characters"
-                    .into(),
-            ));
+            return Err(ValidationErrors::single(
+                "DIALOGUE_ORGANIZER_TOKEN",
+                "must start with dlg_org_ and be at least 24 characters",
+            )
+            .into());
         }
         let hash = token::hash(seed);
         if !store::tokens::exists(&state.writer, &hash).await? {

@@ -7,6 +7,7 @@ pub mod checkin;
 pub mod enums;
 pub mod event;
 pub mod happened;
+pub mod refusal;
 pub mod registration;
 pub mod session;
 pub mod speaker;

@@ -34,7 +34,7 @@ pub async fn find<C: ConnectionTrait>(
 }
 
 fn slug_taken(slug: &str) -> AppError {
-    AppError::conflict(format!(
+    AppError::refused(format!(
         "the slug {slug:?} is already used by another event"
     ))
 }
@@ -83,7 +83,7 @@ pub async fn update(
     if let Some(window) = new_window
         && let Some(outside) = super::sessions::first_outside(txn, current.id, window).await?
     {
-        return Err(AppError::conflict(format!(
+        return Err(AppError::refused(format!(
             "session {:?} ({}) would fall outside the new dates; move it first",
             outside.title, outside.id
         )));
@@ -91,7 +91,7 @@ pub async fn update(
     if let Some(capacity) = fields.capacity
         && capacity < current.seats_taken
     {
-        return Err(AppError::conflict(format!(
+        return Err(AppError::refused(format!(
             "capacity cannot drop below the {} seats already taken",
             current.seats_taken
         )));

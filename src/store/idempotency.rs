@@ -75,7 +75,7 @@ pub async fn replay<C: ConnectionTrait>(
         None => Ok(None),
         Some(record) if record.request_hash == idempotency.request_hash => {
             let first = serde_json::from_str(&record.response).map_err(|err| {
-                AppError::Internal(format!("idempotency record unreadable: {err}"))
+                AppError::unexpected(format!("idempotency record unreadable: {err}"))
             })?;
             Ok(Some(Registered::Replayed {
                 registration_id: record.registration_id,

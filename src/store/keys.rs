@@ -15,7 +15,7 @@ use sea_orm::{
 use entities::signing_keys;
 
 use super::is_unique_violation;
-use crate::error::AppError;
+use crate::error::{AppError, Failure};
 
 /// The keys an instance knows: the active one signs, all verify.
 #[derive(Clone)]
@@ -59,7 +59,7 @@ pub async fn load_or_create<C: ConnectionTrait>(db: &C) -> Result<Keyring, AppEr
     if signing_keys::Entity::find().one(db).await?.is_none() {
         let inserted = insert_key(db, 1).await;
         if let Err(err) = inserted
-            && !matches!(&err, AppError::Database(db_err) if is_unique_violation(db_err))
+            && !matches!(&err, AppError::Failed(Failure::Database(db_err)) if is_unique_violation(db_err))
         {
             return Err(err);
         }
@@ -87,7 +87,7 @@ pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Keyring, AppError> {
         .order_by_asc(signing_keys::Column::Kid)
         .all(db)
         .await?;
-    let broken = || AppError::Internal("a stored signing key is malformed".into());
+    let broken = || AppError::unexpected("a stored signing key is malformed");
     let mut public = HashMap::new();
     let mut active = None;
     for row in rows {
@@ -103,7 +103,7 @@ pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Keyring, AppError> {
         }
     }
     let (active_kid, active) =
-        active.ok_or_else(|| AppError::Internal("no active signing key".into()))?;
+        active.ok_or_else(|| AppError::unexpected("no active signing key"))?;
     Ok(Keyring {
         active_kid,
         active,
@@ -133,7 +133,7 @@ pub async fn rotate(txn: &DatabaseTransaction) -> Result<Keyring, AppError> {
         .map(|k| k.kid)
         .unwrap_or(0);
     if newest >= 255 {
-        return Err(AppError::conflict("the key id space (1..=255) is used up"));
+        return Err(AppError::refused("the key id space (1..=255) is used up"));
     }
     signing_keys::Entity::update_many()
         .col_expr(signing_keys::Column::Active, Expr::value(false))

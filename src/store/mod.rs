@@ -7,6 +7,7 @@ pub mod changes;
 pub mod checkins;
 mod db_errors;
 pub mod events;
+pub mod failure;
 pub mod idempotency;
 pub mod invariants;
 pub mod journal;

@@ -86,7 +86,7 @@ pub async fn delete_track(
         .count(txn)
         .await?;
     if users > 0 {
-        return Err(AppError::conflict(format!(
+        return Err(AppError::refused(format!(
             "the track is used by {users} session(s); move or delete them first"
         )));
     }
@@ -166,7 +166,7 @@ pub async fn delete_room(
         .count(txn)
         .await?;
     if users > 0 {
-        return Err(AppError::conflict(format!(
+        return Err(AppError::refused(format!(
             "the room is used by {users} session(s); move or delete them first"
         )));
     }

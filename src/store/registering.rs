@@ -133,7 +133,7 @@ pub async fn register_in<C: ConnectionTrait>(
         Ok(()) => {}
         // As the request's own look-up answers for a draft: no such event.
         Err(RegistrationClosed::EventNotPublished) => return Err(AppError::NotFound("event")),
-        Err(closed) => return Err(AppError::conflict(closed.to_string())),
+        Err(closed) => return Err(AppError::refused(closed.to_string())),
     }
     check_chosen(sessions, event.id, &request.session_ids)?;
     let status = match initial_status(mode) {
@@ -143,7 +143,7 @@ pub async fn register_in<C: ConnectionTrait>(
             } else if event.waitlist_enabled {
                 RegistrationStatus::Waitlisted
             } else {
-                return Err(AppError::conflict(
+                return Err(AppError::refused(
                     "the event is full and keeps no waiting list",
                 ));
             }
@@ -192,7 +192,7 @@ pub async fn register_in<C: ConnectionTrait>(
     match inserted {
         Ok(_) => {}
         Err(err) if is_unique_violation(&err) => {
-            return Err(AppError::conflict(
+            return Err(AppError::refused(
                 "this e-mail address is already registered for this event",
             ));
         }
@@ -231,7 +231,7 @@ pub async fn register_in<C: ConnectionTrait>(
     ));
     if let Some(idempotency) = idempotency {
         let body = serde_json::to_string(&RecordedAnswer::of(&row))
-            .map_err(|err| AppError::Internal(err.to_string()))?;
+            .map_err(|err| AppError::unexpected(err.to_string()))?;
         idempotency_keys::ActiveModel {
             event_id: Set(event.id),
             key: Set(idempotency.key.clone()),

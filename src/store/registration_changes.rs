@@ -63,14 +63,14 @@ async fn end(
     let from = row.status();
     match to {
         RegistrationStatus::Rejected => {
-            can_reject(from).map_err(|e| AppError::conflict(e.to_string()))?
+            can_reject(from).map_err(|e| AppError::refused(e.to_string()))?
         }
         _ if matches!(
             from,
             RegistrationStatus::Cancelled | RegistrationStatus::Rejected
         ) =>
         {
-            return Err(AppError::conflict(format!(
+            return Err(AppError::refused(format!(
                 "the registration is already {from}"
             )));
         }
@@ -107,7 +107,7 @@ pub async fn approve(
     let now = Utc::now();
     let (event, row) = locked(txn, event, registration_id).await?;
     let from = row.status();
-    can_approve(from).map_err(|e| AppError::conflict(e.to_string()))?;
+    can_approve(from).map_err(|e| AppError::refused(e.to_string()))?;
     let status = if seats::take_event_seat(txn, event.id).await? {
         seats::set_status_if(
             txn,
@@ -132,7 +132,7 @@ pub async fn approve(
         .await?;
         RegistrationStatus::Waitlisted
     } else {
-        return Err(AppError::conflict(
+        return Err(AppError::refused(
             "the event is full and keeps no waiting list",
         ));
     };
@@ -159,7 +159,7 @@ pub async fn change_sessions(
         status,
         RegistrationStatus::Cancelled | RegistrationStatus::Rejected
     ) {
-        return Err(AppError::conflict(format!(
+        return Err(AppError::refused(format!(
             "the registration is {status}; register again instead"
         )));
     }
@@ -180,7 +180,7 @@ pub async fn change_sessions(
         if let Some((full, _)) = claimed.iter().find(|(_, s)| *s == ChoiceStatus::Waitlisted)
             && !removed.is_empty()
         {
-            return Err(AppError::conflict(format!(
+            return Err(AppError::refused(format!(
                 "session {full} is full; nothing was changed (keep your current sessions, or \
                  add it without giving one up to join its waiting list)"
             )));

@@ -173,7 +173,7 @@ pub async fn decide_in<C: ConnectionTrait>(
     }
     answers
         .into_iter()
-        .map(|answer| answer.ok_or_else(|| AppError::Internal("a scan was left undecided".into())))
+        .map(|answer| answer.ok_or_else(|| AppError::unexpected("a scan was left undecided")))
         .collect()
 }
 

@@ -175,7 +175,7 @@ pub async fn claim_sessions<C: ConnectionTrait>(
 
 /// The 409 for a full session without a waiting list.
 pub fn session_full(session_id: Uuid) -> AppError {
-    AppError::conflict(format!(
+    AppError::refused(format!(
         "session {session_id} is full and this event keeps no waiting list"
     ))
 }

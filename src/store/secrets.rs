@@ -34,7 +34,7 @@ pub async fn get_or_create<C: ConnectionTrait>(db: &C, name: &str) -> Result<Vec
             let found = server_secrets::Entity::find_by_id(name.to_owned())
                 .one(db)
                 .await?
-                .ok_or_else(|| AppError::Internal(format!("secret {name} vanished")))?;
+                .ok_or_else(|| AppError::unexpected(format!("secret {name} vanished")))?;
             decode(&found.value)
         }
         Err(err) => Err(err.into()),
@@ -42,5 +42,5 @@ pub async fn get_or_create<C: ConnectionTrait>(db: &C, name: &str) -> Result<Vec
 }
 
 fn decode(value: &str) -> Result<Vec<u8>, AppError> {
-    hex::decode(value).map_err(|_| AppError::Internal("a stored secret is not hex".into()))
+    hex::decode(value).map_err(|_| AppError::unexpected("a stored secret is not hex"))
 }

@@ -120,7 +120,7 @@ pub async fn save(
                 "the session clashes with {:?} ({}); pass ?allow_overlap=true to keep both",
                 first.title, first.session_id
             );
-            return Err(AppError::Conflict { detail, clashes });
+            return Err(AppError::Refused(crate::error::Refusal { detail, clashes }));
         }
     }
     let mut model = sessions::ActiveModel {
@@ -149,7 +149,7 @@ pub async fn save(
             if let Some(capacity) = fields.capacity
                 && capacity < seats_taken
             {
-                return Err(AppError::conflict(format!(
+                return Err(AppError::refused(format!(
                     "capacity cannot drop below the {seats_taken} seats already taken"
                 )));
             }

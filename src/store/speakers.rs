@@ -94,7 +94,7 @@ pub async fn delete(txn: &DatabaseTransaction, event_id: Uuid, id: Uuid) -> Resu
         .count(txn)
         .await?;
     if sessions > 0 {
-        return Err(AppError::conflict(format!(
+        return Err(AppError::refused(format!(
             "the speaker is in {sessions} session(s); remove them from those first"
         )));
     }

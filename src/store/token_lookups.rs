@@ -33,7 +33,7 @@ impl TokenLookups {
                 let db = db.clone();
                 async move { look_up(&db, hashes).await }
             },
-            || Err(AppError::Internal("looking tokens up failed".into())),
+            || Err(AppError::unexpected("looking tokens up failed")),
         );
         TokenLookups { batcher }
     }
@@ -44,7 +44,7 @@ impl TokenLookups {
             .submit(vec![token::hash(presented)])
             .await
             .and_then(|mut answers| answers.pop())
-            .ok_or_else(|| AppError::Internal("the token look-up task has stopped".into()))?
+            .ok_or_else(|| AppError::unexpected("the token look-up task has stopped"))?
     }
 }
 
@@ -65,7 +65,7 @@ async fn look_up(
             let message = err.to_string();
             waiting
                 .iter()
-                .map(|_| Err(AppError::Internal(message.clone())))
+                .map(|_| Err(AppError::unexpected(message.clone())))
                 .collect()
         }
     }

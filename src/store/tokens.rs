@@ -163,10 +163,9 @@ pub async fn revoke(
     };
     let live_organizer = token.role == TokenRole::Organizer && token.revoked_at.is_none();
     if live_organizer && live_organizers <= 1 {
-        return Err(AppError::Conflict {
-            detail: "this is the last organizer token; create another one first".into(),
-            clashes: Vec::new(),
-        });
+        return Err(AppError::refused(
+            "this is the last organizer token; create another one first",
+        ));
     }
     api_tokens::Entity::update_many()
         .col_expr(api_tokens::Column::RevokedAt, Expr::value(Utc::now()))

@@ -411,7 +411,9 @@ crate::db_test!(
             store::seats::lock_event(&first, a).await.unwrap();
             store::seats::lock_event(&second, b).await.unwrap();
             let (r1, r2) = tokio::join!(lock_in(first, b), lock_in(second, a));
-            let Some(AppError::Database(err)) = [r1, r2].into_iter().find_map(Result::err) else {
+            let Some(AppError::Failed(dialogue::error::Failure::Database(err))) =
+                [r1, r2].into_iter().find_map(Result::err)
+            else {
                 panic!("a deadlock victim");
             };
             assert_eq!(
@@ -430,7 +432,7 @@ crate::db_test!(
                 .await
                 .unwrap();
             let result = store::seats::lock_event(&reader, a).await;
-            let Err(AppError::Database(err)) = result else {
+            let Err(AppError::Failed(dialogue::error::Failure::Database(err))) = result else {
                 panic!("the stale transaction's write fails: {result:?}");
             };
             assert_eq!(store::db_error_code(&err).as_deref(), Some("517"), "{err}");

@@ -1,0 +1,14 @@
+//! A failure of the system rather than of the request: the database failed, or something
+//! that cannot happen did (a broken invariant, a stopped background task). Logged with its
+//! cause by the front end; a person is only told that it was logged.
+
+use sea_orm::DbErr;
+
+/// The system failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+    #[error("internal error: {0}")]
+    Unexpected(String),
+}
