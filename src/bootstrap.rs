@@ -7,8 +7,10 @@ use uuid::Uuid;
 
 use crate::app;
 use crate::application::AppState;
+use crate::bootstrap_texts::TEXTS;
 use crate::domain::enums::{EventKind, RegistrationMode, SessionKind, SessionStatus};
 use crate::domain::event::EventFields;
+use crate::domain::language::{Translations, all_languages};
 use crate::domain::session::SessionFields;
 use crate::domain::speaker::{RoomFields, SpeakerFields, TrackFields};
 use crate::error::AppError;
@@ -46,6 +48,24 @@ fn at(tz: Tz, day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
 }
 
+/// The Turkmen and Russian texts of these English fields, where the demo has them.
+fn translated(fields: &[(&str, &str)]) -> Translations {
+    let mut translations = Translations::default();
+    for (field, english) in fields {
+        let Some((_, tk, ru)) = TEXTS.iter().find(|(en, _, _)| en == english) else {
+            continue;
+        };
+        for (language, text) in [("tk", tk), ("ru", ru)] {
+            translations
+                .0
+                .entry(language.to_owned())
+                .or_default()
+                .insert((*field).to_owned(), (*text).to_owned());
+        }
+    }
+    translations
+}
+
 fn text(value: &str) -> Option<String> {
     Some(value.to_owned())
 }
@@ -54,6 +74,13 @@ async fn create_published_event(
     state: &AppState,
     fields: EventFields,
 ) -> Result<entities::events::Model, AppError> {
+    let mut fields = fields;
+    fields.translations = translated(&[
+        ("title", &fields.title),
+        ("description", fields.description.as_deref().unwrap_or("")),
+        ("venue", fields.venue.as_deref().unwrap_or("")),
+        ("city", fields.city.as_deref().unwrap_or("")),
+    ]);
     let event = app::events::create(state, fields).await?;
     app::events::publish(state, &event.id.to_string()).await
 }
@@ -94,6 +121,7 @@ async fn add_sessions(
             capacity: s.capacity,
             speaker_ids: s.speakers.iter().map(|i| speakers[*i]).collect(),
             status: SessionStatus::Published,
+            translations: translated(&[("title", s.title), ("abstract", s.summary)]),
         };
         app::sessions::create(state, &event_id.to_string(), fields, false).await?;
     }
@@ -111,6 +139,7 @@ async fn add_tracks(
             name: (*name).to_owned(),
             color: text(color),
             description: description.map(str::to_owned),
+            translations: translated(&[("name", name), ("description", description.unwrap_or(""))]),
         };
         ids.push(
             app::programme::create(state, &event_id.to_string(), fields)
@@ -133,6 +162,7 @@ async fn add_rooms(
             name: (*name).to_owned(),
             capacity: Some(*capacity),
             description: None,
+            translations: translated(&[("name", name)]),
         };
         ids.push(
             app::programme::create(state, &event_id.to_string(), fields)
@@ -159,6 +189,7 @@ async fn add_speakers(
             bio: None,
             photo_url: None,
             email: None,
+            translations: translated(&[("position", position), ("organization", organization)]),
         };
         ids.push(
             app::programme::create(state, &event_id.to_string(), fields)
@@ -195,6 +226,10 @@ async fn load_dialogue(state: &AppState, tz: Tz, day1: NaiveDate) -> Result<(), 
             registration_opens_at: None,
             registration_closes_at: Some(at(tz, day1, 9, 0)),
             waitlist_enabled: true,
+            // The demo's texts are written in English and translated (bootstrap_texts).
+            default_language: "en".into(),
+            languages: all_languages(),
+            translations: Translations::default(),
         },
     )
     .await?;
@@ -362,8 +397,8 @@ async fn load_dialogue(state: &AppState, tz: Tz, day1: NaiveDate) -> Result<(), 
             day: day1,
             start: (14, 0),
             end: (15, 30),
-            title: "Sanly hyzmatlar: raýatlar üçin elýeterlilik",
-            summary: "Sanly döwlet hyzmatlaryny ähli raýatlar üçin elýeterli etmek.",
+            title: "Digital services: access for every citizen",
+            summary: "Making digital public services accessible to every citizen.",
             kind: Talk,
             track: Some(1),
             room: 1,
@@ -414,8 +449,9 @@ async fn load_dialogue(state: &AppState, tz: Tz, day1: NaiveDate) -> Result<(), 
             day: day2,
             start: (10, 30),
             end: (12, 0),
-            title: "Международные конвенции в цифровой сфере",
-            summary: "Конвенции о киберпреступности и трансграничной передаче данных: опыт региона.",
+            title: "International conventions in the digital sphere",
+            summary: "Conventions on cybercrime and cross-border data transfer: the region's \
+                      experience.",
             kind: Panel,
             track: Some(2),
             room: 1,
@@ -440,8 +476,8 @@ async fn load_dialogue(state: &AppState, tz: Tz, day1: NaiveDate) -> Result<(), 
             day: day2,
             start: (13, 30),
             end: (15, 0),
-            title: "Emeli aň döwlet dolandyryşynda",
-            summary: "Döwlet edaralarynda emeli aňy jogapkärli ulanmak.",
+            title: "AI in public administration",
+            summary: "Responsible use of AI in government bodies.",
             kind: Talk,
             track: Some(3),
             room: 1,
@@ -502,6 +538,10 @@ async fn load_training(state: &AppState, tz: Tz, day1: NaiveDate) -> Result<(), 
             registration_opens_at: None,
             registration_closes_at: Some(at(tz, day1, 9, 0)),
             waitlist_enabled: true,
+            // The demo's texts are written in English and translated (bootstrap_texts).
+            default_language: "en".into(),
+            languages: all_languages(),
+            translations: Translations::default(),
         },
     )
     .await?;

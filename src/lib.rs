@@ -24,7 +24,7 @@
 //! - [`cache`]: rendered agendas and feeds, keyed by the event's agenda version.
 //! - [`verified_codes`]: badge codes whose signature this instance has already checked.
 //! - [`badge`]: printable badges (SVG and PNG) with the QR code of the badge code.
-//! - [`bootstrap`]: the demo programme.
+//! - [`bootstrap`]: the demo programme (its Turkmen and Russian texts in `bootstrap_texts`).
 
 pub mod api;
 pub mod app;
@@ -32,6 +32,7 @@ pub mod application;
 pub mod badge;
 pub mod batcher;
 pub mod bootstrap;
+mod bootstrap_texts;
 pub mod cache;
 pub mod calendar;
 pub mod config;

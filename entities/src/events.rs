@@ -2,6 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::{EventKind, EventStatus, RegistrationMode};
+use crate::texts::{Languages, Translations};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "events")]
@@ -32,6 +33,12 @@ pub struct Model {
     pub agenda_updated_at: DateTimeUtc,
     /// Bumped in the same transaction as every agenda change; the agenda cache keys on it.
     pub agenda_version: i64,
+    /// The language of the plain text fields (`tk`, `ru` or `en`).
+    pub default_language: String,
+    /// The languages the event is offered in.
+    pub languages: Languages,
+    /// Texts in other languages than the event's default.
+    pub translations: Translations,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ pub mod session_tombstones;
 pub mod sessions;
 pub mod signing_keys;
 pub mod speakers;
+pub mod texts;
 pub mod tracks;
 
 pub use sea_orm;

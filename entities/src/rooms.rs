@@ -1,6 +1,8 @@
 //! Rooms of an event's venue.
 use sea_orm::entity::prelude::*;
 
+use crate::texts::Translations;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "rooms")]
 pub struct Model {
@@ -10,6 +12,8 @@ pub struct Model {
     pub name: String,
     pub capacity: Option<i32>,
     pub description: Option<String>,
+    /// Texts in other languages than the event's default.
+    pub translations: Translations,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

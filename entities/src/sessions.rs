@@ -2,6 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::{SessionKind, SessionStatus};
+use crate::texts::Translations;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sessions")]
@@ -23,6 +24,8 @@ pub struct Model {
     pub sequence: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Texts in other languages than the event's default.
+    pub translations: Translations,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

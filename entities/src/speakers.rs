@@ -1,6 +1,8 @@
 //! Speakers of an event; `email` is for organizers only.
 use sea_orm::entity::prelude::*;
 
+use crate::texts::Translations;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "speakers")]
 pub struct Model {
@@ -14,6 +16,8 @@ pub struct Model {
     pub bio: Option<String>,
     pub photo_url: Option<String>,
     pub email: Option<String>,
+    /// Texts in other languages than the event's default.
+    pub translations: Translations,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

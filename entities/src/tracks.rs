@@ -1,6 +1,8 @@
 //! Tracks: thematic strands of an event's programme.
 use sea_orm::entity::prelude::*;
 
+use crate::texts::Translations;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "tracks")]
 pub struct Model {
@@ -10,6 +12,8 @@ pub struct Model {
     pub name: String,
     pub color: Option<String>,
     pub description: Option<String>,
+    /// Texts in other languages than the event's default.
+    pub translations: Translations,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ mod m20261122_000002_registrations;
 mod m20261122_000003_checkins;
 mod m20261130_000004_journal;
 mod m20261201_000005_scan_decisions;
+mod m20261201_000006_languages;
 
 /// Runs every migration of Dialogue in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_checkins::Migration),
             Box::new(m20261130_000004_journal::Migration),
             Box::new(m20261201_000005_scan_decisions::Migration),
+            Box::new(m20261201_000006_languages::Migration),
         ]
     }
 }

@@ -21,9 +21,11 @@ use super::rooms::Room;
 use super::tracks::Track;
 use crate::api_errors;
 use crate::app::agenda::{self as agenda_app, AgendaQuery};
+use crate::app::events::reader_language;
 use crate::application::AppState;
 use crate::cache::{Rendered, accepts_gzip};
 use crate::domain::agenda::group_by_local_day;
+use crate::domain::language::Texts;
 use crate::error::AppError;
 
 /// The published programme of an event.
@@ -85,10 +87,16 @@ enum AgendaResponse {
         #[oai(header = "Content-Encoding")]
         Option<String>,
         #[oai(header = "Vary")] String,
+        /// The language of the texts.
+        #[oai(header = "Content-Language")]
+        String,
     ),
     /// The agenda has not changed since the ETag sent in `If-None-Match`.
     #[oai(status = 304)]
-    NotModified(#[oai(header = "ETag")] String),
+    NotModified(
+        #[oai(header = "ETag")] String,
+        #[oai(header = "Content-Language")] String,
+    ),
 }
 
 api_errors!(
@@ -128,15 +136,21 @@ impl AgendaApi {
         language: Query<Option<String>>,
         /// Only sessions with this speaker.
         speaker: Query<Option<Uuid>>,
+        /// The language of the texts: `tk`, `ru` or `en` (default: `Accept-Language`, then
+        /// the event's default language; named by `Content-Language`).
+        lang: Query<Option<String>>,
+        #[oai(name = "Accept-Language")] accept_language: Header<Option<String>>,
         #[oai(name = "If-None-Match")] if_none_match: Header<Option<String>>,
         #[oai(name = "Accept-Encoding")] accept_encoding: Header<Option<String>>,
     ) -> Result<AgendaResponse, AgendaError> {
         let head = cached_visible_event(&self.state, &event.0, auth.is_organizer()).await?;
+        let reader = reader_language(&head, lang.0.as_deref(), accept_language.0.as_deref());
         let filter = AgendaFilter {
             day: day.0,
             track: track.0,
             language: language.0,
             speaker: speaker.0,
+            reader,
         };
         let variant = filter.cache_key();
         let rendered = match self
@@ -163,7 +177,7 @@ impl AgendaApi {
             rendered.etag.clone()
         };
         if rendered.matches(if_none_match.0.as_deref()) {
-            return Ok(AgendaResponse::NotModified(etag));
+            return Ok(AgendaResponse::NotModified(etag, filter.reader));
         }
         let (body, encoding) = if gzip {
             (rendered.gzip.clone(), Some("gzip".to_owned()))
@@ -175,7 +189,8 @@ impl AgendaApi {
             etag,
             "public, no-cache".into(),
             encoding,
-            "Accept-Encoding".into(),
+            "Accept-Encoding, Accept-Language".into(),
+            filter.reader,
         ))
     }
 }
@@ -185,13 +200,15 @@ struct AgendaFilter {
     track: Option<Uuid>,
     language: Option<String>,
     speaker: Option<Uuid>,
+    /// The language the texts are shown in.
+    reader: String,
 }
 
 impl AgendaFilter {
     fn cache_key(&self) -> String {
         format!(
-            "agenda|{:?}|{:?}|{:?}|{:?}",
-            self.day, self.track, self.language, self.speaker
+            "agenda|{:?}|{:?}|{:?}|{:?}|{}",
+            self.day, self.track, self.language, self.speaker, self.reader
         )
     }
 }
@@ -209,27 +226,34 @@ async fn build(
         speaker: filter.speaker,
     };
     let (rows, refs) = agenda_app::programme(state, event, &query).await?;
+    let reader = filter.reader.as_str();
     let tracks: HashMap<Uuid, Track> = refs
         .tracks
         .values()
-        .map(|t| (t.id, Track::from(t)))
+        .map(|t| (t.id, Track::localized(t, reader)))
         .collect();
-    let rooms: HashMap<Uuid, Room> = refs.rooms.values().map(|r| (r.id, Room::from(r))).collect();
+    let rooms: HashMap<Uuid, Room> = refs
+        .rooms
+        .values()
+        .map(|r| (r.id, Room::localized(r, reader)))
+        .collect();
     let speakers: HashMap<Uuid, PublicSpeaker> = refs
         .speakers
-        .into_values()
+        .values()
         .map(|s| {
-            (
-                s.id,
-                PublicSpeaker {
-                    id: s.id,
-                    full_name: s.full_name,
-                    position: s.position,
-                    organization: s.organization,
-                    country: s.country,
-                    photo_url: s.photo_url,
-                },
-            )
+            let texts = Texts::new(&s.translations, reader);
+            let optional = |field, plain: &Option<String>| {
+                texts.optional(field, plain.as_deref()).map(str::to_owned)
+            };
+            let speaker = PublicSpeaker {
+                id: s.id,
+                full_name: s.full_name.clone(),
+                position: optional("position", &s.position),
+                organization: optional("organization", &s.organization),
+                country: s.country.clone(),
+                photo_url: s.photo_url.clone(),
+            };
+            (s.id, speaker)
         })
         .collect();
     let mut days = Vec::new();
@@ -237,10 +261,13 @@ async fn build(
         let mut sessions = Vec::with_capacity(day_rows.len());
         for row in day_rows {
             let s = row.session;
+            let texts = Texts::new(&s.translations, reader);
             sessions.push(AgendaSession {
                 id: s.id,
-                title: s.title,
-                r#abstract: s.r#abstract,
+                title: texts.text("title", &s.title).to_owned(),
+                r#abstract: texts
+                    .optional("abstract", s.r#abstract.as_deref())
+                    .map(str::to_owned),
                 kind: s.kind.into(),
                 starts_at: local(s.starts_at, tz),
                 ends_at: local(s.ends_at, tz),
@@ -259,8 +286,7 @@ async fn build(
         }
         days.push(AgendaDay { date, sessions });
     }
-    Ok(Agenda {
-        event: Event::from_model(event)?,
-        days,
-    })
+    let mut shown = Event::localized(event, reader)?;
+    shown.translations.clear();
+    Ok(Agenda { event: shown, days })
 }

@@ -1,7 +1,9 @@
 //! Events: create, list, read, change, publish and cancel.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use poem_openapi::param::{Path, Query};
+use std::collections::BTreeMap;
+
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -14,12 +16,14 @@ use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, event_tz, local, next_cursor, page_params, to_utc};
 use super::enums::{EventKind, EventStatus, RegistrationMode};
 use super::patch_value;
+use super::translations::{EventTexts, patched};
 use crate::api_errors;
 use crate::app::events as events_app;
 use crate::app::principal::Audience;
 use crate::application::AppState;
 use crate::domain::enums as domain;
 use crate::domain::event::EventFields;
+use crate::domain::language::{self, Languages, Texts};
 use crate::error::AppError;
 use crate::store;
 
@@ -50,19 +54,37 @@ pub struct Event {
     pub status: EventStatus,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+    /// The language of the plain text fields when no other is chosen: `tk`, `ru` or `en`.
+    pub default_language: String,
+    /// The languages the event is offered in.
+    pub languages: Vec<String>,
+    /// `title`, `description`, `venue` and `city` in other languages, by language (left out
+    /// in the agenda, whose texts are already in the reader's language).
+    #[oai(default, skip_serializing_if_is_empty)]
+    pub translations: BTreeMap<String, EventTexts>,
 }
 
 impl Event {
+    /// The event with its plain texts in its default language.
     pub fn from_model(model: &events::Model) -> Result<Self, AppError> {
+        Event::localized(model, &model.default_language)
+    }
+
+    /// The event with its plain texts in `language` where a translation exists.
+    pub fn localized(model: &events::Model, language: &str) -> Result<Self, AppError> {
         let tz = event_tz(model)?;
+        let texts = Texts::new(&model.translations, language);
+        let optional = |field, plain: &Option<String>| {
+            texts.optional(field, plain.as_deref()).map(str::to_owned)
+        };
         Ok(Event {
             id: model.id,
             slug: model.slug.clone(),
-            title: model.title.clone(),
+            title: texts.text("title", &model.title).to_owned(),
             kind: model.kind.into(),
-            description: model.description.clone(),
-            venue: model.venue.clone(),
-            city: model.city.clone(),
+            description: optional("description", &model.description),
+            venue: optional("venue", &model.venue),
+            city: optional("city", &model.city),
             country: model.country.clone(),
             timezone: model.timezone.clone(),
             starts_on: model.starts_on,
@@ -75,6 +97,9 @@ impl Event {
             status: model.status.into(),
             created_at: local(model.created_at, tz),
             updated_at: local(model.updated_at, tz),
+            default_language: model.default_language.clone(),
+            languages: model.languages.0.clone(),
+            translations: EventTexts::all_of(&model.translations),
         })
     }
 }
@@ -100,6 +125,12 @@ pub struct NewEvent {
     pub registration_closes_at: Option<DateTime<FixedOffset>>,
     /// Default `true`.
     pub waitlist_enabled: Option<bool>,
+    /// The language of the plain text fields: `tk` (default), `ru` or `en`.
+    pub default_language: Option<String>,
+    /// The languages the event is offered in; default all three.
+    pub languages: Option<Vec<String>>,
+    /// The texts in other languages, by language.
+    pub translations: Option<BTreeMap<String, EventTexts>>,
 }
 
 /// Changes to an event: absent fields stay, `null` clears an optional field.
@@ -120,6 +151,10 @@ pub struct EventPatch {
     pub registration_opens_at: MaybeUndefined<DateTime<FixedOffset>>,
     pub registration_closes_at: MaybeUndefined<DateTime<FixedOffset>>,
     pub waitlist_enabled: Option<bool>,
+    pub default_language: Option<String>,
+    pub languages: Option<Vec<String>>,
+    /// Replaces the languages it names; `{}` for a language removes it.
+    pub translations: Option<BTreeMap<String, EventTexts>>,
 }
 
 /// A page of events.
@@ -128,6 +163,13 @@ pub struct EventPage {
     pub items: Vec<Event>,
     /// Pass as `?cursor=` for the next page; null on the last page.
     pub next_cursor: Option<String>,
+}
+
+#[derive(ApiResponse)]
+enum LocalizedEvent {
+    /// The event, its texts in the language named by `Content-Language`.
+    #[oai(status = 200)]
+    Ok(Json<Event>, #[oai(header = "Content-Language")] String),
 }
 
 #[derive(ApiResponse)]
@@ -234,6 +276,16 @@ fn apply_patch(mut fields: EventFields, patch: EventPatch) -> EventFields {
     if let Some(v) = patch.waitlist_enabled {
         fields.waitlist_enabled = v;
     }
+    if let Some(v) = patch.default_language {
+        fields.default_language = v;
+    }
+    if let Some(v) = patch.languages {
+        fields.languages = Languages(v);
+    }
+    fields.translations = patched(
+        fields.translations,
+        patch.translations.map(EventTexts::domain),
+    );
     fields
 }
 
@@ -276,6 +328,17 @@ impl EventsApi {
             registration_opens_at: utc(body.registration_opens_at),
             registration_closes_at: utc(body.registration_closes_at),
             waitlist_enabled: body.waitlist_enabled.unwrap_or(true),
+            default_language: body
+                .default_language
+                .unwrap_or_else(|| language::DEFAULT.to_owned()),
+            languages: body
+                .languages
+                .map(Languages)
+                .unwrap_or_else(language::all_languages),
+            translations: body
+                .translations
+                .map(EventTexts::domain)
+                .unwrap_or_default(),
         };
         let model = events_app::create(&self.state, fields).await?;
         let location = format!("/api/v1/events/{}", model.id);
@@ -317,17 +380,29 @@ impl EventsApi {
 
     /// Read an event
     ///
-    /// By id or slug. Drafts are 404 except for organizers.
+    /// By id or slug. Drafts are 404 except for organizers. The texts are in the language
+    /// chosen with `?lang=`, else by `Accept-Language`, else the event's default language
+    /// (named by `Content-Language`); an unknown language is no error.
     #[oai(path = "/events/:event", method = "get", operation_id = "get_event")]
     async fn read(
         &self,
         auth: OptionalAuth,
         /// The event's id or slug.
         event: Path<String>,
-    ) -> Result<Json<Event>, ReadError> {
+        /// The language of the texts: `tk`, `ru` or `en`.
+        lang: Query<Option<String>>,
+        /// Used when `lang` is absent.
+        #[oai(name = "Accept-Language")]
+        accept_language: Header<Option<String>>,
+    ) -> Result<LocalizedEvent, ReadError> {
         let audience = Audience::of(auth.is_organizer());
         let model = events_app::visible(&self.state, &event.0, audience).await?;
-        Ok(Json(Event::from_model(&model)?))
+        let language =
+            events_app::reader_language(&model, lang.0.as_deref(), accept_language.0.as_deref());
+        Ok(LocalizedEvent::Ok(
+            Json(Event::localized(&model, &language)?),
+            language,
+        ))
     }
 
     /// Change an event

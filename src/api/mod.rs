@@ -26,6 +26,7 @@ pub mod scan_response;
 pub mod sessions;
 pub mod speakers;
 pub mod tracks;
+pub mod translations;
 
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{OpenApiService, Tags};

@@ -1,5 +1,7 @@
 //! Rooms of an event: create, list, change, delete.
 
+use std::collections::BTreeMap;
+
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
@@ -13,9 +15,11 @@ use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, next_cursor, page_params, path_id};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
+use super::translations::{PlaceTexts, patched};
 use crate::app::principal::Audience;
 use crate::app::programme;
 use crate::application::AppState;
+use crate::domain::language::Texts;
 use crate::domain::speaker::RoomFields;
 use crate::store::pagination::After;
 
@@ -27,6 +31,10 @@ pub struct Room {
     /// Seats in the room; informational (session capacity is what limits sign-ups).
     pub capacity: Option<i32>,
     pub description: Option<String>,
+    /// Texts in other languages, by language (left out where the texts above are already
+    /// in the reader's language, as in the agenda).
+    #[oai(default, skip_serializing_if_is_empty)]
+    pub translations: BTreeMap<String, PlaceTexts>,
 }
 
 impl From<&rooms::Model> for Room {
@@ -36,6 +44,22 @@ impl From<&rooms::Model> for Room {
             name: model.name.clone(),
             capacity: model.capacity,
             description: model.description.clone(),
+            translations: PlaceTexts::all_of(&model.translations),
+        }
+    }
+}
+
+impl Room {
+    /// The room as a reader in `language` sees it, without its translations.
+    pub fn localized(model: &rooms::Model, language: &str) -> Self {
+        let texts = Texts::new(&model.translations, language);
+        Room {
+            name: texts.text("name", &model.name).to_owned(),
+            description: texts
+                .optional("description", model.description.as_deref())
+                .map(str::to_owned),
+            translations: BTreeMap::new(),
+            ..Room::from(model)
         }
     }
 }
@@ -46,6 +70,8 @@ pub struct NewRoom {
     pub name: String,
     pub capacity: Option<i32>,
     pub description: Option<String>,
+    /// Texts in other languages, by language.
+    pub translations: Option<BTreeMap<String, PlaceTexts>>,
 }
 
 /// Changes to a room.
@@ -54,6 +80,8 @@ pub struct RoomPatch {
     pub name: Option<String>,
     pub capacity: MaybeUndefined<i32>,
     pub description: MaybeUndefined<String>,
+    /// Replaces the languages it names; `{}` for a language removes it.
+    pub translations: Option<BTreeMap<String, PlaceTexts>>,
 }
 
 /// A page of rooms.
@@ -101,6 +129,11 @@ impl RoomsApi {
             name: body.0.name,
             capacity: body.0.capacity,
             description: body.0.description,
+            translations: body
+                .0
+                .translations
+                .map(PlaceTexts::domain)
+                .unwrap_or_default(),
         };
         let (event, model) = programme::create(&self.state, &event.0, fields).await?;
         let location = format!("/api/v1/events/{}/rooms/{}", event.id, model.id);
@@ -184,6 +217,10 @@ impl RoomsApi {
                 name: body.0.name.unwrap_or(current.name),
                 capacity: patch_value(current.capacity, body.0.capacity),
                 description: patch_value(current.description, body.0.description),
+                translations: patched(
+                    current.translations,
+                    body.0.translations.map(PlaceTexts::domain),
+                ),
             }
         })
         .await?;

@@ -2,6 +2,8 @@
 //! room and speaker clashes are refused unless `?allow_overlap=true`.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use std::collections::BTreeMap;
+
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
@@ -16,6 +18,7 @@ use super::common::{event_tz, local, next_cursor, page_params, path_id, to_utc};
 use super::enums::{SessionKind, SessionStatus};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
+use super::translations::{SessionTexts, patched};
 use crate::app::principal::Audience;
 use crate::app::sessions::{self as sessions_app, SessionQuery};
 use crate::application::AppState;
@@ -49,6 +52,8 @@ pub struct Session {
     /// Grows with every change a calendar user would see (read-only).
     pub sequence: i32,
     pub updated_at: DateTime<FixedOffset>,
+    /// `title` and `abstract` in other languages, by language.
+    pub translations: BTreeMap<String, SessionTexts>,
 }
 
 impl Session {
@@ -70,6 +75,7 @@ impl Session {
             status: s.status.into(),
             sequence: s.sequence,
             updated_at: local(s.updated_at, tz),
+            translations: SessionTexts::all_of(&s.translations),
         })
     }
 }
@@ -92,6 +98,8 @@ pub struct NewSession {
     #[oai(default)]
     pub speaker_ids: Vec<Uuid>,
     pub status: Option<SessionStatus>,
+    /// Texts in other languages, by language.
+    pub translations: Option<BTreeMap<String, SessionTexts>>,
 }
 
 /// Changes to a session: absent fields stay, `null` clears an optional field.
@@ -108,6 +116,8 @@ pub struct SessionPatch {
     pub capacity: MaybeUndefined<i32>,
     pub speaker_ids: Option<Vec<Uuid>>,
     pub status: Option<SessionStatus>,
+    /// Replaces the languages it names; `{}` for a language removes it.
+    pub translations: Option<BTreeMap<String, SessionTexts>>,
 }
 
 /// A page of sessions.
@@ -176,6 +186,10 @@ impl SessionsApi {
                 .status
                 .map(Into::into)
                 .unwrap_or(domain::SessionStatus::Draft),
+            translations: body
+                .translations
+                .map(SessionTexts::domain)
+                .unwrap_or_default(),
         };
         let (event, row) = sessions_app::create(
             &self.state,
@@ -310,6 +324,10 @@ impl SessionsApi {
             capacity: patch_value(before.capacity, patch.capacity),
             speaker_ids: patch.speaker_ids.unwrap_or(before.speaker_ids),
             status: patch.status.map(Into::into).unwrap_or(before.status),
+            translations: patched(
+                before.translations,
+                patch.translations.map(SessionTexts::domain),
+            ),
         };
         let (event, row) = sessions_app::update(
             &self.state,

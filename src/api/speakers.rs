@@ -1,5 +1,7 @@
 //! Speakers of an event. Everyone sees their public fields; e-mail is for organizers only.
 
+use std::collections::BTreeMap;
+
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
@@ -13,6 +15,7 @@ use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, next_cursor, page_params, path_id};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
+use super::translations::{SpeakerTexts, patched};
 use crate::app::principal::Audience;
 use crate::app::programme;
 use crate::application::AppState;
@@ -32,6 +35,8 @@ pub struct Speaker {
     /// Organizers only.
     #[oai(skip_serializing_if_is_none)]
     pub email: Option<String>,
+    /// `position`, `organization` and `bio` in other languages, by language.
+    pub translations: BTreeMap<String, SpeakerTexts>,
 }
 
 impl Speaker {
@@ -46,6 +51,7 @@ impl Speaker {
             bio: model.bio.clone(),
             photo_url: model.photo_url.clone(),
             email: if organizer { model.email.clone() } else { None },
+            translations: SpeakerTexts::all_of(&model.translations),
         }
     }
 }
@@ -61,6 +67,8 @@ pub struct NewSpeaker {
     pub photo_url: Option<String>,
     /// Never shown publicly.
     pub email: Option<String>,
+    /// Texts in other languages, by language.
+    pub translations: Option<BTreeMap<String, SpeakerTexts>>,
 }
 
 /// Changes to a speaker.
@@ -73,6 +81,8 @@ pub struct SpeakerPatch {
     pub bio: MaybeUndefined<String>,
     pub photo_url: MaybeUndefined<String>,
     pub email: MaybeUndefined<String>,
+    /// Replaces the languages it names; `{}` for a language removes it.
+    pub translations: Option<BTreeMap<String, SpeakerTexts>>,
 }
 
 /// A page of speakers.
@@ -125,6 +135,10 @@ impl SpeakersApi {
             bio: body.bio,
             photo_url: body.photo_url,
             email: body.email,
+            translations: body
+                .translations
+                .map(SpeakerTexts::domain)
+                .unwrap_or_default(),
         };
         let (event, model) = programme::create(&self.state, &event.0, fields).await?;
         let location = format!("/api/v1/events/{}/speakers/{}", event.id, model.id);
@@ -216,6 +230,10 @@ impl SpeakersApi {
                 bio: patch_value(current.bio, patch.bio),
                 photo_url: patch_value(current.photo_url, patch.photo_url),
                 email: patch_value(current.email, patch.email),
+                translations: patched(
+                    current.translations,
+                    patch.translations.map(SpeakerTexts::domain),
+                ),
             }
         })
         .await?;

@@ -121,6 +121,21 @@ async fn change_status(
     Ok(model)
 }
 
+/// The language a reader of `event` gets: `asked` (`?lang=`) when the event is offered in
+/// it, else the first of `accept_language` it is offered in, else its default language.
+pub fn reader_language(
+    event: &events::Model,
+    asked: Option<&str>,
+    accept_language: Option<&str>,
+) -> String {
+    crate::domain::language::choose(
+        asked,
+        accept_language,
+        &event.languages,
+        &event.default_language,
+    )
+}
+
 /// The fields of a stored event.
 pub fn fields_of(model: &events::Model) -> Result<EventFields, AppError> {
     Ok(EventFields {
@@ -139,5 +154,8 @@ pub fn fields_of(model: &events::Model) -> Result<EventFields, AppError> {
         registration_opens_at: model.registration_opens_at,
         registration_closes_at: model.registration_closes_at,
         waitlist_enabled: model.waitlist_enabled,
+        default_language: model.default_language.clone(),
+        languages: model.languages.clone(),
+        translations: model.translations.clone(),
     })
 }

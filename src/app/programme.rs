@@ -138,6 +138,7 @@ impl Item for TrackFields {
             name: model.name.clone(),
             color: model.color.clone(),
             description: model.description.clone(),
+            translations: model.translations.clone(),
         }
     }
     fn id(model: &tracks::Model) -> Uuid {
@@ -182,6 +183,7 @@ impl Item for RoomFields {
             name: model.name.clone(),
             capacity: model.capacity,
             description: model.description.clone(),
+            translations: model.translations.clone(),
         }
     }
     fn id(model: &rooms::Model) -> Uuid {
@@ -230,6 +232,7 @@ impl Item for SpeakerFields {
             bio: model.bio.clone(),
             photo_url: model.photo_url.clone(),
             email: model.email.clone(),
+            translations: model.translations.clone(),
         }
     }
     fn id(model: &speakers::Model) -> Uuid {

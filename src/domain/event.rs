@@ -4,6 +4,7 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::enums::{EventKind, EventStatus, RegistrationMode};
+use super::language::{Languages, Translations, check_languages, check_translations};
 use super::validation::{self, LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, ValidationErrors};
 
 /// The earliest and latest years an event may take place in.
@@ -31,7 +32,20 @@ pub struct EventFields {
     pub registration_opens_at: Option<DateTime<Utc>>,
     pub registration_closes_at: Option<DateTime<Utc>>,
     pub waitlist_enabled: bool,
+    /// The language of the plain text fields.
+    pub default_language: String,
+    /// The languages the event is offered in.
+    pub languages: Languages,
+    pub translations: Translations,
 }
+
+/// The text fields of an event that can be translated, with their longest lengths.
+pub const TRANSLATABLE: [(&str, usize); 4] = [
+    ("title", SHORT_TEXT),
+    ("description", LONG_TEXT),
+    ("venue", MEDIUM_TEXT),
+    ("city", MEDIUM_TEXT),
+];
 
 impl EventFields {
     /// Checks every rule; on success returns the parsed time zone.
@@ -43,6 +57,8 @@ impl EventFields {
         errors.optional_text("venue", self.venue.as_deref(), MEDIUM_TEXT);
         errors.optional_text("city", self.city.as_deref(), MEDIUM_TEXT);
         errors.optional_text("country", self.country.as_deref(), MEDIUM_TEXT);
+        check_languages(&mut errors, &self.default_language, &self.languages);
+        check_translations(&mut errors, &self.translations, &TRANSLATABLE);
         let timezone = errors.check("timezone", parse_timezone(&self.timezone));
         for (field, date) in [("starts_on", self.starts_on), ("ends_on", self.ends_on)] {
             if !(MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
@@ -176,6 +192,9 @@ mod tests {
             registration_opens_at: None,
             registration_closes_at: None,
             waitlist_enabled: true,
+            default_language: "tk".into(),
+            languages: crate::domain::language::all_languages(),
+            translations: Default::default(),
         }
     }
 

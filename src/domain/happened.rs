@@ -150,6 +150,7 @@ mod tests {
             capacity: None,
             speaker_ids: Vec::new(),
             status,
+            translations: Default::default(),
         }
     }
 

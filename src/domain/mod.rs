@@ -7,6 +7,7 @@ pub mod checkin;
 pub mod enums;
 pub mod event;
 pub mod happened;
+pub mod language;
 pub mod refusal;
 pub mod registration;
 pub mod session;

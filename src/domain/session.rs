@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use super::enums::{SessionKind, SessionStatus};
+use super::language::{Translations, check_translations};
 use super::validation::{self, LONG_TEXT, SHORT_TEXT, ValidationErrors};
 
 /// The longest session accepted.
@@ -25,7 +26,12 @@ pub struct SessionFields {
     pub capacity: Option<i32>,
     pub speaker_ids: Vec<Uuid>,
     pub status: SessionStatus,
+    pub translations: Translations,
 }
+
+/// The text fields of a session that can be translated.
+pub const SESSION_TRANSLATABLE: [(&str, usize); 2] =
+    [("title", SHORT_TEXT), ("abstract", LONG_TEXT)];
 
 impl SessionFields {
     /// Checks the session's own rules and that it lies within the event's `[start, end)` window.
@@ -38,6 +44,7 @@ impl SessionFields {
         errors.optional_text("abstract", self.r#abstract.as_deref(), LONG_TEXT);
         errors.check("language", validation::language_tag(&self.language));
         errors.capacity("capacity", self.capacity);
+        check_translations(&mut errors, &self.translations, &SESSION_TRANSLATABLE);
         if self.ends_at <= self.starts_at {
             errors.add("ends_at", "must be after starts_at");
         } else if self.ends_at - self.starts_at > Duration::hours(MAX_SESSION_HOURS) {
@@ -131,6 +138,7 @@ mod tests {
             capacity: None,
             speaker_ids: vec![],
             status: SessionStatus::Published,
+            translations: Default::default(),
         }
     }
 
@@ -232,6 +240,7 @@ mod clash_tests {
             capacity: None,
             speaker_ids: vec![speaker],
             status: SessionStatus::Published,
+            translations: Default::default(),
         };
         let other = |title: &str, room_id, speaker_ids, start, end| Scheduled {
             id: Uuid::now_v7(),

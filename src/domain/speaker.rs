@@ -1,5 +1,6 @@
 //! What valid speakers, tracks and rooms are: the people and places an agenda refers to.
 
+use super::language::{Translations, check_translations};
 use super::validation::{self, LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, ValidationErrors};
 
 /// Every field of a speaker.
@@ -12,7 +13,19 @@ pub struct SpeakerFields {
     pub bio: Option<String>,
     pub photo_url: Option<String>,
     pub email: Option<String>,
+    pub translations: Translations,
 }
+
+/// The text fields of a speaker that can be translated (names stay as written).
+pub const SPEAKER_TRANSLATABLE: [(&str, usize); 3] = [
+    ("position", MEDIUM_TEXT),
+    ("organization", MEDIUM_TEXT),
+    ("bio", LONG_TEXT),
+];
+
+/// The text fields of a track or a room that can be translated.
+pub const PLACE_TRANSLATABLE: [(&str, usize); 2] =
+    [("name", SHORT_TEXT), ("description", LONG_TEXT)];
 
 impl SpeakerFields {
     pub fn validate(&self) -> Result<(), ValidationErrors> {
@@ -28,6 +41,7 @@ impl SpeakerFields {
         if let Some(email) = &self.email {
             errors.check("email", validation::email(email));
         }
+        check_translations(&mut errors, &self.translations, &SPEAKER_TRANSLATABLE);
         errors.into_result(())
     }
 }
@@ -38,6 +52,7 @@ pub struct TrackFields {
     pub name: String,
     pub color: Option<String>,
     pub description: Option<String>,
+    pub translations: Translations,
 }
 
 impl TrackFields {
@@ -48,6 +63,7 @@ impl TrackFields {
             errors.check("color", validation::hex_color(color));
         }
         errors.optional_text("description", self.description.as_deref(), LONG_TEXT);
+        check_translations(&mut errors, &self.translations, &PLACE_TRANSLATABLE);
         errors.into_result(())
     }
 }
@@ -58,6 +74,7 @@ pub struct RoomFields {
     pub name: String,
     pub capacity: Option<i32>,
     pub description: Option<String>,
+    pub translations: Translations,
 }
 
 impl RoomFields {
@@ -66,6 +83,7 @@ impl RoomFields {
         errors.required_text("name", &self.name, SHORT_TEXT);
         errors.capacity("capacity", self.capacity);
         errors.optional_text("description", self.description.as_deref(), LONG_TEXT);
+        check_translations(&mut errors, &self.translations, &PLACE_TRANSLATABLE);
         errors.into_result(())
     }
 }
@@ -84,6 +102,7 @@ mod tests {
             bio: None,
             photo_url: Some("ftp://x".into()),
             email: Some("not-an-email".into()),
+            translations: Translations::default(),
         };
         assert_eq!(speaker.validate().unwrap_err().errors.len(), 2);
     }

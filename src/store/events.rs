@@ -130,6 +130,9 @@ fn apply(model: &mut events::ActiveModel, fields: &EventFields, now: DateTime<Ut
     model.registration_opens_at = Set(fields.registration_opens_at);
     model.registration_closes_at = Set(fields.registration_closes_at);
     model.waitlist_enabled = Set(fields.waitlist_enabled);
+    model.default_language = Set(fields.default_language.clone());
+    model.languages = Set(fields.languages.clone());
+    model.translations = Set(fields.translations.clone());
     model.updated_at = Set(now);
     model.agenda_updated_at = Set(now);
 }

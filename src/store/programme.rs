@@ -65,6 +65,7 @@ pub async fn save_track(
         name: Set(fields.name.clone()),
         color: Set(fields.color.clone()),
         description: Set(fields.description.clone()),
+        translations: Set(fields.translations.clone()),
     };
     let saved = if id.is_some() {
         model.update(txn).await?
@@ -145,6 +146,7 @@ pub async fn save_room(
         name: Set(fields.name.clone()),
         capacity: Set(fields.capacity),
         description: Set(fields.description.clone()),
+        translations: Set(fields.translations.clone()),
     };
     let saved = if id.is_some() {
         model.update(txn).await?

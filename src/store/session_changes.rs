@@ -135,6 +135,7 @@ pub async fn save(
         language: Set(fields.language.clone()),
         capacity: Set(fields.capacity),
         status: Set(fields.status),
+        translations: Set(fields.translations.clone()),
         updated_at: Set(now),
         ..Default::default()
     };

@@ -200,6 +200,7 @@ pub fn row_fields(row: &SessionRow) -> Result<SessionFields, AppError> {
         capacity: s.capacity,
         speaker_ids: row.speaker_ids.clone(),
         status: s.status,
+        translations: s.translations.clone(),
     })
 }
 

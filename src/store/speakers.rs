@@ -77,6 +77,7 @@ pub async fn save(
         bio: Set(fields.bio.clone()),
         photo_url: Set(fields.photo_url.clone()),
         email: Set(fields.email.clone()),
+        translations: Set(fields.translations.clone()),
     };
     let saved = if id.is_some() {
         model.update(txn).await?

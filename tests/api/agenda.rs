@@ -869,7 +869,10 @@ db_test!(agenda_is_served_gzip_when_accepted, |app| async move {
         .0;
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.headers().get("content-encoding").unwrap(), "gzip");
-    assert_eq!(response.headers().get("vary").unwrap(), "Accept-Encoding");
+    assert_eq!(
+        response.headers().get("vary").unwrap(),
+        "Accept-Encoding, Accept-Language"
+    );
     let etag = response
         .headers()
         .get("etag")

@@ -13,6 +13,7 @@ mod concurrency;
 mod declared_statuses;
 mod events;
 mod journal;
+mod languages;
 mod malformed;
 mod openapi;
 mod programme;
