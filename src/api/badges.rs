@@ -12,10 +12,12 @@ use super::ApiTags;
 use super::auth::{DelegateAuth, OrganizerAuth};
 use super::common::path_id;
 use crate::api_errors;
+use crate::app::events::reader_language;
 use crate::application::AppState;
 use crate::badge::{self, BadgeContent};
 use crate::domain::badge_code;
 use crate::domain::enums::RegistrationStatus;
+use crate::domain::language::Texts;
 use crate::error::AppError;
 use crate::store::registrations::RegistrationRow;
 
@@ -158,8 +160,10 @@ impl BadgesApi {
                 "only confirmed registrations have a badge; this one is {status}"
             )));
         }
+        // The event's title in the delegate's language, where the event has it.
+        let language = reader_language(event, Some(&row.registration.locale), None);
         Ok(BadgeContent {
-            event_title: &event.title,
+            event_title: Texts::new(&event.translations, &language).text("title", &event.title),
             full_name: &row.registration.full_name,
             organization: row.registration.organization.as_deref(),
             country: row.registration.country.as_deref(),

@@ -14,10 +14,12 @@ use entities::events;
 use super::ApiTags;
 use super::common::{cached_visible_event, path_id};
 use crate::api_errors;
+use crate::app::events::reader_language;
 use crate::app::feeds;
 use crate::application::AppState;
 use crate::cache::Rendered;
 use crate::calendar::{self, CalendarEvent, CalendarMeta};
+use crate::domain::language::Texts;
 use crate::error::AppError;
 
 #[derive(ApiResponse)]
@@ -81,6 +83,8 @@ impl CalendarApi {
         event: Path<String>,
         /// Only this track.
         track: Query<Option<Uuid>>,
+        /// The language of the texts: `tk`, `ru` or `en` (default: the event's).
+        lang: Query<Option<String>>,
         #[oai(name = "If-None-Match")] if_none_match: Header<Option<String>>,
         #[oai(name = "If-Modified-Since")] if_modified_since: Header<Option<String>>,
     ) -> Result<Feed, FeedError> {
@@ -89,7 +93,8 @@ impl CalendarApi {
             if_modified_since: if_modified_since.0,
         };
         let head = cached_visible_event(&self.state, &event.0, false).await?;
-        let variant = format!("ics|{:?}", track.0);
+        let language = reader_language(&head, lang.0.as_deref(), None);
+        let variant = format!("ics|{:?}|{language}", track.0);
         let rendered = match self
             .state
             .render_cache
@@ -98,11 +103,12 @@ impl CalendarApi {
             Some(hit) => hit,
             None => {
                 let event: &events::Model = &head;
-                let entries = feeds::event_entries(&self.state, event, track.0).await?;
+                let entries = feeds::event_entries(&self.state, event, track.0, &language).await?;
+                let texts = Texts::new(&event.translations, &language);
                 let body = calendar::render(
                     &CalendarMeta {
-                        name: &event.title,
-                        description: event.description.as_deref(),
+                        name: texts.text("title", &event.title),
+                        description: texts.optional("description", event.description.as_deref()),
                         refresh_minutes: 60,
                     },
                     &self.state.config.uid_host,
@@ -135,11 +141,14 @@ impl CalendarApi {
         event: Path<String>,
         /// The session's id.
         id: Path<String>,
+        /// The language of the texts: `tk`, `ru` or `en` (default: the event's).
+        lang: Query<Option<String>>,
         #[oai(name = "If-None-Match")] if_none_match: Header<Option<String>>,
         #[oai(name = "If-Modified-Since")] if_modified_since: Header<Option<String>>,
     ) -> Result<Feed, FeedError> {
         let id = path_id(&id.0, "session")?;
-        let (event, entries) = feeds::session_entries(&self.state, &event.0, id).await?;
+        let (event, entries) =
+            feeds::session_entries(&self.state, &event.0, id, lang.0.as_deref()).await?;
         let Some(first) = entries.first() else {
             return Err(AppError::NotFound("session").into());
         };
@@ -169,11 +178,14 @@ impl CalendarApi {
         event: Path<String>,
         /// The speaker's id.
         id: Path<String>,
+        /// The language of the texts: `tk`, `ru` or `en` (default: the event's).
+        lang: Query<Option<String>>,
         #[oai(name = "If-None-Match")] if_none_match: Header<Option<String>>,
         #[oai(name = "If-Modified-Since")] if_modified_since: Header<Option<String>>,
     ) -> Result<Feed, FeedError> {
         let id = path_id(&id.0, "speaker")?;
-        let (event, speaker, entries) = feeds::speaker_entries(&self.state, &event.0, id).await?;
+        let (event, speaker, entries) =
+            feeds::speaker_entries(&self.state, &event.0, id, lang.0.as_deref()).await?;
         let name = format!("{} — {}", speaker.full_name, event.title);
         let conditions = Conditions {
             if_none_match: if_none_match.0,
@@ -205,12 +217,14 @@ impl CalendarApi {
         id: Path<String>,
         /// The calendar token.
         token: Query<Option<String>>,
+        /// The language of the texts (default: the delegate's).
+        lang: Query<Option<String>>,
         #[oai(name = "If-None-Match")] if_none_match: Header<Option<String>>,
         #[oai(name = "If-Modified-Since")] if_modified_since: Header<Option<String>>,
     ) -> Result<Feed, FeedError> {
         let id = path_id(&id.0, "registration")?;
         let (event, row, entries) =
-            feeds::personal_entries(&self.state, id, token.0.as_deref()).await?;
+            feeds::personal_entries(&self.state, id, token.0.as_deref(), lang.0.as_deref()).await?;
         let name = format!("{} — my agenda", event.title);
         let conditions = Conditions {
             if_none_match: if_none_match.0,

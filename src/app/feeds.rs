@@ -9,11 +9,12 @@ use uuid::Uuid;
 use entities::{events, session_tombstones, speakers};
 
 use super::agenda::References;
-use super::events::visible;
+use super::events::{reader_language, visible};
 use super::principal::Audience;
 use crate::application::AppState;
 use crate::calendar::{CalendarEvent, EventStatus};
 use crate::domain::enums::{ChoiceStatus, RegistrationStatus, SessionStatus};
+use crate::domain::language::Texts;
 use crate::domain::token::{self, TokenKind};
 use crate::error::AppError;
 use crate::store;
@@ -26,6 +27,7 @@ pub async fn event_entries(
     state: &AppState,
     event: &events::Model,
     track: Option<Uuid>,
+    language: &str,
 ) -> Result<Vec<CalendarEvent>, AppError> {
     let filter = SessionFilter {
         statuses: vec![SessionStatus::Published, SessionStatus::Cancelled],
@@ -39,7 +41,7 @@ pub async fn event_entries(
             .into_iter()
             .filter(|t| track.is_none() || t.track_id == track)
             .collect();
-    let context = Context::load(state, event).await?;
+    let context = Context::load(state, event, language).await?;
     let mut entries: Vec<CalendarEvent> = rows.iter().map(|row| context.entry(row, None)).collect();
     entries.extend(tombstones.iter().map(tombstone_entry));
     entries.sort_by_key(|e| (e.starts_at, e.session_id));
@@ -51,9 +53,11 @@ pub async fn session_entries(
     state: &AppState,
     event: &str,
     id: Uuid,
+    asked: Option<&str>,
 ) -> Result<(events::Model, Vec<CalendarEvent>), AppError> {
     let event = visible(state, event, Audience::Public).await?;
-    let context = Context::load(state, &event).await?;
+    let language = reader_language(&event, asked, None);
+    let context = Context::load(state, &event, &language).await?;
     let entries = match store::sessions::find(&state.db, event.id, id).await? {
         Some(row) if row.session.status != SessionStatus::Draft => {
             vec![context.entry(&row, None)]
@@ -77,8 +81,10 @@ pub async fn speaker_entries(
     state: &AppState,
     event: &str,
     id: Uuid,
+    asked: Option<&str>,
 ) -> Result<(events::Model, speakers::Model, Vec<CalendarEvent>), AppError> {
     let event = visible(state, event, Audience::Public).await?;
+    let language = reader_language(&event, asked, None);
     let speaker = store::speakers::find(&state.db, event.id, id)
         .await?
         .ok_or(AppError::NotFound("speaker"))?;
@@ -88,18 +94,20 @@ pub async fn speaker_entries(
         ..Default::default()
     };
     let rows = store::sessions::all(&state.db, event.id, &filter).await?;
-    let context = Context::load(state, &event).await?;
+    let context = Context::load(state, &event, &language).await?;
     let entries = rows.iter().map(|row| context.entry(row, None)).collect();
     Ok((event, speaker, entries))
 }
 
 /// A delegate's own feed, reached by the calendar token of its current generation (any
 /// other token finds nothing): the chosen sessions, `CONFIRMED` with a seat, `TENTATIVE`
-/// while waiting, `CANCELLED` when the session or the registration is.
+/// while waiting, `CANCELLED` when the session or the registration is. In the language
+/// asked for, else the delegate's own (`locale`).
 pub async fn personal_entries(
     state: &AppState,
     registration_id: Uuid,
     presented: Option<&str>,
+    asked: Option<&str>,
 ) -> Result<(events::Model, RegistrationRow, Vec<CalendarEvent>), AppError> {
     let row = store::registrations::find(&state.db, registration_id)
         .await?
@@ -116,6 +124,11 @@ pub async fn personal_entries(
     let event = store::events::find(&state.db, &row.registration.event_id.to_string())
         .await?
         .ok_or(AppError::NotFound("event"))?;
+    let language = reader_language(
+        &event,
+        asked.or(Some(row.registration.locale.as_str())),
+        None,
+    );
     let registration_status: RegistrationStatus = row.status();
     let filter = SessionFilter {
         statuses: vec![SessionStatus::Published, SessionStatus::Cancelled],
@@ -123,7 +136,7 @@ pub async fn personal_entries(
         ..Default::default()
     };
     let sessions = store::sessions::all(&state.db, event.id, &filter).await?;
-    let context = Context::load(state, &event).await?;
+    let context = Context::load(state, &event, &language).await?;
     let entries = sessions
         .iter()
         .map(|session| {
@@ -153,30 +166,47 @@ struct Context<'a> {
     state: &'a AppState,
     event: &'a events::Model,
     refs: References,
+    /// The language the texts are shown in.
+    language: &'a str,
 }
 
 impl<'a> Context<'a> {
-    async fn load(state: &'a AppState, event: &'a events::Model) -> Result<Self, AppError> {
+    async fn load(
+        state: &'a AppState,
+        event: &'a events::Model,
+        language: &'a str,
+    ) -> Result<Self, AppError> {
         Ok(Context {
             state,
             event,
             refs: References::load(state, event.id).await?,
+            language,
         })
     }
 
     /// A session as a calendar entry; speakers by public name only.
     fn entry(&self, row: &SessionRow, status: Option<EventStatus>) -> CalendarEvent {
         let s = &row.session;
-        let mut description = s.r#abstract.clone().unwrap_or_default();
+        let language = self.language;
+        let texts = Texts::new(&s.translations, language);
+        let mut description = texts
+            .optional("abstract", s.r#abstract.as_deref())
+            .unwrap_or_default()
+            .to_owned();
         let speakers: Vec<String> = row
             .speaker_ids
             .iter()
             .filter_map(|id| self.refs.speakers.get(id))
-            .map(|sp| match &sp.organization {
-                Some(org) => format!("{} ({org})", sp.full_name),
-                None => sp.full_name.clone(),
+            .map(|sp| {
+                let organization = Texts::new(&sp.translations, language)
+                    .optional("organization", sp.organization.as_deref());
+                match organization {
+                    Some(org) => format!("{} ({org})", sp.full_name),
+                    None => sp.full_name.clone(),
+                }
             })
             .collect();
+        let event_texts = Texts::new(&self.event.translations, language);
         if !speakers.is_empty() {
             if !description.is_empty() {
                 description.push_str("\n\n");
@@ -188,11 +218,17 @@ impl<'a> Context<'a> {
         }
         description.push_str(&format!("Language: {}", s.language));
         let place: Vec<String> = [
-            s.room_id
-                .and_then(|id| self.refs.rooms.get(&id))
-                .map(|r| r.name.clone()),
-            self.event.venue.clone(),
-            self.event.city.clone(),
+            s.room_id.and_then(|id| self.refs.rooms.get(&id)).map(|r| {
+                Texts::new(&r.translations, language)
+                    .text("name", &r.name)
+                    .to_owned()
+            }),
+            event_texts
+                .optional("venue", self.event.venue.as_deref())
+                .map(str::to_owned),
+            event_texts
+                .optional("city", self.event.city.as_deref())
+                .map(str::to_owned),
         ]
         .into_iter()
         .flatten()
@@ -200,14 +236,20 @@ impl<'a> Context<'a> {
         let mut categories: Vec<String> = s
             .track_id
             .and_then(|id| self.refs.tracks.get(&id))
-            .map(|t| vec![t.name.clone()])
+            .map(|t| {
+                vec![
+                    Texts::new(&t.translations, language)
+                        .text("name", &t.name)
+                        .to_owned(),
+                ]
+            })
             .unwrap_or_default();
         categories.push(s.kind.to_string());
         let cancelled = s.status == SessionStatus::Cancelled
             || self.event.status == crate::domain::enums::EventStatus::Cancelled;
         CalendarEvent {
             session_id: s.id,
-            title: s.title.clone(),
+            title: texts.text("title", &s.title).to_owned(),
             description,
             location: (!place.is_empty()).then(|| place.join(", ")),
             categories,

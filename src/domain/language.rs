@@ -143,13 +143,13 @@ pub fn check_translations(
 /// A resource's texts as a reader in `language` sees them: the translation of each field
 /// where there is one, its plain text (the event's default language) otherwise.
 #[derive(Debug, Clone, Copy)]
-pub struct Texts<'a> {
+pub struct Texts<'a, 'l> {
     translations: &'a Translations,
-    language: &'a str,
+    language: &'l str,
 }
 
-impl<'a> Texts<'a> {
-    pub fn new(translations: &'a Translations, language: &'a str) -> Self {
+impl<'a, 'l> Texts<'a, 'l> {
+    pub fn new(translations: &'a Translations, language: &'l str) -> Self {
         Texts {
             translations,
             language,

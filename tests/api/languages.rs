@@ -290,3 +290,80 @@ db_test!(demo_programme_speaks_three_languages, |app| async move {
         }
     }
 });
+
+db_test!(calendar_feeds_follow_the_language, |app| async move {
+    let id = event_with_texts(&app).await;
+    let session = app
+        .create_session(
+            &id,
+            json!({"title": "Açylyş", "translations": {"ru": {"title": "Открытие"},
+                                                            "en": {"title": "Opening"}}}),
+        )
+        .await;
+    session.expect(201);
+    let unfolded = |text: &str| text.replace("\r\n ", "");
+    let feed = |query: String| {
+        let app = &app;
+        async move { unfolded(&app.get(&query).await.text) }
+    };
+    let event_feed = format!("/api/v1/events/{id}/calendar.ics");
+    assert!(feed(event_feed.clone()).await.contains("SUMMARY:Açylyş"));
+    let ru = feed(format!("{event_feed}?lang=ru")).await;
+    assert!(ru.contains("SUMMARY:Открытие"), "{ru}");
+    assert!(ru.contains("Конгресс-центр"), "the venue in Russian: {ru}");
+    let one = format!(
+        "/api/v1/events/{id}/sessions/{}/calendar.ics?lang=en",
+        session.id()
+    );
+    assert!(feed(one).await.contains("SUMMARY:Opening"));
+    // A delegate's own feed is in their language unless another is asked for.
+    let registered = crate::registrations::register(&app, &id, {
+        let mut body = crate::registrations::delegate("ru@example.org", &[&session.id()]);
+        body["locale"] = json!("ru");
+        body
+    })
+    .await;
+    registered.expect(201);
+    let personal = registered.body["calendar_url"].as_str().unwrap();
+    let personal = personal
+        .find("/api/v1/")
+        .map(|at| personal[at..].to_owned())
+        .unwrap();
+    assert!(feed(personal.clone()).await.contains("SUMMARY:Открытие"));
+    let english = feed(format!("{personal}&lang=en")).await;
+    assert!(english.contains("SUMMARY:Opening"), "{english}");
+});
+
+db_test!(
+    a_badge_names_the_event_in_the_delegates_language,
+    |app| async move {
+        let id = event_with_texts(&app).await;
+        let badge_of = |locale: &'static str, email: &'static str| {
+            let (app, id) = (&app, &id);
+            async move {
+                let mut body = crate::registrations::delegate(email, &[]);
+                body["locale"] = json!(locale);
+                let reply = crate::registrations::register(app, id, body).await;
+                reply.expect(201);
+                let token = reply.body["manage_token"].as_str().unwrap().to_owned();
+                app.get_as("/api/v1/registrations/me/badge.svg", &token)
+                    .await
+                    .text
+            }
+        };
+        // The title is wrapped over lines on the badge: look for its first word.
+        assert!(
+            badge_of("ru", "ru@example.org")
+                .await
+                .contains("Межрегиональный")
+        );
+        assert!(
+            badge_of("en", "en@example.org")
+                .await
+                .contains("Interregional")
+        );
+        assert!(badge_of("tk", "tk@example.org").await.contains("Sanly"));
+        // A language the event has no title in: its default language.
+        assert!(badge_of("de", "de@example.org").await.contains("Sanly"));
+    }
+);
