@@ -230,12 +230,20 @@ async fn build(
     let tracks: HashMap<Uuid, Track> = refs
         .tracks
         .values()
-        .map(|t| (t.id, Track::localized(t, reader)))
+        .map(|t| {
+            let mut track = Track::localized(t, reader);
+            track.translations.clear();
+            (t.id, track)
+        })
         .collect();
     let rooms: HashMap<Uuid, Room> = refs
         .rooms
         .values()
-        .map(|r| (r.id, Room::localized(r, reader)))
+        .map(|r| {
+            let mut room = Room::localized(r, reader);
+            room.translations.clear();
+            (r.id, room)
+        })
         .collect();
     let speakers: HashMap<Uuid, PublicSpeaker> = refs
         .speakers

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -15,7 +15,8 @@ use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, next_cursor, page_params, path_id};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
-use super::translations::{PlaceTexts, patched};
+use super::translations::{Localized, PlaceTexts, patched};
+use crate::app::events::reader_language;
 use crate::app::principal::Audience;
 use crate::app::programme;
 use crate::application::AppState;
@@ -50,7 +51,7 @@ impl From<&rooms::Model> for Room {
 }
 
 impl Room {
-    /// The room as a reader in `language` sees it, without its translations.
+    /// The room as a reader in `language` sees it (with every translation).
     pub fn localized(model: &rooms::Model, language: &str) -> Self {
         let texts = Texts::new(&model.translations, language);
         Room {
@@ -58,7 +59,6 @@ impl Room {
             description: texts
                 .optional("description", model.description.as_deref())
                 .map(str::to_owned),
-            translations: BTreeMap::new(),
             ..Room::from(model)
         }
     }
@@ -155,9 +155,14 @@ impl RoomsApi {
         limit: Query<Option<u32>>,
         /// Opaque cursor from the previous page.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<RoomPage>, ListError> {
+        /// The language of the texts: `tk`, `ru` or `en` (named by `Content-Language`).
+        lang: Query<Option<String>>,
+        /// Used when `lang` is absent.
+        #[oai(name = "Accept-Language")]
+        accept_language: Header<Option<String>>,
+    ) -> Result<Localized<RoomPage>, ListError> {
         let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
-        let models = programme::list::<RoomFields>(
+        let (event, models) = programme::list::<RoomFields>(
             &self.state,
             &event.0,
             Audience::of(auth.is_organizer()),
@@ -165,10 +170,15 @@ impl RoomsApi {
             limit,
         )
         .await?;
-        Ok(Json(RoomPage {
+        let language = reader_language(&event, lang.0.as_deref(), accept_language.0.as_deref());
+        let page = RoomPage {
             next_cursor: next_cursor(&models, limit, |m| After::Id(m.id)),
-            items: models.iter().map(Room::from).collect(),
-        }))
+            items: models
+                .iter()
+                .map(|m| Room::localized(m, &language))
+                .collect(),
+        };
+        Ok(Localized::new(page, language))
     }
 
     /// Read a room
@@ -184,16 +194,22 @@ impl RoomsApi {
         event: Path<String>,
         /// The room's id.
         id: Path<String>,
-    ) -> Result<Json<Room>, ReadError> {
+        /// The language of the texts: `tk`, `ru` or `en` (named by `Content-Language`).
+        lang: Query<Option<String>>,
+        /// Used when `lang` is absent.
+        #[oai(name = "Accept-Language")]
+        accept_language: Header<Option<String>>,
+    ) -> Result<Localized<Room>, ReadError> {
         let id = path_id(&id.0, "room")?;
-        let model = programme::find::<RoomFields>(
+        let (event, model) = programme::find::<RoomFields>(
             &self.state,
             &event.0,
             Audience::of(auth.is_organizer()),
             id,
         )
         .await?;
-        Ok(Json(Room::from(&model)))
+        let language = reader_language(&event, lang.0.as_deref(), accept_language.0.as_deref());
+        Ok(Localized::new(Room::localized(&model, &language), language))
     }
 
     /// Change a room

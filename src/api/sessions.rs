@@ -4,7 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use std::collections::BTreeMap;
 
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -18,11 +18,13 @@ use super::common::{event_tz, local, next_cursor, page_params, path_id, to_utc};
 use super::enums::{SessionKind, SessionStatus};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
-use super::translations::{SessionTexts, patched};
+use super::translations::{Localized, SessionTexts, patched};
+use crate::app::events::reader_language;
 use crate::app::principal::Audience;
 use crate::app::sessions::{self as sessions_app, SessionQuery};
 use crate::application::AppState;
 use crate::domain::enums as domain;
+use crate::domain::language::Texts;
 use crate::domain::session::SessionFields;
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
@@ -57,13 +59,26 @@ pub struct Session {
 }
 
 impl Session {
+    /// The session with its plain texts in the event's default language.
     pub fn from_row(row: &SessionRow, event: &events::Model) -> Result<Self, AppError> {
+        Session::localized(row, event, &event.default_language)
+    }
+
+    /// The session with its plain texts in `language` where it has a translation.
+    pub fn localized(
+        row: &SessionRow,
+        event: &events::Model,
+        language: &str,
+    ) -> Result<Self, AppError> {
         let tz = event_tz(event)?;
         let s = &row.session;
+        let texts = Texts::new(&s.translations, language);
         Ok(Session {
             id: s.id,
-            title: s.title.clone(),
-            r#abstract: s.r#abstract.clone(),
+            title: texts.text("title", &s.title).to_owned(),
+            r#abstract: texts
+                .optional("abstract", s.r#abstract.as_deref())
+                .map(str::to_owned),
             kind: s.kind.into(),
             track_id: s.track_id,
             room_id: s.room_id,
@@ -237,7 +252,12 @@ impl SessionsApi {
         limit: Query<Option<u32>>,
         /// Opaque cursor from the previous page.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<SessionPage>, ListError> {
+        /// The language of the texts: `tk`, `ru` or `en` (named by `Content-Language`).
+        lang: Query<Option<String>>,
+        /// Used when `lang` is absent.
+        #[oai(name = "Accept-Language")]
+        accept_language: Header<Option<String>>,
+    ) -> Result<Localized<SessionPage>, ListError> {
         let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
         let query = SessionQuery {
             status: status.0.map(Into::into),
@@ -259,13 +279,15 @@ impl SessionsApi {
         let audience = Audience::of(auth.is_organizer());
         let (event, rows) =
             sessions_app::list(&self.state, &event.0, audience, query, after, limit).await?;
-        Ok(Json(SessionPage {
+        let language = reader_language(&event, lang.0.as_deref(), accept_language.0.as_deref());
+        let page = SessionPage {
             next_cursor: next_cursor(&rows, limit, store::sessions::cursor_of),
             items: rows
                 .iter()
-                .map(|row| Session::from_row(row, &event))
+                .map(|row| Session::localized(row, &event, &language))
                 .collect::<Result<_, _>>()?,
-        }))
+        };
+        Ok(Localized::new(page, language))
     }
 
     /// Read a session
@@ -283,11 +305,18 @@ impl SessionsApi {
         event: Path<String>,
         /// The session's id.
         id: Path<String>,
-    ) -> Result<Json<Session>, ReadError> {
+        /// The language of the texts: `tk`, `ru` or `en` (named by `Content-Language`).
+        lang: Query<Option<String>>,
+        /// Used when `lang` is absent.
+        #[oai(name = "Accept-Language")]
+        accept_language: Header<Option<String>>,
+    ) -> Result<Localized<Session>, ReadError> {
         let audience = Audience::of(auth.is_organizer());
         let id = path_id(&id.0, "session")?;
         let (event, row) = sessions_app::find(&self.state, &event.0, audience, id).await?;
-        Ok(Json(Session::from_row(&row, &event)?))
+        let language = reader_language(&event, lang.0.as_deref(), accept_language.0.as_deref());
+        let session = Session::localized(&row, &event, &language)?;
+        Ok(Localized::new(session, language))
     }
 
     /// Change a session

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -15,10 +15,12 @@ use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, next_cursor, page_params, path_id};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
-use super::translations::{SpeakerTexts, patched};
+use super::translations::{Localized, SpeakerTexts, patched};
+use crate::app::events::reader_language;
 use crate::app::principal::Audience;
 use crate::app::programme;
 use crate::application::AppState;
+use crate::domain::language::Texts;
 use crate::domain::speaker::SpeakerFields;
 use crate::store::pagination::After;
 
@@ -53,6 +55,20 @@ impl Speaker {
             email: if organizer { model.email.clone() } else { None },
             translations: SpeakerTexts::all_of(&model.translations),
         }
+    }
+}
+
+impl Speaker {
+    /// The speaker's texts in `language` where they have a translation.
+    pub fn localized(mut self, model: &speakers::Model, language: &str) -> Self {
+        let texts = Texts::new(&model.translations, language);
+        let optional = |field, plain: &Option<String>| {
+            texts.optional(field, plain.as_deref()).map(str::to_owned)
+        };
+        self.position = optional("position", &model.position);
+        self.organization = optional("organization", &model.organization);
+        self.bio = optional("bio", &model.bio);
+        self
     }
 }
 
@@ -165,10 +181,15 @@ impl SpeakersApi {
         limit: Query<Option<u32>>,
         /// Opaque cursor from the previous page.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<SpeakerPage>, ListError> {
+        /// The language of the texts: `tk`, `ru` or `en` (named by `Content-Language`).
+        lang: Query<Option<String>>,
+        /// Used when `lang` is absent.
+        #[oai(name = "Accept-Language")]
+        accept_language: Header<Option<String>>,
+    ) -> Result<Localized<SpeakerPage>, ListError> {
         let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
         let organizer = auth.is_organizer();
-        let models = programme::list::<SpeakerFields>(
+        let (event, models) = programme::list::<SpeakerFields>(
             &self.state,
             &event.0,
             Audience::of(organizer),
@@ -176,10 +197,15 @@ impl SpeakersApi {
             limit,
         )
         .await?;
-        Ok(Json(SpeakerPage {
+        let language = reader_language(&event, lang.0.as_deref(), accept_language.0.as_deref());
+        let page = SpeakerPage {
             next_cursor: next_cursor(&models, limit, |m| After::Id(m.id)),
-            items: models.iter().map(|m| Speaker::view(m, organizer)).collect(),
-        }))
+            items: models
+                .iter()
+                .map(|m| Speaker::view(m, organizer).localized(m, &language))
+                .collect(),
+        };
+        Ok(Localized::new(page, language))
     }
 
     /// Read a speaker
@@ -195,13 +221,20 @@ impl SpeakersApi {
         event: Path<String>,
         /// The speaker's id.
         id: Path<String>,
-    ) -> Result<Json<Speaker>, ReadError> {
+        /// The language of the texts: `tk`, `ru` or `en` (named by `Content-Language`).
+        lang: Query<Option<String>>,
+        /// Used when `lang` is absent.
+        #[oai(name = "Accept-Language")]
+        accept_language: Header<Option<String>>,
+    ) -> Result<Localized<Speaker>, ReadError> {
         let organizer = auth.is_organizer();
         let id = path_id(&id.0, "speaker")?;
-        let model =
+        let (event, model) =
             programme::find::<SpeakerFields>(&self.state, &event.0, Audience::of(organizer), id)
                 .await?;
-        Ok(Json(Speaker::view(&model, organizer)))
+        let language = reader_language(&event, lang.0.as_deref(), accept_language.0.as_deref());
+        let speaker = Speaker::view(&model, organizer).localized(&model, &language);
+        Ok(Localized::new(speaker, language))
     }
 
     /// Change a speaker

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -15,7 +15,8 @@ use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, next_cursor, page_params, path_id};
 use super::errors::{DeleteError, ListError, ManageError, ReadError};
 use super::patch_value;
-use super::translations::{PlaceTexts, patched};
+use super::translations::{Localized, PlaceTexts, patched};
+use crate::app::events::reader_language;
 use crate::app::principal::Audience;
 use crate::app::programme;
 use crate::application::AppState;
@@ -50,7 +51,7 @@ impl From<&tracks::Model> for Track {
 }
 
 impl Track {
-    /// The track as a reader in `language` sees it, without its translations.
+    /// The track as a reader in `language` sees it (with every translation).
     pub fn localized(model: &tracks::Model, language: &str) -> Self {
         let texts = Texts::new(&model.translations, language);
         Track {
@@ -58,7 +59,6 @@ impl Track {
             description: texts
                 .optional("description", model.description.as_deref())
                 .map(str::to_owned),
-            translations: BTreeMap::new(),
             ..Track::from(model)
         }
     }
@@ -155,9 +155,14 @@ impl TracksApi {
         limit: Query<Option<u32>>,
         /// Opaque cursor from the previous page.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<TrackPage>, ListError> {
+        /// The language of the texts: `tk`, `ru` or `en` (named by `Content-Language`).
+        lang: Query<Option<String>>,
+        /// Used when `lang` is absent.
+        #[oai(name = "Accept-Language")]
+        accept_language: Header<Option<String>>,
+    ) -> Result<Localized<TrackPage>, ListError> {
         let (limit, after) = page_params(limit.0, cursor.0.as_deref())?;
-        let models = programme::list::<TrackFields>(
+        let (event, models) = programme::list::<TrackFields>(
             &self.state,
             &event.0,
             Audience::of(auth.is_organizer()),
@@ -165,10 +170,15 @@ impl TracksApi {
             limit,
         )
         .await?;
-        Ok(Json(TrackPage {
+        let language = reader_language(&event, lang.0.as_deref(), accept_language.0.as_deref());
+        let page = TrackPage {
             next_cursor: next_cursor(&models, limit, |m| After::Id(m.id)),
-            items: models.iter().map(Track::from).collect(),
-        }))
+            items: models
+                .iter()
+                .map(|m| Track::localized(m, &language))
+                .collect(),
+        };
+        Ok(Localized::new(page, language))
     }
 
     /// Read a track
@@ -184,16 +194,25 @@ impl TracksApi {
         event: Path<String>,
         /// The track's id.
         id: Path<String>,
-    ) -> Result<Json<Track>, ReadError> {
+        /// The language of the texts: `tk`, `ru` or `en` (named by `Content-Language`).
+        lang: Query<Option<String>>,
+        /// Used when `lang` is absent.
+        #[oai(name = "Accept-Language")]
+        accept_language: Header<Option<String>>,
+    ) -> Result<Localized<Track>, ReadError> {
         let id = path_id(&id.0, "track")?;
-        let model = programme::find::<TrackFields>(
+        let (event, model) = programme::find::<TrackFields>(
             &self.state,
             &event.0,
             Audience::of(auth.is_organizer()),
             id,
         )
         .await?;
-        Ok(Json(Track::from(&model)))
+        let language = reader_language(&event, lang.0.as_deref(), accept_language.0.as_deref());
+        Ok(Localized::new(
+            Track::localized(&model, &language),
+            language,
+        ))
     }
 
     /// Change a track

@@ -86,3 +86,20 @@ pub fn patched(current: Translations, patch: Option<Translations>) -> Translatio
         }
     }
 }
+
+/// A read in the reader's language: the body, and that language in `Content-Language`.
+#[derive(poem_openapi::ApiResponse)]
+pub enum Localized<T: poem_openapi::types::ToJSON + Send + Sync> {
+    /// The resource, its texts in the language named by `Content-Language`.
+    #[oai(status = 200)]
+    Ok(
+        poem_openapi::payload::Json<T>,
+        #[oai(header = "Content-Language")] String,
+    ),
+}
+
+impl<T: poem_openapi::types::ToJSON + Send + Sync> Localized<T> {
+    pub fn new(body: T, language: String) -> Self {
+        Localized::Ok(poem_openapi::payload::Json(body), language)
+    }
+}

@@ -67,29 +67,31 @@ pub async fn create<I: Item>(
     Ok((event, model))
 }
 
-/// One item, if `audience` may see its event.
+/// One item and its event, if `audience` may see the event.
 pub async fn find<I: Item>(
     state: &AppState,
     event: &str,
     audience: Audience,
     id: Uuid,
-) -> Result<I::Model, AppError> {
+) -> Result<(entities::events::Model, I::Model), AppError> {
     let event = events::visible(state, event, audience).await?;
-    I::find(&state.db, event.id, id)
+    let item = I::find(&state.db, event.id, id)
         .await?
-        .ok_or(AppError::NotFound(I::NAME))
+        .ok_or(AppError::NotFound(I::NAME))?;
+    Ok((event, item))
 }
 
-/// A page of the event's items, oldest first.
+/// The event and a page of its items, oldest first.
 pub async fn list<I: Item>(
     state: &AppState,
     event: &str,
     audience: Audience,
     after: Option<Uuid>,
     limit: u64,
-) -> Result<Vec<I::Model>, AppError> {
+) -> Result<(entities::events::Model, Vec<I::Model>), AppError> {
     let event = events::visible(state, event, audience).await?;
-    I::list(&state.db, event.id, after, limit).await
+    let items = I::list(&state.db, event.id, after, limit).await?;
+    Ok((event, items))
 }
 
 /// Changes an item: `change` turns its current fields into the new ones.

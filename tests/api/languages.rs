@@ -367,3 +367,65 @@ db_test!(
         assert!(badge_of("de", "de@example.org").await.contains("Sanly"));
     }
 );
+
+db_test!(programme_reads_follow_the_language, |app| async move {
+    let id = event_with_texts(&app).await;
+    let base = format!("/api/v1/events/{id}");
+    let made = |path: &'static str, body: Value| {
+        let (app, base) = (&app, &base);
+        async move {
+            let reply = app.post(&format!("{base}/{path}"), body).await;
+            reply.expect(201);
+            reply.id()
+        }
+    };
+    let track = made(
+        "tracks",
+        json!({"name": "Bilim", "translations": {"ru": {"name": "Образование"}}}),
+    )
+    .await;
+    let room = made(
+        "rooms",
+        json!({"name": "Zal", "translations": {"ru": {"name": "Зал"}}}),
+    )
+    .await;
+    let speaker = made(
+            "speakers",
+            json!({"full_name": "Aýna", "bio": "Mugallym", "translations": {"ru": {"bio": "Преподаватель"}}}),
+        )
+        .await;
+    let session = app
+        .create_session(
+            &id,
+            json!({"title": "Sapak", "translations": {"ru": {"title": "Урок"}}}),
+        )
+        .await;
+    session.expect(201);
+    let session = session.id();
+    for (path, field, russian) in [
+        (format!("{base}/tracks/{track}"), "name", "Образование"),
+        (format!("{base}/rooms/{room}"), "name", "Зал"),
+        (format!("{base}/speakers/{speaker}"), "bio", "Преподаватель"),
+        (format!("{base}/sessions/{session}"), "title", "Урок"),
+    ] {
+        let ru = app.get_with(&path, &[("Accept-Language", "ru")]).await;
+        ru.expect(200);
+        assert_eq!(ru.header("content-language"), Some("ru"), "{path}");
+        assert_eq!(ru.body[field], russian, "{path}");
+        assert_eq!(ru.body["translations"]["ru"][field], russian, "{path}");
+        let tk = app.get(&path).await;
+        assert_eq!(tk.header("content-language"), Some("tk"), "{path}");
+        assert_ne!(tk.body[field], russian, "{path}");
+    }
+    for (path, field, russian) in [
+        (format!("{base}/tracks?lang=ru"), "name", "Образование"),
+        (format!("{base}/rooms?lang=ru"), "name", "Зал"),
+        (format!("{base}/speakers?lang=ru"), "bio", "Преподаватель"),
+        (format!("{base}/sessions?lang=ru"), "title", "Урок"),
+    ] {
+        let page = app.get(&path).await;
+        page.expect(200);
+        assert_eq!(page.header("content-language"), Some("ru"), "{path}");
+        assert_eq!(page.body["items"][0][field], russian, "{path}");
+    }
+});
