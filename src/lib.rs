@@ -10,6 +10,7 @@
 //! - [`api`]: the JSON API, a front end: one module per OpenAPI tag, translating between API
 //!   types and the use cases; `api::problem` maps errors to problem+json, `api::document`
 //!   keeps the OpenAPI document true.
+//! - [`web`]: the web pages, a front end: public pages in three languages (askama, Fluent).
 //! - [`app`]: the use cases every front end calls: tokens, keys, who calls, events, tracks,
 //!   rooms and speakers, sessions, registrations, check-in, and the agenda and feed read
 //!   models. Each owns its transaction (`app::work`) and empties the caches it affects; the
@@ -40,6 +41,7 @@ pub mod domain;
 pub mod error;
 pub mod store;
 pub mod verified_codes;
+pub mod web;
 
 pub use api::endpoint::build_app;
 pub use application::{AppState, Application};

@@ -222,6 +222,7 @@ async fn build(
     let query = AgendaQuery {
         day: filter.day,
         track: filter.track,
+        room: None,
         language: filter.language.clone(),
         speaker: filter.speaker,
     };

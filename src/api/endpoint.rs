@@ -25,10 +25,11 @@ pub fn build_app(state: AppState) -> impl Endpoint<Output = Response> + 'static 
     });
     let ui = poem::endpoint::make_sync(move |_| poem::web::Html(ui_html.clone()));
     let max_body_bytes = state.config.max_body_bytes;
-    Route::new()
+    let api = Route::new()
         .at("/api/v1/openapi.json", spec_endpoint)
         .at("/docs", ui)
-        .nest("/", api)
+        .nest("/", api);
+    crate::web::Split::new(api, crate::web::routes(), state.clone())
         .around(move |next, req| limit_body(next, req, max_body_bytes))
         .data(state)
         .with(poem::middleware::CatchPanic::new())

@@ -21,6 +21,7 @@ use crate::store::sessions::{SessionFilter, SessionRow};
 pub struct AgendaQuery {
     pub day: Option<NaiveDate>,
     pub track: Option<Uuid>,
+    pub room: Option<Uuid>,
     pub language: Option<String>,
     pub speaker: Option<Uuid>,
 }
@@ -66,6 +67,7 @@ pub async fn programme(
     let mut filter = SessionFilter {
         statuses: vec![SessionStatus::Published],
         track_id: query.track,
+        room_id: query.room,
         speaker_id: query.speaker,
         language: query.language.clone(),
         ..Default::default()

@@ -16,6 +16,7 @@ mod journal;
 mod languages;
 mod malformed;
 mod openapi;
+mod pages;
 mod programme;
 mod registrations;
 mod scan_audit;

@@ -583,7 +583,6 @@ db_test!(unknown_routes_and_methods_are_problems, |app| async move {
         (Method::GET, "/api/v1/no-such-route".to_owned()),
         (Method::GET, "/api/v2/events".into()),
         (Method::GET, "/api".into()),
-        (Method::GET, "/nothing/here".into()),
         (Method::POST, format!("/api/v1/events/{id}/nothing")),
         (
             Method::GET,
@@ -599,6 +598,14 @@ db_test!(unknown_routes_and_methods_are_problems, |app| async move {
         let reply = app.call(method.clone(), &path, None, None).await;
         refused(&reply, &[404], &format!("{method} {path}"));
     }
+    // Outside the API, paths belong to the web pages: "not found" is a page, not a problem.
+    let page = app.call(Method::GET, "/nothing/here", None, None).await;
+    page.expect(404);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
     for (method, path) in [
         (Method::PUT, "/api/v1/events".to_owned()),
         (Method::DELETE, "/api/v1/events".into()),

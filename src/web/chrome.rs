@@ -1,0 +1,170 @@
+//! What every page shares: its language, the site's name, the stylesheet, the language
+//! switch (links that keep the page and change `?lang=`), the security headers and the
+//! cookie that remembers a chosen language.
+
+use poem::http::{HeaderMap, StatusCode};
+use poem::{Request, Response};
+
+use super::assets;
+use super::i18n::{Asked, LANGUAGE_COOKIE, Messages};
+use crate::domain::language::SUPPORTED;
+
+/// One entry of the language switch.
+pub struct LanguageLink {
+    pub code: &'static str,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
+/// The parts of the layout every page fills.
+pub struct Chrome {
+    pub lang: String,
+    pub site_name: String,
+    pub skip: String,
+    pub language_switch: String,
+    pub css: String,
+    pub languages: Vec<LanguageLink>,
+}
+
+impl Chrome {
+    /// The layout for `path` (the page's own path and query, without `lang`) in `messages`.
+    pub fn new(messages: &Messages, path: &str, query: &[(String, String)]) -> Self {
+        let languages = SUPPORTED
+            .iter()
+            .map(|code| {
+                let mut pairs: Vec<String> = query
+                    .iter()
+                    .filter(|(name, _)| name != "lang")
+                    .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+                    .collect();
+                pairs.push(format!("lang={code}"));
+                LanguageLink {
+                    code,
+                    name: messages.t(&format!("lang-{code}")),
+                    href: format!("{path}?{}", pairs.join("&")),
+                    current: *code == messages.language,
+                }
+            })
+            .collect();
+        Chrome {
+            lang: messages.language.clone(),
+            site_name: messages.t("site-name"),
+            skip: messages.t("skip-to-content"),
+            language_switch: messages.t("language-switch"),
+            css: assets::url("site.css"),
+            languages,
+        }
+    }
+}
+
+/// Percent-encodes a query component.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+/// What the request says about the language.
+pub fn asked(req: &Request) -> Asked {
+    let query = req
+        .uri()
+        .query()
+        .and_then(|q| query_pairs(q).into_iter().find(|(name, _)| name == "lang"))
+        .map(|(_, value)| value);
+    Asked {
+        query,
+        cookie: cookie(req.headers(), LANGUAGE_COOKIE),
+        accept_language: req
+            .headers()
+            .get("accept-language")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
+/// The decoded pairs of a query string.
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes[i] == b'%' && i + 2 < bytes.len())
+            .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok())
+            .flatten()
+            .and_then(|digits| u8::from_str_radix(digits, 16).ok());
+        match (bytes[i], hex) {
+            (_, Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b'+', None) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (other, None) => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A cookie's value from the request headers.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all("cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// A page: HTML with the headers every page carries, and the language cookie when the
+/// visitor chose a language with `?lang=`.
+pub fn page(status: StatusCode, html: String, asked: &Asked, secure: bool) -> Response {
+    let mut response = Response::builder()
+        .status(status)
+        .content_type("text/html; charset=utf-8")
+        .header(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        )
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Referrer-Policy", "strict-origin-when-cross-origin")
+        .header("Vary", "Accept-Language, Cookie")
+        .header("Cache-Control", "no-cache")
+        .body(html);
+    if let Some(language) = asked.to_remember() {
+        let secure = if secure { "; Secure" } else { "" };
+        let value = format!(
+            "{LANGUAGE_COOKIE}={language}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}"
+        );
+        if let Ok(value) = value.parse() {
+            response.headers_mut().insert("Set-Cookie", value);
+        }
+    }
+    response
+}
