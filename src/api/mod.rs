@@ -15,6 +15,7 @@ pub mod document;
 pub mod endpoint;
 pub mod enums;
 pub mod errors;
+pub mod event_types;
 pub mod events;
 pub mod health;
 pub mod problem;

@@ -5,11 +5,15 @@
 //! - [`i18n`]: the messages, the page's language, dates in that language.
 //! - [`chrome`]: what every page shares: layout, language switch, headers, the language cookie.
 //! - [`assets`]: embedded static files at content-hashed URLs.
-//! - [`public`]: the events, an event, its agenda.
+//! - [`index_page`], [`event_page`], [`agenda_page`]: the events, an event, its agenda.
+//! - [`public`]: what those pages share (dates, registration state, not found, rendering).
 
+pub mod agenda_page;
 pub mod assets;
 pub mod chrome;
+pub mod event_page;
 pub mod i18n;
+pub mod index_page;
 pub mod public;
 
 use poem::http::StatusCode;
@@ -20,9 +24,9 @@ use crate::application::AppState;
 /// The pages' routes.
 pub fn routes() -> Route {
     Route::new()
-        .at("/", get(public::index_page))
-        .at("/events/:slug", get(public::event_page))
-        .at("/events/:slug/agenda", get(public::agenda_page))
+        .at("/", get(index_page::index_page))
+        .at("/events/:slug", get(event_page::event_page))
+        .at("/events/:slug/agenda", get(agenda_page::agenda_page))
         .at("/static/:hash/:name", get(assets::serve))
 }
 

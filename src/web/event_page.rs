@@ -1,0 +1,140 @@
+//! `GET /events/{slug}`: an event's dates, place, languages and description, whether
+//! delegates can register, the agenda link and the calendar subscription links.
+
+use askama::Template;
+use poem::http::StatusCode;
+use poem::web::{Data, Path};
+use poem::{Request, Response, handler};
+
+use super::chrome::{Chrome, asked};
+use super::i18n::Messages;
+use super::public::{dates, failure, registration_state, render};
+use crate::app::events as events_app;
+use crate::app::principal::Audience;
+use crate::application::AppState;
+use crate::domain::enums::EventStatus;
+use crate::domain::event::parse_timezone;
+use crate::domain::language::Texts;
+
+/// The words of the event page.
+struct EventWords {
+    cancelled: String,
+    dates: String,
+    venue: String,
+    languages: String,
+    registration: String,
+    agenda: String,
+    agenda_link: String,
+    subscribe: String,
+    webcal: String,
+    google: String,
+    copy: String,
+}
+
+#[derive(Template)]
+#[template(path = "event.html")]
+struct EventPage {
+    chrome: Chrome,
+    t: EventWords,
+    title: String,
+    cancelled: bool,
+    dates: String,
+    place: Option<String>,
+    languages: String,
+    description: Option<String>,
+    registration: String,
+    agenda_href: String,
+    zone_note: String,
+    webcal: String,
+    google: String,
+    feed: String,
+}
+
+/// `GET /events/{slug}`: the event, its registration state, the agenda and subscribe links.
+#[handler]
+pub async fn event_page(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(slug): Path<String>,
+) -> Response {
+    let asked = asked(req);
+    let event = match events_app::visible(&state, &slug, Audience::Public).await {
+        Ok(event) => event,
+        Err(err) => {
+            let messages = Messages::new(&asked.choose(None, "tk"));
+            return failure(&state, &asked, &messages, err);
+        }
+    };
+    let messages = Messages::new(&asked.choose(Some(&event.languages), &event.default_language));
+    let language = messages.language.clone();
+    let texts = Texts::new(&event.translations, &language);
+    let tz = parse_timezone(&event.timezone).unwrap_or(chrono_tz::UTC);
+    let host = state
+        .config
+        .public_url
+        .split_once("://")
+        .map(|(_, host)| host.to_owned())
+        .unwrap_or_else(|| state.config.public_url.clone());
+    let feed = format!(
+        "{}/api/v1/events/{}/calendar.ics?lang={language}",
+        state.config.public_url, event.slug
+    );
+    let webcal = format!(
+        "webcal://{host}/api/v1/events/{}/calendar.ics?lang={language}",
+        event.slug
+    );
+    let place: Vec<String> = [
+        texts.optional("venue", event.venue.as_deref()),
+        texts.optional("city", event.city.as_deref()),
+        event.country.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(str::to_owned)
+    .collect();
+    let template = EventPage {
+        chrome: Chrome::new(&messages, &format!("/events/{}", event.slug), &[]),
+        t: EventWords {
+            cancelled: messages.t("event-status-cancelled"),
+            dates: messages.t("event-dates"),
+            venue: messages.t("event-venue"),
+            languages: messages.t("event-languages"),
+            registration: messages.t("event-registration"),
+            agenda: messages.t("event-agenda"),
+            agenda_link: messages.t("event-agenda-link"),
+            subscribe: messages.t("subscribe-title"),
+            webcal: messages.t("subscribe-webcal"),
+            google: messages.t("subscribe-google"),
+            copy: messages.t("subscribe-copy"),
+        },
+        title: texts.text("title", &event.title).to_owned(),
+        cancelled: event.status == EventStatus::Cancelled,
+        dates: dates(&messages, event.starts_on, event.ends_on),
+        place: (!place.is_empty()).then(|| place.join(", ")),
+        languages: event
+            .languages
+            .0
+            .iter()
+            .map(|code| messages.t(&format!("lang-{code}")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        description: texts
+            .optional("description", event.description.as_deref())
+            .map(str::to_owned),
+        registration: registration_state(&messages, &event, tz),
+        agenda_href: format!("/events/{}/agenda?lang={language}", event.slug),
+        zone_note: messages.t_with("times-in-zone", &[("zone", event.timezone.clone())]),
+        google: format!(
+            "https://calendar.google.com/calendar/render?cid={}",
+            webcal
+                .replace(':', "%3A")
+                .replace('/', "%2F")
+                .replace('?', "%3F")
+                .replace('=', "%3D")
+                .replace('&', "%26")
+        ),
+        webcal,
+        feed,
+    };
+    render(&state, &asked, StatusCode::OK, template.render())
+}
