@@ -51,6 +51,11 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     options
         .max_connections(max_connections)
         .min_connections(1)
+        // No idle timeout or lifetime: sqlx then runs no periodic reaper, whose loop was seen
+        // spinning on the idle queue once (a test hung in it). Connections are checked
+        // before use (sqlx's default), so a dropped one is replaced then.
+        .idle_timeout(None::<Duration>)
+        .max_lifetime(None::<Duration>)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false)
