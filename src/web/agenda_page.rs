@@ -10,11 +10,8 @@ use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
 use super::chrome::{Chrome, asked, query_pairs};
-use super::i18n::Messages;
-use super::public::{failure, language_name, render};
+use super::public::{failure, language_name, public_event, render};
 use crate::app::agenda::{self as agenda_app, AgendaQuery};
-use crate::app::events as events_app;
-use crate::app::principal::Audience;
 use crate::application::AppState;
 use crate::domain::agenda::group_by_local_day;
 use crate::domain::enums::SessionStatus;
@@ -89,14 +86,10 @@ pub async fn agenda_page(
     Path(slug): Path<String>,
 ) -> Response {
     let asked = asked(req);
-    let event = match events_app::visible(&state, &slug, Audience::Public).await {
-        Ok(event) => event,
-        Err(err) => {
-            let messages = Messages::new(&asked.choose(None, "tk"));
-            return failure(&state, &asked, &messages, err);
-        }
+    let (event, messages) = match public_event(&state, &asked, &slug).await {
+        Ok(found) => found,
+        Err(page) => return page,
     };
-    let messages = Messages::new(&asked.choose(Some(&event.languages), &event.default_language));
     let language = messages.language.clone();
     let pairs = req.uri().query().map(query_pairs).unwrap_or_default();
     let param = |name: &str| {

@@ -59,7 +59,7 @@ impl Chrome {
 }
 
 /// Percent-encodes a query component.
-fn encode(text: &str) -> String {
+pub fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {

@@ -6,11 +6,8 @@ use poem::http::StatusCode;
 use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
-use super::chrome::{Chrome, asked};
-use super::i18n::Messages;
-use super::public::{dates, failure, registration_state, render};
-use crate::app::events as events_app;
-use crate::app::principal::Audience;
+use super::chrome::{Chrome, asked, encode};
+use super::public::{dates, public_event, registration_state, render};
 use crate::application::AppState;
 use crate::domain::enums::EventStatus;
 use crate::domain::event::parse_timezone;
@@ -58,14 +55,10 @@ pub async fn event_page(
     Path(slug): Path<String>,
 ) -> Response {
     let asked = asked(req);
-    let event = match events_app::visible(&state, &slug, Audience::Public).await {
-        Ok(event) => event,
-        Err(err) => {
-            let messages = Messages::new(&asked.choose(None, "tk"));
-            return failure(&state, &asked, &messages, err);
-        }
+    let (event, messages) = match public_event(&state, &asked, &slug).await {
+        Ok(found) => found,
+        Err(page) => return page,
     };
-    let messages = Messages::new(&asked.choose(Some(&event.languages), &event.default_language));
     let language = messages.language.clone();
     let texts = Texts::new(&event.translations, &language);
     let tz = parse_timezone(&event.timezone).unwrap_or(chrono_tz::UTC);
@@ -126,12 +119,7 @@ pub async fn event_page(
         zone_note: messages.t_with("times-in-zone", &[("zone", event.timezone.clone())]),
         google: format!(
             "https://calendar.google.com/calendar/render?cid={}",
-            webcal
-                .replace(':', "%3A")
-                .replace('/', "%2F")
-                .replace('?', "%3F")
-                .replace('=', "%3D")
-                .replace('&', "%26")
+            encode(&webcal)
         ),
         webcal,
         feed,

@@ -131,3 +131,23 @@ pub(super) fn render(
 fn secure(state: &AppState) -> bool {
     state.config.public_url.starts_with("https://")
 }
+
+/// A published event and the messages of the page's language for it; for anything else the
+/// page to answer instead ("not found" in the visitor's language, or a failure).
+pub(super) async fn public_event(
+    state: &AppState,
+    asked: &Asked,
+    slug: &str,
+) -> Result<(events::Model, Messages), Response> {
+    match crate::app::events::visible(state, slug, crate::app::principal::Audience::Public).await {
+        Ok(event) => {
+            let messages =
+                Messages::new(&asked.choose(Some(&event.languages), &event.default_language));
+            Ok((event, messages))
+        }
+        Err(err) => {
+            let messages = Messages::new(&asked.choose(None, "tk"));
+            Err(failure(state, asked, &messages, err))
+        }
+    }
+}
