@@ -40,6 +40,14 @@ impl AppError {
         Refusal::new(detail).into()
     }
 
+    /// A refusal by a rule front ends name to their readers.
+    pub fn refused_because(
+        reason: crate::domain::refusal::Reason,
+        detail: impl Into<String>,
+    ) -> Self {
+        Refusal::because(reason, detail).into()
+    }
+
     /// A failure that should not happen (a broken invariant, a stopped task).
     pub fn unexpected(detail: impl Into<String>) -> Self {
         Failure::Unexpected(detail.into()).into()

@@ -12,25 +12,11 @@ use super::ApiTags;
 use super::auth::{DelegateAuth, OrganizerAuth};
 use super::common::path_id;
 use crate::api_errors;
-use crate::app::events::reader_language;
 use crate::application::AppState;
-use crate::badge::{self, BadgeContent};
-use crate::domain::badge_code;
-use crate::domain::enums::RegistrationStatus;
-use crate::domain::language::Texts;
 use crate::error::AppError;
 use crate::store::registrations::RegistrationRow;
 
-/// The badge code of a registration, signed with the active key.
-pub fn code_for(state: &AppState, event_id: uuid::Uuid, registration_id: uuid::Uuid) -> String {
-    let keyring = state.keyring();
-    badge_code::issue(
-        &keyring.active,
-        keyring.active_kid,
-        event_id,
-        registration_id,
-    )
-}
+pub use crate::app::badges::code_for;
 
 #[derive(ApiResponse)]
 enum SvgBadge {
@@ -148,39 +134,11 @@ impl BadgesApi {
         Ok((row, event))
     }
 
-    fn content<'a>(
-        &self,
-        row: &'a RegistrationRow,
-        event: &'a events::Model,
-        code: &'a str,
-    ) -> Result<BadgeContent<'a>, AppError> {
-        let status: RegistrationStatus = row.registration.status;
-        if status != RegistrationStatus::Confirmed {
-            return Err(AppError::refused(format!(
-                "only confirmed registrations have a badge; this one is {status}"
-            )));
-        }
-        // The event's title in the delegate's language, where the event has it.
-        let language = reader_language(event, Some(&row.registration.locale), None);
-        Ok(BadgeContent {
-            event_title: Texts::new(&event.translations, &language).text("title", &event.title),
-            full_name: &row.registration.full_name,
-            organization: row.registration.organization.as_deref(),
-            country: row.registration.country.as_deref(),
-            category: row.registration.category,
-            code,
-        })
-    }
-
     fn svg(&self, row: &RegistrationRow, event: &events::Model) -> Result<String, AppError> {
-        let code = code_for(&self.state, event.id, row.registration.id);
-        badge::svg(&self.content(row, event, &code)?)
-            .map_err(|e| AppError::unexpected(e.to_string()))
+        crate::app::badges::svg(&self.state, row, event)
     }
 
     fn png(&self, row: &RegistrationRow, event: &events::Model) -> Result<Vec<u8>, AppError> {
-        let code = code_for(&self.state, event.id, row.registration.id);
-        badge::png(&self.content(row, event, &code)?)
-            .map_err(|e| AppError::unexpected(e.to_string()))
+        crate::app::badges::png(&self.state, row, event)
     }
 }

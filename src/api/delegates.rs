@@ -12,11 +12,14 @@ use crate::api_errors;
 use crate::app::registrations as registrations_app;
 use crate::application::AppState;
 
-/// A new set of session choices.
+/// What a delegate changes: the sessions, the language of their e-mails, or both.
 #[derive(Object, Debug)]
 pub struct ChoicesChange {
-    /// The complete list of sessions wanted from now on.
-    pub session_ids: Vec<Uuid>,
+    /// The complete list of sessions wanted from now on (omit to keep the current ones).
+    pub session_ids: Option<Vec<Uuid>>,
+    /// The language of the delegate's e-mails and badge (BCP 47: `tk`, `ru`, `en`…; omit to
+    /// keep it).
+    pub locale: Option<String>,
 }
 
 api_errors!(
@@ -63,11 +66,13 @@ impl DelegatesApi {
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
 
-    /// Change my sessions
+    /// Change my sessions or my e-mail language
     ///
     /// Replaces the chosen sessions atomically: new seats are taken before old ones are
     /// released. If a newly chosen session is full while another is given up, nothing changes
-    /// (409); a full session that is only added joins its waiting list.
+    /// (409); a full session that is only added joins its waiting list. `locale` sets the
+    /// language of the delegate's e-mails and badge; a bad `locale` is refused (422) before
+    /// anything changes.
     #[oai(
         path = "/registrations/me",
         method = "patch",
@@ -78,10 +83,32 @@ impl DelegatesApi {
         auth: DelegateAuth,
         body: Json<ChoicesChange>,
     ) -> Result<Json<Registration>, MeChangeError> {
-        let (row, event) =
-            registrations_app::change_sessions(&self.state, auth.0, &body.0.session_ids)
-                .await?
-                .value;
+        let ChoicesChange {
+            session_ids,
+            locale,
+        } = body.0;
+        if let Some(locale) = &locale {
+            crate::domain::values::Language::parse(locale).map_err(|message| {
+                crate::error::AppError::from(crate::domain::validation::ValidationErrors::single(
+                    "locale", message,
+                ))
+            })?;
+        }
+        let mut changed = None;
+        if let Some(session_ids) = &session_ids {
+            changed = Some(
+                registrations_app::change_sessions(&self.state, auth.0, session_ids)
+                    .await?
+                    .value,
+            );
+        }
+        if let Some(locale) = &locale {
+            changed = Some(registrations_app::set_locale(&self.state, auth.0, locale).await?);
+        }
+        let (row, event) = match changed {
+            Some(changed) => changed,
+            None => registrations_app::mine(&self.state, auth.0).await?,
+        };
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
 

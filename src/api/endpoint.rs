@@ -29,7 +29,7 @@ pub fn build_app(state: AppState) -> impl Endpoint<Output = Response> + 'static 
         .at("/api/v1/openapi.json", spec_endpoint)
         .at("/docs", ui)
         .nest("/", api);
-    crate::web::Split::new(api, crate::web::routes(), state.clone())
+    crate::web::Split::new(api, crate::web::routes(&state), state.clone())
         .around(move |next, req| limit_body(next, req, max_body_bytes))
         .data(state)
         .with(poem::middleware::CatchPanic::new())

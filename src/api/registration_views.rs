@@ -12,7 +12,6 @@ use super::enums::{Category, ChoiceStatus, RegistrationStatus};
 use crate::app::registrations::RecordedAnswer;
 use crate::application::AppState;
 use crate::domain::enums as domain;
-use crate::domain::token::{self, TokenKind};
 use crate::error::AppError;
 use crate::store::registrations::RegistrationRow;
 
@@ -104,14 +103,7 @@ pub fn badge_url(state: &AppState) -> String {
     )
 }
 
-/// The personal calendar link of a registration at its current generation.
-pub fn calendar_url(state: &AppState, id: Uuid, generation: i32) -> String {
-    let token = token::derive(&state.token_secret, TokenKind::Calendar, id, generation);
-    format!(
-        "{}/api/v1/registrations/{id}/calendar.ics?token={token}",
-        state.config.public_url
-    )
-}
+pub use crate::app::registrations::calendar_url;
 
 impl Registration {
     pub fn view(

@@ -11,6 +11,9 @@
 //! - [`events`]: events: create, read, list, change, publish, cancel.
 //! - [`programme`]: tracks, rooms and speakers: create, read, list, change, delete.
 //! - [`sessions`]: sessions: create and change (clashes), delete, read, list.
+//! - [`registrations`]: register, read one's own, change sessions and e-mail language,
+//!   cancel, replace the calendar link; organizers' list, approve, reject.
+//! - [`badges`]: a registration's signed code and its badge (SVG, PNG).
 //!
 //! Every change to what the agenda and the feeds show empties the event cache after its commit.
 
@@ -34,6 +37,7 @@ impl<T> Outcome<T> {
 }
 
 pub mod agenda;
+pub mod badges;
 pub mod checkin;
 pub mod events;
 pub mod feeds;

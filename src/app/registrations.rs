@@ -16,6 +16,7 @@ use super::principal::Audience;
 use super::work::Work;
 use crate::app::registration_queue::PendingRegistration;
 use crate::application::AppState;
+use crate::domain::refusal::Reason;
 use crate::domain::registration::{RegistrationRequest, check_open};
 use crate::domain::token::{self, TokenKind};
 use crate::domain::validation::ValidationErrors;
@@ -77,7 +78,7 @@ pub async fn register(
         event.registration_closes_at,
         Utc::now(),
     )
-    .map_err(|closed| AppError::refused(closed.to_string()))?;
+    .map_err(|closed| AppError::refused_because(Reason::RegistrationClosed, closed.to_string()))?;
     let request = request.validate()?;
     store::registering::check_choices(&state.db, event.id, &request.session_ids).await?;
     let outcome = state
@@ -240,6 +241,39 @@ pub async fn cancel(
         store::registration_changes::cancel(work.db(), &event, row.registration.id).await?;
     work.commit(event.id, &happened).await?;
     Ok(Outcome::new(((row, event), happened)))
+}
+
+/// Sets the language of the delegate's e-mails and badge.
+pub async fn set_locale(
+    state: &AppState,
+    registration_id: Uuid,
+    locale: &str,
+) -> Result<(RegistrationRow, events::Model), AppError> {
+    let locale = crate::domain::values::Language::parse(locale)
+        .map_err(|message| ValidationErrors::single("locale", message))?;
+    let (row, event) = mine(state, registration_id).await?;
+    let work = Work::begin(&state.writer).await?;
+    let row =
+        store::registration_changes::set_locale(work.db(), row.registration.id, &locale).await?;
+    work.commit_quietly().await?;
+    Ok((row, event))
+}
+
+/// Where a registration waits: its place in the event's waiting list and in each session's.
+pub async fn waiting_places(
+    state: &AppState,
+    row: &RegistrationRow,
+) -> Result<store::waiting_places::WaitingPlaces, AppError> {
+    store::waiting_places::of(&state.db, row).await
+}
+
+/// The personal calendar link of a registration at its current generation.
+pub fn calendar_url(state: &AppState, id: Uuid, generation: i32) -> String {
+    let token = token::derive(&state.token_secret, TokenKind::Calendar, id, generation);
+    format!(
+        "{}/api/v1/registrations/{id}/calendar.ics?token={token}",
+        state.config.public_url
+    )
 }
 
 /// Issues a new personal calendar link; the old one stops working.

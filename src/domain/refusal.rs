@@ -8,14 +8,42 @@ use super::session::Clash;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{detail}")]
 pub struct Refusal {
+    /// The rule that refused, for front ends that say it in their reader's language.
+    pub reason: Reason,
     pub detail: String,
     pub clashes: Vec<Clash>,
+}
+
+/// The rules a front end names to its reader; every other refusal is [`Reason::Other`] and
+/// is explained by its `detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reason {
+    #[default]
+    Other,
+    /// The e-mail address is already registered for the event.
+    EmailTaken,
+    /// Registration is not open (mode, window, cancelled event).
+    RegistrationClosed,
+    /// The event is full and keeps no waiting list.
+    EventFull,
+    /// A chosen session is full (and nothing was changed).
+    SessionFull,
+    /// The registration is cancelled or rejected.
+    RegistrationEnded,
+    /// Sessions of one room or one speaker overlap.
+    Clash,
 }
 
 impl Refusal {
     /// A refusal without clashing sessions.
     pub fn new(detail: impl Into<String>) -> Self {
+        Refusal::because(Reason::Other, detail)
+    }
+
+    /// A refusal by a named rule.
+    pub fn because(reason: Reason, detail: impl Into<String>) -> Self {
         Refusal {
+            reason,
             detail: detail.into(),
             clashes: Vec::new(),
         }

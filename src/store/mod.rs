@@ -26,6 +26,7 @@ pub mod sessions;
 pub mod speakers;
 pub mod token_lookups;
 pub mod tokens;
+pub mod waiting_places;
 
 use std::time::Duration;
 

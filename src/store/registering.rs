@@ -1,6 +1,7 @@
 //! Making a registration: checking the chosen sessions, and registering a delegate inside a
 //! transaction that holds the event's lock (seats, choices, journal and idempotency record).
 
+use crate::domain::refusal::Reason;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -133,7 +134,12 @@ pub async fn register_in<C: ConnectionTrait>(
         Ok(()) => {}
         // As the request's own look-up answers for a draft: no such event.
         Err(RegistrationClosed::EventNotPublished) => return Err(AppError::NotFound("event")),
-        Err(closed) => return Err(AppError::refused(closed.to_string())),
+        Err(closed) => {
+            return Err(AppError::refused_because(
+                Reason::RegistrationClosed,
+                closed.to_string(),
+            ));
+        }
     }
     check_chosen(sessions, event.id, &request.session_ids)?;
     let status = match initial_status(mode) {
@@ -143,7 +149,8 @@ pub async fn register_in<C: ConnectionTrait>(
             } else if event.waitlist_enabled {
                 RegistrationStatus::Waitlisted
             } else {
-                return Err(AppError::refused(
+                return Err(AppError::refused_because(
+                    Reason::EventFull,
                     "the event is full and keeps no waiting list",
                 ));
             }
@@ -192,7 +199,8 @@ pub async fn register_in<C: ConnectionTrait>(
     match inserted {
         Ok(_) => {}
         Err(err) if is_unique_violation(&err) => {
-            return Err(AppError::refused(
+            return Err(AppError::refused_because(
+                Reason::EmailTaken,
                 "this e-mail address is already registered for this event",
             ));
         }

@@ -2,6 +2,7 @@
 //! change sessions (each built on `seats`, run with the event's row locked first, in the
 //! use case's transaction), and replacing the calendar link.
 
+use crate::domain::refusal::Reason;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -70,9 +71,10 @@ async fn end(
             RegistrationStatus::Cancelled | RegistrationStatus::Rejected
         ) =>
         {
-            return Err(AppError::refused(format!(
-                "the registration is already {from}"
-            )));
+            return Err(AppError::refused_because(
+                Reason::RegistrationEnded,
+                format!("the registration is already {from}"),
+            ));
         }
         _ => {}
     }
@@ -132,7 +134,8 @@ pub async fn approve(
         .await?;
         RegistrationStatus::Waitlisted
     } else {
-        return Err(AppError::refused(
+        return Err(AppError::refused_because(
+            Reason::EventFull,
             "the event is full and keeps no waiting list",
         ));
     };
@@ -159,9 +162,10 @@ pub async fn change_sessions(
         status,
         RegistrationStatus::Cancelled | RegistrationStatus::Rejected
     ) {
-        return Err(AppError::refused(format!(
-            "the registration is {status}; register again instead"
-        )));
+        return Err(AppError::refused_because(
+            Reason::RegistrationEnded,
+            format!("the registration is {status}; register again instead"),
+        ));
     }
     check_choices(txn, event.id, wanted).await?;
     let current: Vec<Uuid> = row.choices.iter().map(|c| c.session_id).collect();
@@ -180,10 +184,13 @@ pub async fn change_sessions(
         if let Some((full, _)) = claimed.iter().find(|(_, s)| *s == ChoiceStatus::Waitlisted)
             && !removed.is_empty()
         {
-            return Err(AppError::refused(format!(
-                "session {full} is full; nothing was changed (keep your current sessions, or \
+            return Err(AppError::refused_because(
+                Reason::SessionFull,
+                format!(
+                    "session {full} is full; nothing was changed (keep your current sessions, or \
                  add it without giving one up to join its waiting list)"
-            )));
+                ),
+            ));
         }
         claimed
     } else {
@@ -231,6 +238,26 @@ pub async fn rotate_calendar(
         .await?
         .ok_or(AppError::NotFound("registration"))?;
     Ok(row)
+}
+
+/// Sets the language of a delegate's e-mails and badge.
+pub async fn set_locale(
+    txn: &DatabaseTransaction,
+    registration_id: Uuid,
+    locale: &crate::domain::values::Language,
+) -> Result<RegistrationRow, AppError> {
+    let result = registrations::Entity::update_many()
+        .col_expr(registrations::Column::Locale, Expr::value(locale.as_str()))
+        .col_expr(registrations::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(registrations::Column::Id.eq(registration_id))
+        .exec(txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("registration"));
+    }
+    find(txn, registration_id)
+        .await?
+        .ok_or(AppError::NotFound("registration"))
 }
 
 /// Reads the changed registration again: the end of every change here. The use case writes

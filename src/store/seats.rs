@@ -175,9 +175,10 @@ pub async fn claim_sessions<C: ConnectionTrait>(
 
 /// The 409 for a full session without a waiting list.
 pub fn session_full(session_id: Uuid) -> AppError {
-    AppError::refused(format!(
-        "session {session_id} is full and this event keeps no waiting list"
-    ))
+    AppError::refused_because(
+        crate::domain::refusal::Reason::SessionFull,
+        format!("session {session_id} is full and this event keeps no waiting list"),
+    )
 }
 
 /// Writes the outcome of [`claim_sessions`] onto existing choice rows.

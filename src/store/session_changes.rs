@@ -120,7 +120,11 @@ pub async fn save(
                 "the session clashes with {:?} ({}); pass ?allow_overlap=true to keep both",
                 first.title, first.session_id
             );
-            return Err(AppError::Refused(crate::error::Refusal { detail, clashes }));
+            return Err(AppError::Refused(crate::error::Refusal {
+                reason: crate::domain::refusal::Reason::Clash,
+                detail,
+                clashes,
+            }));
         }
     }
     let mut model = sessions::ActiveModel {

@@ -1,35 +1,29 @@
 //! `GET /events/{slug}/agenda`: the published sessions by local day, filtered by day,
-//! track, room and language (the options come from the whole programme).
+//! track, room and language (the options come from the whole programme). The rendered page
+//! is kept in the same per-version cache as the JSON agenda and answered with `ETag`/304 and
+//! gzip.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use askama::Template;
 use chrono::NaiveDate;
 use poem::http::StatusCode;
 use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
+use uuid::Uuid;
+
+use entities::events;
 
 use super::chrome::{Chrome, asked, query_pairs};
-use super::public::{failure, language_name, public_event, render};
+use super::i18n::{Asked, Messages};
+use super::public::{event_title, failure, language_name, public_event, zone};
+use super::session_view::SessionView;
 use crate::app::agenda::{self as agenda_app, AgendaQuery};
 use crate::application::AppState;
+use crate::cache::{Rendered, accepts_gzip};
 use crate::domain::agenda::group_by_local_day;
-use crate::domain::enums::SessionStatus;
-use crate::domain::event::parse_timezone;
 use crate::domain::language::Texts;
-
-struct AgendaWords {
-    filters: String,
-    any: String,
-    apply: String,
-    reset: String,
-    empty: String,
-    cancelled: String,
-    room: String,
-    track: String,
-    language: String,
-    speakers: String,
-}
+use crate::error::AppError;
 
 struct FilterOption {
     value: String,
@@ -43,32 +37,17 @@ struct Filter {
     options: Vec<FilterOption>,
 }
 
-struct SessionItem {
-    title: String,
-    starts: String,
-    ends: String,
-    starts_iso: String,
-    ends_iso: String,
-    room: Option<String>,
-    track: Option<String>,
-    language: String,
-    speakers: String,
-    summary: Option<String>,
-    cancelled: bool,
-}
-
 struct DayItem {
     date: NaiveDate,
     heading: String,
-    sessions: Vec<SessionItem>,
+    sessions: Vec<SessionView>,
 }
 
 #[derive(Template)]
 #[template(path = "agenda.html")]
 struct AgendaPage {
     chrome: Chrome,
-    t: AgendaWords,
-    heading: String,
+    m: Messages,
     event_title: String,
     event_href: String,
     zone_note: String,
@@ -76,6 +55,42 @@ struct AgendaPage {
     filters: Vec<Filter>,
     count: String,
     days: Vec<DayItem>,
+}
+
+/// The filters of the page, as typed in its query (unparseable ones are ignored, as a reader
+/// would expect from a form).
+fn filters_of(pairs: &[(String, String)]) -> AgendaQuery {
+    let param = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, value)| key == name && !value.is_empty())
+            .map(|(_, value)| value.clone())
+    };
+    AgendaQuery {
+        day: param("day").and_then(|d| d.parse().ok()),
+        track: param("track").and_then(|t| t.parse().ok()),
+        room: param("room").and_then(|r| r.parse().ok()),
+        language: param("language"),
+        speaker: None,
+    }
+}
+
+/// The filters as query pairs, in one order (the cache key and the language switch).
+fn pairs_of(query: &AgendaQuery) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    if let Some(day) = query.day {
+        pairs.push(("day".to_owned(), day.to_string()));
+    }
+    if let Some(track) = query.track {
+        pairs.push(("track".to_owned(), track.to_string()));
+    }
+    if let Some(room) = query.room {
+        pairs.push(("room".to_owned(), room.to_string()));
+    }
+    if let Some(language) = &query.language {
+        pairs.push(("language".to_owned(), language.clone()));
+    }
+    pairs
 }
 
 /// `GET /events/{slug}/agenda`: published sessions by local day, with filters.
@@ -90,47 +105,115 @@ pub async fn agenda_page(
         Ok(found) => found,
         Err(page) => return page,
     };
-    let language = messages.language.clone();
-    let pairs = req.uri().query().map(query_pairs).unwrap_or_default();
-    let param = |name: &str| {
-        pairs
-            .iter()
-            .find(|(key, value)| key == name && !value.is_empty())
-            .map(|(_, value)| value.clone())
+    let query = filters_of(&req.uri().query().map(query_pairs).unwrap_or_default());
+    let pairs = pairs_of(&query);
+    let variant = format!(
+        "page|{}|{}",
+        messages.language,
+        super::chrome::query_string(&pairs)
+    );
+    let rendered = match state
+        .render_cache
+        .get(event.id, &variant, event.agenda_version)
+    {
+        Some(hit) => hit,
+        None => match build(&state, &event, &messages, &query, &pairs).await {
+            Ok(html) => state.render_cache.put(
+                event.id,
+                variant,
+                Rendered::new(event.agenda_version, html.into_bytes()),
+            ),
+            Err(err) => return failure(&state, &asked, &messages, err),
+        },
     };
-    // Filters that do not parse are ignored, as a reader would expect from a form.
-    let query = AgendaQuery {
-        day: param("day").and_then(|d| d.parse().ok()),
-        track: param("track").and_then(|t| t.parse().ok()),
-        room: param("room").and_then(|r| r.parse().ok()),
-        language: param("language"),
-        speaker: None,
+    cached_page(req, &state, &asked, &rendered)
+}
+
+/// The cached page with its validator: 304 when the client has it, gzip when it takes it.
+fn cached_page(req: &Request, state: &AppState, asked: &Asked, rendered: &Rendered) -> Response {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let gzip = accepts_gzip(header("accept-encoding"));
+    let etag = if gzip {
+        rendered.gzip_etag()
+    } else {
+        rendered.etag.clone()
     };
-    let everything = AgendaQuery::default();
-    let (all_rows, refs) = match agenda_app::programme(&state, &event, &everything).await {
-        Ok(found) => found,
-        Err(err) => return failure(&state, &asked, &messages, err),
+    let (status, body) = if rendered.matches(header("if-none-match")) {
+        (StatusCode::NOT_MODIFIED, bytes::Bytes::new())
+    } else if gzip {
+        (StatusCode::OK, rendered.gzip.clone())
+    } else {
+        (StatusCode::OK, rendered.body.clone())
     };
-    let tz = parse_timezone(&event.timezone).unwrap_or(chrono_tz::UTC);
-    let event_texts = Texts::new(&event.translations, &language);
-    // Options come from the whole programme, so a filter never hides its own alternatives.
-    let mut day_options: BTreeMap<NaiveDate, ()> = BTreeMap::new();
-    let mut languages: BTreeMap<String, ()> = BTreeMap::new();
-    for row in &all_rows {
-        day_options.insert(row.session.starts_at.with_timezone(&tz).date_naive(), ());
-        languages.insert(row.session.language.clone(), ());
+    let mut response = super::public::page_for(state, asked, status, String::new());
+    response.set_body(body);
+    let headers = response.headers_mut();
+    if let Ok(value) = etag.parse() {
+        headers.insert("ETag", value);
     }
-    let selected = |value: &str, chosen: Option<String>| chosen.as_deref() == Some(value);
-    let mut tracks: Vec<_> = refs.tracks.values().collect();
-    tracks.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut rooms: Vec<_> = refs.rooms.values().collect();
-    rooms.sort_by(|a, b| a.name.cmp(&b.name));
+    if gzip && status == StatusCode::OK {
+        headers.insert(
+            "Content-Encoding",
+            poem::http::HeaderValue::from_static("gzip"),
+        );
+    }
+    headers.insert(
+        "Vary",
+        poem::http::HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie"),
+    );
+    response
+}
+
+/// Renders the agenda page from the programme (one read: the filter options and the
+/// sessions shown come from the same rows).
+async fn build(
+    state: &AppState,
+    event: &events::Model,
+    messages: &Messages,
+    query: &AgendaQuery,
+    pairs: &[(String, String)],
+) -> Result<String, AppError> {
+    let (rows, refs) = agenda_app::programme(state, event, &AgendaQuery::default()).await?;
+    let language = messages.language.as_str();
+    let tz = zone(event);
+    let local_day = |row: &crate::store::sessions::SessionRow| {
+        row.session.starts_at.with_timezone(&tz).date_naive()
+    };
+    let days: BTreeSet<NaiveDate> = rows.iter().map(local_day).collect();
+    let languages: BTreeSet<&str> = rows.iter().map(|r| r.session.language.as_str()).collect();
+    let named = |translations, name: &str| {
+        Texts::new(translations, language)
+            .text("name", name)
+            .to_owned()
+    };
+    let mut tracks: Vec<(Uuid, String)> = refs
+        .tracks
+        .values()
+        .map(|t| (t.id, named(&t.translations, &t.name)))
+        .collect();
+    tracks.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut rooms: Vec<(Uuid, String)> = refs
+        .rooms
+        .values()
+        .map(|r| (r.id, named(&r.translations, &r.name)))
+        .collect();
+    rooms.sort_by(|a, b| a.1.cmp(&b.1));
+    let options = |items: Vec<(Uuid, String)>, chosen: Option<Uuid>| {
+        items
+            .into_iter()
+            .map(|(id, label)| FilterOption {
+                value: id.to_string(),
+                label,
+                selected: chosen == Some(id),
+            })
+            .collect()
+    };
     let filters = vec![
         Filter {
             name: "day",
             label: messages.t("filter-day"),
-            options: day_options
-                .keys()
+            options: days
+                .iter()
                 .map(|d| FilterOption {
                     value: d.to_string(),
                     label: messages.date_long(*d),
@@ -141,50 +224,38 @@ pub async fn agenda_page(
         Filter {
             name: "track",
             label: messages.t("filter-track"),
-            options: tracks
-                .iter()
-                .map(|t| FilterOption {
-                    value: t.id.to_string(),
-                    label: Texts::new(&t.translations, &language)
-                        .text("name", &t.name)
-                        .to_owned(),
-                    selected: query.track == Some(t.id),
-                })
-                .collect(),
+            options: options(tracks, query.track),
         },
         Filter {
             name: "room",
             label: messages.t("filter-room"),
-            options: rooms
-                .iter()
-                .map(|r| FilterOption {
-                    value: r.id.to_string(),
-                    label: Texts::new(&r.translations, &language)
-                        .text("name", &r.name)
-                        .to_owned(),
-                    selected: query.room == Some(r.id),
-                })
-                .collect(),
+            options: options(rooms, query.room),
         },
         Filter {
             name: "language",
             label: messages.t("filter-language"),
             options: languages
-                .keys()
+                .iter()
                 .map(|code| FilterOption {
-                    value: code.clone(),
-                    label: language_name(&messages, code),
-                    selected: selected(code, query.language.clone()),
+                    value: (*code).to_owned(),
+                    label: language_name(messages, code),
+                    selected: query.language.as_deref() == Some(*code),
                 })
                 .collect(),
         },
     ];
-    let rows = match agenda_app::programme(&state, &event, &query).await {
-        Ok((rows, _)) => rows,
-        Err(err) => return failure(&state, &asked, &messages, err),
-    };
-    let count = messages.count("agenda-session-count", rows.len());
-    let days = group_by_local_day(rows, tz, |row| row.session.starts_at)
+    let shown: Vec<_> = rows
+        .iter()
+        .filter(|row| {
+            let s = &row.session;
+            query.day.is_none_or(|day| local_day(row) == day)
+                && query.track.is_none_or(|t| s.track_id == Some(t))
+                && query.room.is_none_or(|r| s.room_id == Some(r))
+                && query.language.as_deref().is_none_or(|l| s.language == l)
+        })
+        .collect();
+    let count = messages.count("agenda-session-count", shown.len());
+    let days = group_by_local_day(shown, tz, |row| row.session.starts_at)
         .into_iter()
         .map(|(date, rows)| DayItem {
             date,
@@ -192,60 +263,23 @@ pub async fn agenda_page(
             sessions: rows
                 .into_iter()
                 .map(|row| {
-                    let s = &row.session;
-                    let texts = Texts::new(&s.translations, &language);
-                    let starts = s.starts_at.with_timezone(&tz);
-                    let ends = s.ends_at.with_timezone(&tz);
-                    SessionItem {
-                        title: texts.text("title", &s.title).to_owned(),
-                        starts: starts.format("%H:%M").to_string(),
-                        ends: ends.format("%H:%M").to_string(),
-                        starts_iso: starts.to_rfc3339(),
-                        ends_iso: ends.to_rfc3339(),
-                        room: s.room_id.and_then(|id| refs.rooms.get(&id)).map(|r| {
-                            Texts::new(&r.translations, &language)
-                                .text("name", &r.name)
-                                .to_owned()
-                        }),
-                        track: s.track_id.and_then(|id| refs.tracks.get(&id)).map(|t| {
-                            Texts::new(&t.translations, &language)
-                                .text("name", &t.name)
-                                .to_owned()
-                        }),
-                        language: language_name(&messages, &s.language),
-                        speakers: row
-                            .speaker_ids
-                            .iter()
-                            .filter_map(|id| refs.speakers.get(id))
-                            .map(|sp| sp.full_name.clone())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        summary: texts
-                            .optional("abstract", s.r#abstract.as_deref())
-                            .map(str::to_owned),
-                        cancelled: s.status == SessionStatus::Cancelled,
-                    }
+                    SessionView::new(
+                        messages,
+                        &event.slug,
+                        tz,
+                        &row.session,
+                        &row.speaker_ids,
+                        &refs,
+                    )
                 })
                 .collect(),
         })
         .collect();
     let path = format!("/events/{}/agenda", event.slug);
     let template = AgendaPage {
-        chrome: Chrome::new(&messages, &path, &pairs),
-        t: AgendaWords {
-            filters: messages.t("agenda-filters"),
-            any: messages.t("filter-any"),
-            apply: messages.t("filter-apply"),
-            reset: messages.t("filter-reset"),
-            empty: messages.t("agenda-empty"),
-            cancelled: messages.t("session-cancelled"),
-            room: messages.t("session-room"),
-            track: messages.t("session-track"),
-            language: messages.t("session-language"),
-            speakers: messages.t("session-speakers"),
-        },
-        heading: messages.t("agenda-title"),
-        event_title: event_texts.text("title", &event.title).to_owned(),
+        chrome: Chrome::new(messages, &path, pairs),
+        m: messages.clone(),
+        event_title: event_title(event, language),
         event_href: format!("/events/{}?lang={language}", event.slug),
         zone_note: messages.t_with("times-in-zone", &[("zone", event.timezone.clone())]),
         action: path,
@@ -253,5 +287,7 @@ pub async fn agenda_page(
         count,
         days,
     };
-    render(&state, &asked, StatusCode::OK, template.render())
+    template
+        .render()
+        .map_err(|e| AppError::unexpected(e.to_string()))
 }

@@ -33,16 +33,16 @@ impl Chrome {
         let languages = SUPPORTED
             .iter()
             .map(|code| {
-                let mut pairs: Vec<String> = query
+                let mut pairs: Vec<(String, String)> = query
                     .iter()
                     .filter(|(name, _)| name != "lang")
-                    .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+                    .cloned()
                     .collect();
-                pairs.push(format!("lang={code}"));
+                pairs.push(("lang".to_owned(), (*code).to_owned()));
                 LanguageLink {
                     code,
                     name: messages.t(&format!("lang-{code}")),
-                    href: format!("{path}?{}", pairs.join("&")),
+                    href: format!("{path}?{}", query_string(&pairs)),
                     current: *code == messages.language,
                 }
             })
@@ -56,6 +56,15 @@ impl Chrome {
             languages,
         }
     }
+}
+
+/// A query string of `pairs`, percent-encoded.
+pub fn query_string(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Percent-encodes a query component.

@@ -97,11 +97,12 @@ impl Messages {
     pub fn has_own(language: &str, key: &str) -> bool {
         let id: LanguageIdentifier = language.parse().unwrap_or_default();
         // Every argument a message may use, so that formatting succeeds.
-        let args: HashMap<&str, FluentValue<'_>> =
-            ["zone", "date", "count", "weekday", "day", "month", "year"]
-                .into_iter()
-                .map(|name| (name, FluentValue::from("1")))
-                .collect();
+        let args: HashMap<&str, FluentValue<'_>> = [
+            "zone", "date", "count", "weekday", "day", "month", "year", "place",
+        ]
+        .into_iter()
+        .map(|name| (name, FluentValue::from("1")))
+        .collect();
         LOCALES
             .lookup_no_default_fallback(&id, key, Some(&args))
             .is_some()

@@ -5,29 +5,86 @@
 //! - [`i18n`]: the messages, the page's language, dates in that language.
 //! - [`chrome`]: what every page shares: layout, language switch, headers, the language cookie.
 //! - [`assets`]: embedded static files at content-hashed URLs.
-//! - [`index_page`], [`event_page`], [`agenda_page`]: the events, an event, its agenda.
-//! - [`public`]: what those pages share (dates, registration state, not found, rendering).
+//! - [`index_page`], [`event_page`], [`agenda_page`], [`session_page`], [`speaker_pages`]:
+//!   the public pages; [`session_view`] is a session as they show it.
+//! - [`register_page`]: the registration form; [`me_page`]: the delegate's page and the
+//!   e-mailed link to it; [`delegate_cookie`]: the cookie that keeps the way back.
+//! - [`forms`]: posted forms, CSRF, errors in the reader's language.
+//! - [`public`]: what the pages share (dates, registration state, not found, rendering).
 
 pub mod agenda_page;
 pub mod assets;
 pub mod chrome;
+pub mod delegate_cookie;
 pub mod event_page;
+pub mod forms;
 pub mod i18n;
 pub mod index_page;
+pub mod me_page;
 pub mod public;
+pub mod register_page;
+pub mod session_page;
+pub mod session_view;
+pub mod speaker_pages;
 
 use poem::http::StatusCode;
-use poem::{Endpoint, IntoResponse, Request, Response, Route, get};
+use poem::middleware::{CookieJarManager, Csrf};
+use poem::web::cookie::SameSite;
+use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, post};
+use sha2::{Digest, Sha256};
 
 use crate::application::AppState;
 
-/// The pages' routes.
-pub fn routes() -> Route {
+/// The pages' routes. The forms' routes carry CSRF protection, its key derived from the
+/// shared secret so that every instance accepts every other's tokens.
+pub fn routes(state: &AppState) -> impl Endpoint<Output = Response> + use<> {
+    let key: [u8; 32] = Sha256::new()
+        .chain_update(b"dialogue csrf key\0")
+        .chain_update(state.token_secret.as_slice())
+        .finalize()
+        .into();
+    let secure = public::secure(state);
+    let csrf = move || {
+        Csrf::new()
+            .key(key)
+            .cookie_name("dlg_csrf")
+            .same_site(SameSite::Lax)
+            .secure(secure)
+            .http_only(true)
+    };
     Route::new()
         .at("/", get(index_page::index_page))
         .at("/events/:slug", get(event_page::event_page))
         .at("/events/:slug/agenda", get(agenda_page::agenda_page))
+        .at(
+            "/events/:slug/sessions/:id",
+            get(session_page::session_page),
+        )
+        .at("/events/:slug/speakers", get(speaker_pages::speakers_page))
+        .at(
+            "/events/:slug/speakers/:id",
+            get(speaker_pages::speaker_page),
+        )
+        .at(
+            "/events/:slug/register",
+            get(register_page::register_form)
+                .post(register_page::register_submit)
+                .with(csrf()),
+        )
+        .at("/r/:token", get(me_page::manage_link))
+        .at("/me", get(me_page::me_page).with(csrf()))
+        .at("/me/sessions", post(me_page::change_sessions).with(csrf()))
+        .at("/me/language", post(me_page::change_language).with(csrf()))
+        .at("/me/calendar", post(me_page::replace_calendar).with(csrf()))
+        .at(
+            "/me/cancel",
+            get(me_page::cancel_form).post(me_page::cancel).with(csrf()),
+        )
+        .at("/me/forget", post(me_page::forget_device).with(csrf()))
+        .at("/me/badge.svg", get(me_page::badge))
+        .at("/me/badge.png", get(me_page::badge))
         .at("/static/:hash/:name", get(assets::serve))
+        .with(CookieJarManager::new())
 }
 
 /// Sends the API's paths (`/api/…`, `/docs`, `/healthz`, `/readyz`) to the API and every

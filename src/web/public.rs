@@ -127,8 +127,18 @@ pub(super) fn render(
     }
 }
 
+/// A page with every header pages carry (see [`page`]).
+pub(super) fn page_for(
+    state: &AppState,
+    asked: &Asked,
+    status: StatusCode,
+    html: String,
+) -> Response {
+    page(status, html, asked, secure(state))
+}
+
 /// Whether cookies must be `Secure` (the public URL is https).
-fn secure(state: &AppState) -> bool {
+pub(super) fn secure(state: &AppState) -> bool {
     state.config.public_url.starts_with("https://")
 }
 
@@ -138,8 +148,11 @@ pub(super) async fn public_event(
     state: &AppState,
     asked: &Asked,
     slug: &str,
-) -> Result<(events::Model, Messages), Response> {
-    match crate::app::events::visible(state, slug, crate::app::principal::Audience::Public).await {
+) -> Result<(std::sync::Arc<events::Model>, Messages), Response> {
+    let found =
+        crate::app::events::visible_cached(state, slug, crate::app::principal::Audience::Public)
+            .await;
+    match found {
         Ok(event) => {
             let messages =
                 Messages::new(&asked.choose(Some(&event.languages), &event.default_language));
@@ -150,4 +163,16 @@ pub(super) async fn public_event(
             Err(failure(state, asked, &messages, err))
         }
     }
+}
+
+/// The event's title in the page's language.
+pub(super) fn event_title(event: &events::Model, language: &str) -> String {
+    crate::domain::language::Texts::new(&event.translations, language)
+        .text("title", &event.title)
+        .to_owned()
+}
+
+/// The event's time zone (UTC if it were ever unreadable).
+pub(super) fn zone(event: &events::Model) -> Tz {
+    crate::domain::event::parse_timezone(&event.timezone).unwrap_or(chrono_tz::UTC)
 }
