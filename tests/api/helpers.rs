@@ -472,7 +472,7 @@ pub fn merge(body: &mut Value, overrides: Value) {
     }
 }
 
-async fn read(response: Response) -> Reply {
+pub async fn read(response: Response) -> Reply {
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().into_bytes().await.expect("read body");

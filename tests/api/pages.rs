@@ -247,3 +247,57 @@ fn every_message_exists_in_every_language() {
         }
     }
 }
+
+/// Every message the templates and the page code ask for exists in every language, and so
+/// do the ones built from a name (categories, session kinds, languages, confirmations).
+#[test]
+fn every_message_used_exists() {
+    use dialogue::domain::enums::{Category, SessionKind};
+    use dialogue::web::i18n::Messages;
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut used: Vec<String> = Vec::new();
+    for dir in ["templates", "src/web"] {
+        for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for call in [".t(\"", ".t_with(\"", ".count(\""] {
+                for piece in text.split(call).skip(1) {
+                    let key = piece.split('"').next().unwrap();
+                    if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+                        used.push(key.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    assert!(used.len() > 60, "found {} keys", used.len());
+    used.extend(
+        Category::ALL
+            .iter()
+            .map(|c| format!("category-{}", c.as_str())),
+    );
+    used.extend(
+        SessionKind::ALL
+            .iter()
+            .map(|k| format!("session-kind-{}", k.as_str())),
+    );
+    used.extend(["tk", "ru", "en"].map(|l| format!("lang-{l}")));
+    used.extend(["sessions", "language", "calendar", "cancelled"].map(|d| format!("me-done-{d}")));
+    for field in [
+        "full-name",
+        "email",
+        "organization",
+        "position",
+        "country",
+        "category",
+        "session-ids",
+        "locale",
+        "consent",
+    ] {
+        used.push(format!("error-field-{field}"));
+    }
+    for language in ["tk", "ru", "en"] {
+        for key in &used {
+            assert!(Messages::has_own(language, key), "{language} lacks {key}");
+        }
+    }
+}
