@@ -377,7 +377,7 @@ db_test!(
                 .unwrap()
                 .starts_with("text/html")
         );
-        assert!(other.cookies.get("dlg_manage").is_none());
+        assert!(!other.cookies.contains_key("dlg_manage"));
         // Forgetting the device drops the cookie.
         let page = visitor.get("/me").await;
         let csrf = field(&page.text, "csrf_token");
@@ -385,7 +385,7 @@ db_test!(
             .post("/me/forget", &[("csrf_token", &csrf)])
             .await
             .expect(303);
-        assert!(visitor.cookies.get("dlg_manage").is_none());
+        assert!(!visitor.cookies.contains_key("dlg_manage"));
         assert!(
             visitor
                 .get("/me?lang=en")
