@@ -1,0 +1,350 @@
+//! The pages in a real browser (headless Chromium driven over WebDriver): a delegate registers
+//! through the form in Turkmen, Russian and English, lands on `/me`, sees the badge, changes a
+//! session and cancels; a wrong e-mail shows its error next to the field; the agenda's
+//! filters work. axe-core checks every page on the way (no serious or critical WCAG 2 A/AA
+//! violation), and 360 px screenshots of the form, the delegate's page and the agenda are
+//! saved under `target/screenshots/`. Runs on SQLite and PostgreSQL; with `CI=true` a missing
+//! browser fails the test.
+
+mod harness;
+#[allow(dead_code, unused_imports)]
+#[path = "../api/helpers.rs"]
+mod helpers;
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+
+use dialogue::{Application, Config};
+use harness::{Browser, axe_violations, screenshot};
+use helpers::{Backend, run};
+
+/// The width of a small phone, in CSS pixels.
+const PHONE: (u32, u32) = (360, 780);
+
+/// A Dialogue serving the demo programme on a local port; answers its base URL.
+async fn serve(url: String) -> String {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut config = Config::for_database(url);
+    config.bind = format!("127.0.0.1:{port}");
+    config.public_url = format!("http://127.0.0.1:{port}");
+    let application = Application::build(config).await.expect("start Dialogue");
+    dialogue::bootstrap::load_demo(&application.state, chrono::Utc::now().date_naive())
+        .await
+        .expect("demo programme");
+    tokio::spawn(application.serve(std::future::pending()));
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return base;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("Dialogue did not listen on {base}");
+}
+
+/// Asserts that axe-core finds no serious or critical violation on the current page.
+async fn accessible(client: &Client, page: &str) {
+    let violations = axe_violations(client).await;
+    assert!(
+        violations.is_empty(),
+        "{page}: axe-core found {}",
+        serde_json::to_string_pretty(&violations).unwrap_or_default()
+    );
+}
+
+async fn path_of(client: &Client) -> String {
+    let url = client.current_url().await.expect("current URL");
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let element = client.find(Locator::Css(css)).await.expect(css);
+    element.clear().await.expect("clear");
+    element.send_keys(text).await.expect("type");
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|err| panic!("{css}: {err}"))
+        .click()
+        .await
+        .unwrap_or_else(|err| panic!("click {css}: {err}"));
+}
+
+/// Clicks what leads to another page and waits until that page has loaded.
+async fn follow(client: &Client, css: &str) {
+    script(client, "window.__leaving = true;").await;
+    click(client, css).await;
+    for _ in 0..200 {
+        let arrived = client
+            .execute(
+                "return window.__leaving === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await
+            .unwrap_or(Value::Bool(false));
+        if arrived == Value::Bool(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("clicking {css} led nowhere");
+}
+
+async fn script(client: &Client, js: &str) -> Value {
+    client.execute(js, vec![]).await.expect("script")
+}
+
+/// The whole delegate's journey in one language.
+async fn register_change_cancel(client: &Client, base: &str, lang: &str, wrong_email_first: bool) {
+    client.delete_all_cookies().await.expect("a new visitor");
+    client
+        .goto(&format!("{base}/events/dialogue-2026?lang={lang}"))
+        .await
+        .expect("event page");
+    accessible(client, &format!("event page ({lang})")).await;
+    follow(client, "a.button[href*='/register']").await;
+    assert!(
+        path_of(client)
+            .await
+            .starts_with("/events/dialogue-2026/register")
+    );
+    let html_lang = script(client, "return document.documentElement.lang;").await;
+    assert_eq!(html_lang, lang);
+    accessible(client, &format!("registration form ({lang})")).await;
+    screenshot(client, &format!("register-{lang}-360")).await;
+    type_into(client, "#field-full_name", "Aýna Orazowa").await;
+    type_into(client, "#field-organization", "Ministry of Finance").await;
+    let sessions = client
+        .find_all(Locator::Css("input[name=session_ids]"))
+        .await
+        .expect("session checkboxes");
+    assert!(
+        sessions.len() >= 2,
+        "the demo has sessions that take sign-ups"
+    );
+    sessions[0].click().await.expect("choose a session");
+    click(client, "#field-consent").await;
+    if wrong_email_first {
+        type_into(client, "#field-email", "ayna.example.org").await;
+        follow(client, "form.stacked button[type=submit]").await;
+        // The form comes back with the error next to the field, the values kept.
+        let error = client
+            .find(Locator::Css("#error-email"))
+            .await
+            .expect("the error next to the e-mail field");
+        assert!(!error.text().await.expect("text").is_empty());
+        let field = client
+            .find(Locator::Css("#field-email"))
+            .await
+            .expect("field");
+        assert_eq!(
+            field.attr("aria-invalid").await.expect("attr").as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            field
+                .attr("aria-describedby")
+                .await
+                .expect("attr")
+                .as_deref(),
+            Some("error-email")
+        );
+        let summary = client
+            .find(Locator::Css("[role=alert] a[href='#field-email']"))
+            .await
+            .expect("the summary links to the field");
+        assert!(!summary.text().await.expect("text").is_empty());
+        let kept = client
+            .find(Locator::Css("#field-full_name"))
+            .await
+            .expect("name");
+        assert_eq!(
+            kept.prop("value").await.expect("value").as_deref(),
+            Some("Aýna Orazowa")
+        );
+        accessible(client, &format!("form with errors ({lang})")).await;
+        screenshot(client, &format!("register-errors-{lang}-360")).await;
+    }
+    type_into(client, "#field-email", &format!("ayna.{lang}@example.org")).await;
+    follow(client, "form.stacked button[type=submit]").await;
+    // The delegate's page, without the token in the address.
+    let path = path_of(client).await;
+    assert!(path.starts_with("/me"), "landed on {path}");
+    assert!(!path.contains("dlg_"));
+    let status = client
+        .find(Locator::Css("[data-status]"))
+        .await
+        .expect("status");
+    assert_eq!(
+        status.attr("data-status").await.expect("attr").as_deref(),
+        Some("confirmed")
+    );
+    let badge_drawn = script(
+        client,
+        "const img = document.querySelector('img.badge-image'); \
+         return img && img.complete && img.naturalWidth > 0;",
+    )
+    .await;
+    assert_eq!(badge_drawn, Value::Bool(true), "the badge image is shown");
+    accessible(client, &format!("delegate's page ({lang})")).await;
+    screenshot(client, &format!("me-{lang}-360")).await;
+    // Change the session: give up the first, take the second.
+    let boxes = client
+        .find_all(Locator::Css(
+            "form[action='/me/sessions'] input[name=session_ids]",
+        ))
+        .await
+        .expect("session boxes");
+    let first_id = boxes[0].attr("value").await.expect("value").expect("id");
+    let second_id = boxes[1].attr("value").await.expect("value").expect("id");
+    boxes[0].click().await.expect("untick");
+    boxes[1].click().await.expect("tick");
+    follow(client, "form[action='/me/sessions'] button[type=submit]").await;
+    assert!(path_of(client).await.starts_with("/me?done=sessions"));
+    let checked = script(
+        client,
+        "return [...document.querySelectorAll('input[name=session_ids]:checked')].map(e => e.value);",
+    )
+    .await;
+    assert_eq!(
+        checked,
+        Value::from(vec![second_id.clone()]),
+        "not {first_id}"
+    );
+    // Cancel, with the confirmation step.
+    follow(client, "a[href='/me/cancel']").await;
+    accessible(client, &format!("cancel confirmation ({lang})")).await;
+    follow(client, "form[action='/me/cancel'] button[type=submit]").await;
+    let status = client
+        .find(Locator::Css("[data-status]"))
+        .await
+        .expect("status");
+    assert_eq!(
+        status.attr("data-status").await.expect("attr").as_deref(),
+        Some("ended")
+    );
+}
+
+/// The agenda's filters narrow the sessions shown; the page passes axe in each language.
+async fn agenda_filters(client: &Client, base: &str) {
+    for lang in ["tk", "ru", "en"] {
+        client
+            .goto(&format!("{base}/events/dialogue-2026/agenda?lang={lang}"))
+            .await
+            .expect("agenda");
+        accessible(client, &format!("agenda ({lang})")).await;
+        if lang == "en" {
+            screenshot(client, "agenda-en-360").await;
+        }
+    }
+    let days_before = script(
+        client,
+        "return document.querySelectorAll('main section h2').length;",
+    )
+    .await;
+    let all = script(
+        client,
+        "return document.querySelectorAll('li.session').length;",
+    )
+    .await;
+    assert!(
+        days_before.as_u64().unwrap_or(0) >= 2,
+        "the demo spans days"
+    );
+    let day = script(
+        client,
+        "return document.querySelector('#filter-day option:nth-child(2)').value;",
+    )
+    .await;
+    let day = day.as_str().expect("a day").to_owned();
+    client
+        .find(Locator::Css("#filter-day"))
+        .await
+        .expect("day filter")
+        .select_by_value(&day)
+        .await
+        .expect("choose the day");
+    follow(client, "form.filters button[type=submit]").await;
+    assert!(path_of(client).await.contains(&format!("day={day}")));
+    let days_after = script(
+        client,
+        "return document.querySelectorAll('main section h2').length;",
+    )
+    .await;
+    let shown = script(
+        client,
+        "return document.querySelectorAll('li.session').length;",
+    )
+    .await;
+    assert_eq!(days_after, Value::from(1));
+    assert!(shown.as_u64() < all.as_u64() && shown.as_u64() > Some(0));
+    let heading_id = script(
+        client,
+        "return document.querySelector('main section h2').id;",
+    )
+    .await;
+    assert_eq!(heading_id, Value::from(format!("day-{day}")));
+    // And a language filter on top: every session shown is in that language.
+    client
+        .find(Locator::Css("#filter-language"))
+        .await
+        .expect("language filter")
+        .select_by_value("en")
+        .await
+        .expect("choose English");
+    follow(client, "form.filters button[type=submit]").await;
+    let url = path_of(client).await;
+    assert!(url.contains("language=en") && url.contains(&format!("day={day}")));
+    accessible(client, "filtered agenda").await;
+}
+
+async fn journey(backend: Backend) {
+    run(backend, |db| async move {
+        let base = serve(db.url.clone()).await;
+        let Some(browser) = Browser::start(PHONE.0, PHONE.1).await else {
+            return;
+        };
+        // The checker itself can fail: an image without a text alternative is caught.
+        browser
+            .client
+            .goto("data:text/html,<!doctype html><html lang=en><title>t</title><main><img src=x.png></main></html>")
+            .await
+            .expect("a broken page");
+        let caught = axe_violations(&browser.client).await;
+        assert!(
+            caught.iter().any(|v| v["id"] == "image-alt"),
+            "axe-core catches a missing alt: {caught:?}"
+        );
+        for (lang, wrong_first) in [("tk", false), ("ru", false), ("en", true)] {
+            register_change_cancel(&browser.client, &base, lang, wrong_first).await;
+        }
+        agenda_filters(&browser.client, &base).await;
+        browser.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegate_registers_changes_and_cancels_in_three_languages_sqlite() {
+    journey(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegate_registers_changes_and_cancels_in_three_languages_postgres() {
+    journey(Backend::Postgres).await;
+}
