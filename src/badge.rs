@@ -25,6 +25,8 @@ pub struct BadgeContent<'a> {
     pub organization: Option<&'a str>,
     pub country: Option<&'a str>,
     pub category: Category,
+    /// The category's name in the delegate's language (the band's text).
+    pub category_label: &'a str,
     pub code: &'a str,
 }
 
@@ -39,15 +41,15 @@ pub enum BadgeError {
     Raster(String),
 }
 
-/// The band colour and label of a category.
-fn band(category: Category) -> (&'static str, &'static str) {
+/// The band colour of a category.
+fn band(category: Category) -> &'static str {
     match category {
-        Category::Delegate => ("#1F6FEB", "DELEGATE"),
-        Category::Speaker => ("#C0392B", "SPEAKER"),
-        Category::Press => ("#F39C12", "PRESS"),
-        Category::Observer => ("#7F8C8D", "OBSERVER"),
-        Category::Organizer => ("#16A085", "ORGANIZER"),
-        Category::Staff => ("#2C3E50", "STAFF"),
+        Category::Delegate => "#1F6FEB",
+        Category::Speaker => "#C0392B",
+        Category::Press => "#F39C12",
+        Category::Observer => "#7F8C8D",
+        Category::Organizer => "#16A085",
+        Category::Staff => "#2C3E50",
     }
 }
 
@@ -64,7 +66,8 @@ pub fn qr(code: &str) -> Result<QrCode, BadgeError> {
 /// The badge as an SVG document (A6, millimetre units).
 pub fn svg(content: &BadgeContent<'_>) -> Result<String, BadgeError> {
     let qr = qr(content.code)?;
-    let (color, label) = band(content.category);
+    let color = band(content.category);
+    let label = escape(&content.category_label.to_uppercase());
     let mut out = String::with_capacity(16 * 1024);
     out.push_str(&format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH_MM}mm" height="{HEIGHT_MM}mm" viewBox="0 0 {WIDTH_MM} {HEIGHT_MM}" font-family="DejaVu Sans">"#

@@ -10,7 +10,8 @@
 //! - [`api`]: the JSON API, a front end: one module per OpenAPI tag, translating between API
 //!   types and the use cases; `api::problem` maps errors to problem+json, `api::document`
 //!   keeps the OpenAPI document true.
-//! - [`web`]: the web pages, a front end: public pages in three languages (askama, Fluent).
+//! - [`web`]: the web pages, a front end: public pages, the registration form and the
+//!   delegate's page in three languages (askama, Fluent).
 //! - [`app`]: the use cases every front end calls: tokens, keys, who calls, events, tracks,
 //!   rooms and speakers, sessions, registrations, check-in, and the agenda and feed read
 //!   models. Each owns its transaction (`app::work`) and empties the caches it affects; the
@@ -24,6 +25,7 @@
 //! - [`calendar`]: iCalendar rendering (RFC 5545) of sessions for the feeds.
 //! - [`cache`]: rendered agendas and feeds, keyed by the event's agenda version.
 //! - [`verified_codes`]: badge codes whose signature this instance has already checked.
+//! - [`i18n`]: the interface's words in tk, ru and en (Fluent), for pages, badges and feeds.
 //! - [`badge`]: printable badges (SVG and PNG) with the QR code of the badge code.
 //! - [`bootstrap`]: the demo programme (its Turkmen and Russian texts in `bootstrap_texts`).
 
@@ -39,6 +41,7 @@ pub mod calendar;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod store;
 pub mod verified_codes;
 pub mod web;

@@ -17,6 +17,7 @@ use crate::domain::enums::{ChoiceStatus, RegistrationStatus, SessionStatus};
 use crate::domain::language::Texts;
 use crate::domain::token::{self, TokenKind};
 use crate::error::AppError;
+use crate::i18n::Messages;
 use crate::store;
 use crate::store::registrations::RegistrationRow;
 use crate::store::sessions::{SessionFilter, SessionRow};
@@ -168,6 +169,8 @@ struct Context<'a> {
     refs: References,
     /// The language the texts are shown in.
     language: &'a str,
+    /// The interface's words in that language.
+    words: Messages,
 }
 
 impl<'a> Context<'a> {
@@ -181,6 +184,7 @@ impl<'a> Context<'a> {
             event,
             refs: References::load(state, event.id).await?,
             language,
+            words: Messages::new(language),
         })
     }
 
@@ -211,12 +215,20 @@ impl<'a> Context<'a> {
             if !description.is_empty() {
                 description.push_str("\n\n");
             }
-            description.push_str(&format!("Speakers: {}", speakers.join(", ")));
+            description.push_str(&format!(
+                "{}: {}",
+                self.words.t("session-speakers"),
+                speakers.join(", ")
+            ));
         }
         if !description.is_empty() {
             description.push('\n');
         }
-        description.push_str(&format!("Language: {}", s.language));
+        description.push_str(&format!(
+            "{}: {}",
+            self.words.t("session-language"),
+            self.words.language_name(&s.language)
+        ));
         let place: Vec<String> = [
             s.room_id.and_then(|id| self.refs.rooms.get(&id)).map(|r| {
                 Texts::new(&r.translations, language)

@@ -2,7 +2,7 @@
 //! `templates/`) in Turkmen, Russian and English (Fluent messages in `locales/`), with the
 //! static files embedded (`static/`). Pages call the use cases of `app` and nothing else.
 //!
-//! - [`i18n`]: the messages, the page's language, dates in that language.
+//! - [`i18n`] (shared with badges and feeds): the messages, the page's language, dates.
 //! - [`chrome`]: what every page shares: layout, language switch, headers, the language cookie.
 //! - [`assets`]: embedded static files at content-hashed URLs.
 //! - [`index_page`], [`event_page`], [`agenda_page`], [`session_page`], [`speaker_pages`]:
@@ -12,13 +12,14 @@
 //! - [`forms`]: posted forms, CSRF, errors in the reader's language.
 //! - [`public`]: what the pages share (dates, registration state, not found, rendering).
 
+pub use crate::i18n;
+
 pub mod agenda_page;
 pub mod assets;
 pub mod chrome;
 pub mod delegate_cookie;
 pub mod event_page;
 pub mod forms;
-pub mod i18n;
 pub mod index_page;
 pub mod me_page;
 pub mod public;

@@ -27,11 +27,7 @@ struct NotFoundPage {
 
 /// A language's name in the page's language (its code when Dialogue does not name it).
 pub(super) fn language_name(messages: &Messages, code: &str) -> String {
-    if crate::domain::language::is_supported(code) {
-        messages.t(&format!("lang-{code}"))
-    } else {
-        code.to_owned()
-    }
+    messages.language_name(code)
 }
 
 /// An event's dates: one day, or the first and the last.

@@ -146,7 +146,8 @@ db_test!(event_feed_has_every_property, |app| async move {
     );
     let description = prop(e, "DESCRIPTION").unwrap();
     assert!(
-        description.contains("Speakers: Merdan Annaýew (UNDP)") && description.contains("Цифровые")
+        description.contains("Çykyş edijiler: Merdan Annaýew (UNDP)")
+            && description.contains("Цифровые")
     );
     assert!(
         prop(e, "LOCATION")

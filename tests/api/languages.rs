@@ -311,6 +311,10 @@ db_test!(calendar_feeds_follow_the_language, |app| async move {
     let ru = feed(format!("{event_feed}?lang=ru")).await;
     assert!(ru.contains("SUMMARY:Открытие"), "{ru}");
     assert!(ru.contains("Конгресс-центр"), "the venue in Russian: {ru}");
+    assert!(
+        ru.contains("Язык: English"),
+        "the feed's own words too: {ru}"
+    );
     let one = format!(
         "/api/v1/events/{id}/sessions/{}/calendar.ics?lang=en",
         session.id()
@@ -352,17 +356,16 @@ db_test!(
             }
         };
         // The title is wrapped over lines on the badge: look for its first word.
-        assert!(
-            badge_of("ru", "ru@example.org")
-                .await
-                .contains("Межрегиональный")
-        );
+        let russian = badge_of("ru", "ru@example.org").await;
+        assert!(russian.contains("Межрегиональный"));
+        assert!(russian.contains("УЧАСТНИК"), "the category in Russian too");
         assert!(
             badge_of("en", "en@example.org")
                 .await
                 .contains("Interregional")
         );
-        assert!(badge_of("tk", "tk@example.org").await.contains("Sanly"));
+        let turkmen = badge_of("tk", "tk@example.org").await;
+        assert!(turkmen.contains("Sanly") && turkmen.contains("WEKIL"));
         // A language the event has no title in: its default language.
         assert!(badge_of("de", "de@example.org").await.contains("Sanly"));
     }

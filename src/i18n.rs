@@ -1,5 +1,5 @@
 //! The interface's words in Turkmen, Russian and English (Fluent messages in `locales/`,
-//! compiled in), the page's language (`?lang=`, then the `lang` cookie, then
+//! compiled in) for pages, badges and feeds, the page's language (`?lang=`, then the `lang` cookie, then
 //! `Accept-Language`, then the event's default language) and dates in that language.
 
 use std::borrow::Cow;
@@ -56,6 +56,15 @@ impl Messages {
             .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.clone())))
             .collect();
         LOCALES.lookup_with_args(&self.id, key, &args)
+    }
+
+    /// A language's name in this language (its code when Dialogue does not name it).
+    pub fn language_name(&self, code: &str) -> String {
+        if language::is_supported(code) {
+            self.t(&format!("lang-{code}"))
+        } else {
+            code.to_owned()
+        }
     }
 
     /// A count with its noun in this language's plural rules.
