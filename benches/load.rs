@@ -160,6 +160,22 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
     let feed_304 = feed_path.clone();
     let registrations = format!("/api/v1/events/{event}/registrations");
     let run = std::process::id();
+    let agenda_page = format!("/events/{event}/agenda?lang=en");
+    let agenda_page_gzip = agenda_page.clone();
+    let agenda_page_304 = agenda_page.clone();
+    let page_etag = client
+        .get(format!("{base}{agenda_page}"))
+        .send()
+        .await
+        .ok()
+        .and_then(|r| {
+            r.headers()
+                .get("etag")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let event_page = format!("/events/{event}?lang=ru");
     vec![
         Scenario {
             name: "GET /healthz (ceiling)".into(),
@@ -199,6 +215,32 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
                 ..get(&feed_304)
             }),
             ok: &[304],
+        },
+        Scenario {
+            name: "GET agenda page (HTML), 300 sessions".into(),
+            make: Arc::new(move |_| get(&agenda_page)),
+            ok: &[200],
+        },
+        Scenario {
+            name: "GET agenda page, gzip".into(),
+            make: Arc::new(move |_| Spec {
+                header: Some(("accept-encoding", "gzip".into())),
+                ..get(&agenda_page_gzip)
+            }),
+            ok: &[200],
+        },
+        Scenario {
+            name: "GET agenda page, If-None-Match (304)".into(),
+            make: Arc::new(move |_| Spec {
+                header: Some(("if-none-match", page_etag.clone())),
+                ..get(&agenda_page_304)
+            }),
+            ok: &[304],
+        },
+        Scenario {
+            name: "GET event page (HTML)".into(),
+            make: Arc::new(move |_| get(&event_page)),
+            ok: &[200],
         },
         Scenario {
             name: "POST registration, new delegate".into(),
