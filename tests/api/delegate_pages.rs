@@ -712,3 +712,30 @@ db_test!(
         assert!(none.text.contains("No sessions match these filters."));
     }
 );
+
+db_test!(two_submits_at_once_register_once, |app| async move {
+    let fx = event_with_sessions(&app, json!({})).await;
+    let mut visitor = Visitor::new(&app);
+    let path = format!("/events/{}/register?lang=en", fx.slug);
+    let form = visitor.get(&path).await;
+    let csrf = field(&form.text, "csrf_token");
+    let key = field(&form.text, "idempotency_key");
+    let mut fields = vec![
+        ("csrf_token", csrf.as_str()),
+        ("idempotency_key", key.as_str()),
+    ];
+    fields.extend(valid("twice@example.org", &[&fx.small]));
+    // The same browser (its cookies) sends the form twice at the same moment.
+    let mut again = Visitor::new(&app);
+    again.cookies = visitor.cookies.clone();
+    let (first, second) = futures::join!(visitor.post(&path, &fields), again.post(&path, &fields));
+    first.expect(303);
+    second.expect(303);
+    assert_eq!(app.count_rows("registrations").await, 1);
+    assert_eq!(
+        visitor.cookies.get("dlg_manage"),
+        again.cookies.get("dlg_manage"),
+        "both answers lead to the same registration"
+    );
+    crate::registrations::assert_invariants(&app).await;
+});
