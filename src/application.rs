@@ -182,6 +182,11 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, DbErr> {
         let state = AppState::connect(config).await?;
         spawn_key_reload(state.clone());
+        match crate::mail::transport::Transport::from_config(&state.config.mail) {
+            Ok(Some(transport)) => crate::mail::sender::spawn(state.clone(), transport),
+            Ok(None) => {}
+            Err(err) => return Err(DbErr::Custom(err.to_string())),
+        }
         Ok(Application { state })
     }
 

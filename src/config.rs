@@ -20,6 +20,58 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Database pool size.
     pub max_connections: u32,
+    /// How e-mail is sent.
+    pub mail: MailConfig,
+}
+
+/// How e-mail is sent: through `smtp_url`, else as `.eml` files in `files_dir`, else (tests)
+/// not at all (messages wait in the outbox).
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://user:pass@host:587` (STARTTLS required), `smtps://user:pass@host:465`
+    /// (TLS from the start) or `smtp://host:25?tls=none` (a local relay, no TLS).
+    pub smtp_url: Option<String>,
+    /// Where messages are written as `.eml` files when there is no `smtp_url`.
+    pub files_dir: Option<PathBuf>,
+    /// The sender, e.g. `Dialogue <dialogue@example.org>`.
+    pub from: String,
+    /// A PEM file of extra root certificates to trust (a relay with its own CA).
+    pub ca_file: Option<PathBuf>,
+    /// The first retry waits this long; each next one twice as long (with jitter)...
+    pub retry_base: std::time::Duration,
+    /// ...up to this long.
+    pub retry_cap: std::time::Duration,
+    /// After this many attempts a message that still fails is marked failed.
+    pub max_attempts: i32,
+    /// How long a claimed message is this instance's before another may take it.
+    pub lease: std::time::Duration,
+    /// How often the sender looks for due messages when nothing wakes it.
+    pub poll: std::time::Duration,
+    /// Sent messages are purged after this long.
+    pub keep_sent: std::time::Duration,
+}
+
+impl MailConfig {
+    /// No transport: messages wait in the outbox.
+    pub fn off() -> Self {
+        MailConfig {
+            smtp_url: None,
+            files_dir: None,
+            from: "Dialogue <dialogue@localhost>".into(),
+            ca_file: None,
+            retry_base: std::time::Duration::from_secs(30),
+            retry_cap: std::time::Duration::from_secs(3600),
+            max_attempts: 20,
+            lease: std::time::Duration::from_secs(300),
+            poll: std::time::Duration::from_secs(5),
+            keep_sent: std::time::Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+
+    /// Whether messages are sent at all.
+    pub fn enabled(&self) -> bool {
+        self.smtp_url.is_some() || self.files_dir.is_some()
+    }
 }
 
 impl Config {
@@ -44,6 +96,7 @@ impl Config {
             uid_host: "dialogue.localhost".into(),
             max_body_bytes: 256 * 1024,
             max_connections: 8,
+            mail: MailConfig::off(),
         }
     }
 }
@@ -74,6 +127,24 @@ pub struct Settings {
     /// Database pool size.
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
     pub db_max_connections: u32,
+    /// `smtp://user:pass@host:587` (STARTTLS), `smtps://user:pass@host:465` or
+    /// `smtp://host:25?tls=none`; without it, e-mails are written to `DATA_DIR/mail/`.
+    #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of e-mails.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Dialogue <dialogue@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+    /// A PEM file of extra root certificates for the SMTP server.
+    #[arg(long, env = "SMTP_CA_FILE", global = true)]
+    pub smtp_ca_file: Option<PathBuf>,
+    /// Days sent e-mails stay in the outbox before they are purged.
+    #[arg(long, env = "MAIL_KEEP_SENT_DAYS", default_value_t = 30, global = true)]
+    pub mail_keep_sent_days: u64,
 }
 
 impl Settings {
@@ -91,6 +162,14 @@ impl Settings {
             uid_host: self.uid_host.clone(),
             max_body_bytes: 256 * 1024,
             max_connections: self.db_max_connections,
+            mail: MailConfig {
+                smtp_url: self.smtp_url.clone().filter(|url| !url.trim().is_empty()),
+                files_dir: Some(self.data_dir.join("mail")),
+                from: self.mail_from.clone(),
+                ca_file: self.smtp_ca_file.clone(),
+                keep_sent: std::time::Duration::from_secs(self.mail_keep_sent_days * 24 * 3600),
+                ..MailConfig::off()
+            },
         }
     }
 }

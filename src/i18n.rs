@@ -107,7 +107,8 @@ impl Messages {
         let id: LanguageIdentifier = language.parse().unwrap_or_default();
         // Every argument a message may use, so that formatting succeeds.
         let args: HashMap<&str, FluentValue<'_>> = [
-            "zone", "date", "count", "weekday", "day", "month", "year", "place",
+            "zone", "date", "count", "weekday", "day", "month", "year", "place", "event",
+            "session", "name",
         ]
         .into_iter()
         .map(|name| (name, FluentValue::from("1")))

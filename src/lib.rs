@@ -26,6 +26,7 @@
 //! - [`cache`]: rendered agendas and feeds, keyed by the event's agenda version.
 //! - [`verified_codes`]: badge codes whose signature this instance has already checked.
 //! - [`i18n`]: the interface's words in tk, ru and en (Fluent), for pages, badges and feeds.
+//! - [`mail`]: e-mail to delegates: the outbox's sender, transports, messages.
 //! - [`badge`]: printable badges (SVG and PNG) with the QR code of the badge code.
 //! - [`bootstrap`]: the demo programme (its Turkmen and Russian texts in `bootstrap_texts`).
 
@@ -42,6 +43,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod mail;
 pub mod store;
 pub mod verified_codes;
 pub mod web;

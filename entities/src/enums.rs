@@ -182,6 +182,34 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// What an e-mail to a delegate tells.
+    MailKind("mail kind") {
+        Confirmed = "confirmed",
+        Waitlisted = "waitlisted",
+        Pending = "pending",
+        Promoted = "promoted",
+        SessionSeatGiven = "session_seat_given",
+        Approved = "approved",
+        ApprovedWaitlisted = "approved_waitlisted",
+        Rejected = "rejected",
+        Cancelled = "cancelled",
+        SessionMoved = "session_moved",
+        SessionReroomed = "session_reroomed",
+        SessionCancelled = "session_cancelled",
+        Test = "test",
+    }
+);
+
+text_enum!(
+    /// Where an e-mail of the outbox stands.
+    MailStatus("mail status") {
+        Queued = "queued",
+        Sent = "sent",
+        Failed = "failed",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ pub mod enums;
 pub mod events;
 pub mod idempotency_keys;
 pub mod journal;
+pub mod outbox;
 pub mod presence;
 pub mod registration_sessions;
 pub mod registrations;

@@ -11,6 +11,7 @@ mod m20261122_000003_checkins;
 mod m20261130_000004_journal;
 mod m20261201_000005_scan_decisions;
 mod m20261201_000006_languages;
+mod m20261201_000007_outbox;
 
 /// Runs every migration of Dialogue in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_journal::Migration),
             Box::new(m20261201_000005_scan_decisions::Migration),
             Box::new(m20261201_000006_languages::Migration),
+            Box::new(m20261201_000007_outbox::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
 //! The transaction of one use case ([`Work`]): begun by the use case on the connection it
 //! chooses, passed to the store's repository functions (which never begin or commit), and
 //! ended in one place, [`Work::commit`], where what happened (the domain events) is written
-//! inside it: the journal now, the e-mail outbox next. A `Work` dropped without commit rolls
+//! inside it: the journal and the e-mail outbox (the sender is woken after the commit). A `Work` dropped without commit rolls
 //! everything back, so a refused or failed use case leaves nothing behind.
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
@@ -38,7 +38,11 @@ impl Work {
     /// Writes what happened at several events (a group of registrations) and commits.
     pub async fn commit_at(self, happened: &[(Uuid, Happened)]) -> Result<(), AppError> {
         store::journal::record_at(&self.txn, happened).await?;
+        let mails = store::outbox::enqueue(&self.txn, happened).await?;
         self.txn.commit().await?;
+        if mails > 0 {
+            crate::mail::wake();
+        }
         Ok(())
     }
 

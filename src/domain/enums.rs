@@ -2,6 +2,6 @@
 //! with the entities that store them (`entities::enums`), so every layer holds them as enums.
 
 pub use entities::enums::{
-    Category, ChoiceStatus, EventKind, EventStatus, RegistrationMode, RegistrationStatus,
-    SessionKind, SessionStatus, TokenRole, UnknownValue,
+    Category, ChoiceStatus, EventKind, EventStatus, MailKind, MailStatus, RegistrationMode,
+    RegistrationStatus, SessionKind, SessionStatus, TokenRole, UnknownValue,
 };

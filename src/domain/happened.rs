@@ -3,6 +3,7 @@
 //! change that rolls back reports nothing, and each has a key that is the same however often
 //! a request is retried (what the e-mail outbox will deduplicate on).
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::enums::{RegistrationStatus, SessionStatus};
@@ -29,10 +30,20 @@ pub enum Happened {
     Rejected { registration: Uuid },
     /// The delegate cancelled.
     Cancelled { registration: Uuid },
-    /// A published session moved to another time (`sequence` after the change).
-    SessionMoved { session: Uuid, sequence: i32 },
-    /// A published session moved to another room.
-    SessionReroomed { session: Uuid, sequence: i32 },
+    /// A published session moved to another time (`sequence` after the change; `was_*`
+    /// the times before it).
+    SessionMoved {
+        session: Uuid,
+        sequence: i32,
+        was_starts_at: DateTime<Utc>,
+        was_ends_at: DateTime<Utc>,
+    },
+    /// A published session moved to another room (`was_room` the room before).
+    SessionReroomed {
+        session: Uuid,
+        sequence: i32,
+        was_room: Option<Uuid>,
+    },
     /// A session that was public was cancelled or deleted.
     SessionCancelled { session: Uuid, sequence: i32 },
 }
@@ -81,8 +92,12 @@ impl Happened {
     /// retried: a registration changes state once per kind; a session change has its sequence.
     pub fn key(&self) -> String {
         match *self {
-            Happened::SessionMoved { session, sequence }
-            | Happened::SessionReroomed { session, sequence }
+            Happened::SessionMoved {
+                session, sequence, ..
+            }
+            | Happened::SessionReroomed {
+                session, sequence, ..
+            }
             | Happened::SessionCancelled { session, sequence } => {
                 format!("{}:{session}:{sequence}", self.kind())
             }
@@ -123,10 +138,19 @@ pub fn session_changes(
     }
     let mut happened = Vec::new();
     if (before.starts_at, before.ends_at) != (after.starts_at, after.ends_at) {
-        happened.push(Happened::SessionMoved { session, sequence });
+        happened.push(Happened::SessionMoved {
+            session,
+            sequence,
+            was_starts_at: before.starts_at,
+            was_ends_at: before.ends_at,
+        });
     }
     if before.room_id != after.room_id {
-        happened.push(Happened::SessionReroomed { session, sequence });
+        happened.push(Happened::SessionReroomed {
+            session,
+            sequence,
+            was_room: before.room_id,
+        });
     }
     happened
 }
@@ -164,11 +188,14 @@ mod tests {
             vec![
                 Happened::SessionMoved {
                     session: id,
-                    sequence: 2
+                    sequence: 2,
+                    was_starts_at: before.starts_at,
+                    was_ends_at: before.ends_at,
                 },
                 Happened::SessionReroomed {
                     session: id,
-                    sequence: 2
+                    sequence: 2,
+                    was_room: None,
                 }
             ]
         );
@@ -190,6 +217,8 @@ mod tests {
         let moved = Happened::SessionMoved {
             session: id,
             sequence: 3,
+            was_starts_at: Utc.with_ymd_and_hms(2026, 12, 30, 9, 0, 0).unwrap(),
+            was_ends_at: Utc.with_ymd_and_hms(2026, 12, 30, 10, 0, 0).unwrap(),
         };
         assert_eq!(moved.key(), format!("session_moved:{id}:3"));
         assert_eq!(moved.session(), Some(id));

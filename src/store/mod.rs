@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod invariants;
 pub mod journal;
 pub mod keys;
+pub mod outbox;
 pub mod pagination;
 pub mod programme;
 pub mod registering;

@@ -272,6 +272,9 @@ pub async fn delete(
         .insert(txn)
         .await?;
     }
+    // The delegates signed up are told now: deleting the session deletes their choices.
+    let told: Vec<(Uuid, Happened)> = happened.iter().map(|h| (event_id, *h)).collect();
+    super::outbox::enqueue(txn, &told).await?;
     sessions::Entity::delete_by_id(session.id).exec(txn).await?;
     Ok(happened)
 }

@@ -256,9 +256,13 @@ fn every_message_used_exists() {
     use dialogue::web::i18n::Messages;
     let root = env!("CARGO_MANIFEST_DIR");
     let mut used: Vec<String> = Vec::new();
-    for dir in ["templates", "src/web"] {
+    for dir in ["templates", "templates/mail", "src/web", "src/mail"] {
         for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
-            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap();
             for call in [".t(\"", ".t_with(\"", ".count(\""] {
                 for piece in text.split(call).skip(1) {
                     let key = piece.split('"').next().unwrap();
@@ -281,6 +285,11 @@ fn every_message_used_exists() {
             .map(|k| format!("session-kind-{}", k.as_str())),
     );
     used.extend(["tk", "ru", "en"].map(|l| format!("lang-{l}")));
+    for kind in dialogue::domain::enums::MailKind::ALL {
+        let kind = kind.as_str().replace('_', "-");
+        used.push(format!("mail-subject-{kind}"));
+        used.push(format!("mail-body-{kind}"));
+    }
     used.extend(["sessions", "language", "calendar", "cancelled"].map(|d| format!("me-done-{d}")));
     for field in [
         "full-name",

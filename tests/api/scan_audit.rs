@@ -90,8 +90,8 @@ db_test!(
 
         // Back to the schema that kept rendered answers, as a database of the earlier release.
         let db = &app.state.writer;
-        // Down past the languages migration (6) and the scan decisions one (5).
-        migration::Migrator::down(db, Some(2)).await.unwrap();
+        // Down past the outbox (7), the languages (6) and the scan decisions (5) migrations.
+        migration::Migrator::down(db, Some(3)).await.unwrap();
         db.execute_unprepared(
             "UPDATE scans SET http_status = CASE result WHEN 'ok' THEN 200 \
              WHEN 'already_checked_in' THEN 409 ELSE 404 END",
