@@ -47,6 +47,21 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// E-mail.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Send one test message through the configured transport (SMTP_URL, else DATA_DIR/mail).
+    Test {
+        /// The address to send it to.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -159,6 +174,28 @@ async fn run(cli: Cli) -> Result<(), String> {
         } => {
             let kid = app::keys::rotate(state).await.map_err(say)?;
             println!("badge codes are now signed with key {kid}");
+            Ok(())
+        }
+        Command::Mail {
+            command: MailCommand::Test { to },
+        } => {
+            let transport = dialogue::mail::transport::Transport::from_config(&state.config.mail)
+                .map_err(|e| e.to_string())?
+                .ok_or("e-mail is off: set SMTP_URL or DATA_DIR")?;
+            dialogue::mail::sender::send_test(state, &transport, &to).await?;
+            match &state.config.mail.smtp_url {
+                Some(url) => println!("test message sent to {to} through {}", redact_url(url)),
+                None => println!(
+                    "test message for {to} written to {}",
+                    state
+                        .config
+                        .mail
+                        .files_dir
+                        .as_ref()
+                        .map(|d| d.display().to_string())
+                        .unwrap_or_default()
+                ),
+            }
             Ok(())
         }
         Command::Serve { demo } => serve(application, demo).await,

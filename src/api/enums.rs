@@ -72,3 +72,15 @@ api_enum!(
         Ok, AlreadyCheckedIn, Invalid, Revoked, NotConfirmed, WrongEvent, NotRegisteredForSession
     }
 );
+api_enum!(
+    /// What an e-mail tells the delegate.
+    MailKind <=> MailKind {
+        Confirmed, Waitlisted, Pending, Promoted, SessionSeatGiven, Approved,
+        ApprovedWaitlisted, Rejected, Cancelled, SessionMoved, SessionReroomed,
+        SessionCancelled, Test
+    }
+);
+api_enum!(
+    /// `queued`: waiting to be sent (or retried); `sent`; `failed`: refused for good or given up.
+    MailStatus <=> MailStatus { Queued, Sent, Failed }
+);

@@ -18,6 +18,7 @@ pub mod errors;
 pub mod event_types;
 pub mod events;
 pub mod health;
+pub mod outbox;
 pub mod problem;
 pub mod registration_export;
 pub mod registration_views;
@@ -63,6 +64,8 @@ pub enum ApiTags {
     CheckinTokens,
     /// iCalendar feeds to subscribe to.
     Calendar,
+    /// E-mails to delegates: what was sent, what failed and why, send again.
+    Outbox,
 }
 
 /// Every API of the service, as one OpenAPI document.
@@ -80,6 +83,7 @@ pub type Apis = (
     checkins::CheckinsApi,
     checkin_tokens::CheckinTokensApi,
     calendar::CalendarApi,
+    outbox::OutboxApi,
 );
 
 /// The OpenAPI service over every API.
@@ -122,6 +126,9 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         calendar::CalendarApi {
+            state: state.clone(),
+        },
+        outbox::OutboxApi {
             state: state.clone(),
         },
     );

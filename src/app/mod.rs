@@ -14,6 +14,7 @@
 //! - [`registrations`]: register, read one's own, change sessions and e-mail language,
 //!   cancel, replace the calendar link; organizers' list, approve, reject.
 //! - [`badges`]: a registration's signed code and its badge (SVG, PNG).
+//! - [`outbox`]: the e-mails of an event for organizers: list, counts, send again.
 //!
 //! Every change to what the agenda and the feeds show empties the event cache after its commit.
 
@@ -42,6 +43,7 @@ pub mod checkin;
 pub mod events;
 pub mod feeds;
 pub mod keys;
+pub mod outbox;
 pub mod principal;
 pub mod programme;
 pub mod registration_queue;

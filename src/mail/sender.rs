@@ -66,6 +66,16 @@ pub async fn round(
     let claimed = store::outbox::claim(&state.writer, BATCH, lease).await?;
     let count = claimed.len();
     for row in claimed {
+        // A batch may outlast the lease: take each message only while it is still ours.
+        let Some(held_until) = row.lease_until else {
+            continue;
+        };
+        if store::outbox::renew(&state.writer, row.id, held_until, lease)
+            .await?
+            .is_none()
+        {
+            continue;
+        }
         send_one(state, transport, config, &row).await?;
     }
     if count > 0 {

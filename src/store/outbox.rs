@@ -288,6 +288,26 @@ pub async fn claim<C: ConnectionTrait>(
     Ok(rows)
 }
 
+/// Renews this instance's lease on a claimed message just before sending it: `true` while
+/// the lease it holds (`held_until`) is still its own, `false` when it ran out and another
+/// instance took the message (which then sends it instead).
+pub async fn renew<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    held_until: DateTime<Utc>,
+    lease: Duration,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    let until = Utc::now() + lease;
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::LeaseUntil, Expr::value(until))
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Status.eq(MailStatus::Queued.as_str()))
+        .filter(outbox::Column::LeaseUntil.eq(held_until))
+        .exec(db)
+        .await?;
+    Ok((result.rows_affected == 1).then_some(until))
+}
+
 /// Records a message as sent to `recipient` with `message_id`.
 pub async fn mark_sent<C: ConnectionTrait>(
     db: &C,
@@ -408,4 +428,24 @@ pub async fn depth<C: ConnectionTrait>(db: &C) -> Result<u64, AppError> {
         .filter(outbox::Column::Status.eq(MailStatus::Queued.as_str()))
         .count(db)
         .await?)
+}
+
+/// How many messages of an event are queued, sent and failed.
+pub async fn counts<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+) -> Result<std::collections::HashMap<MailStatus, u64>, AppError> {
+    let rows: Vec<(MailStatus, i64)> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Status)
+        .column_as(outbox::Column::Id.count(), "n")
+        .filter(outbox::Column::EventId.eq(event_id))
+        .group_by(outbox::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(status, n)| (status, n.max(0) as u64))
+        .collect())
 }

@@ -108,7 +108,13 @@ impl TestDb {
 
     /// A new application instance (its own pool) on this database.
     pub async fn app(&self) -> TestApp {
-        let config = Config::for_database(self.url.clone());
+        self.app_with(|_| {}).await
+    }
+
+    /// An application on this database with its configuration adjusted (e.g. e-mail on).
+    pub async fn app_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = Config::for_database(self.url.clone());
+        adjust(&mut config);
         let application = Application::build(config)
             .await
             .expect("connect and migrate");
