@@ -483,3 +483,192 @@ async fn two_instances_send_every_message_exactly_once() {
     })
     .await;
 }
+
+/// Authentication and TLS from the start (`smtps://user:pass@…`): the test message of
+/// `dialogue mail test` arrives; a wrong password is refused and nothing arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtps_with_authentication_delivers_the_test_message() {
+    let Some(server) = SmtpServer::start_with(Some(("dialogue", "s3cret pass")), true) else {
+        return;
+    };
+    let server = &server;
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        run(backend, |db| async move {
+            let app = db.app_with(|config| server.configure(config)).await;
+            let transport =
+                dialogue::mail::transport::Transport::from_config(&app.state.config.mail)
+                    .unwrap()
+                    .unwrap();
+            dialogue::mail::sender::send_test(&app.state, &transport, "ops@example.org")
+                .await
+                .expect("the test message is sent");
+            let received = server.wait_for(1, WAIT).await;
+            assert_eq!(received.len(), 1);
+            assert_eq!(received[0].envelope["authenticated"], json!(true));
+            assert_eq!(received[0].envelope["tls"], json!(true));
+            let message = MessageParser::default().parse(&received[0].raw).unwrap();
+            assert_eq!(message.subject(), Some("Dialogue: test message"));
+            let mut wrong = app.state.config.mail.clone();
+            wrong.smtp_url = Some(format!("smtps://dialogue:wrong@127.0.0.1:{}", server.port));
+            let transport = dialogue::mail::transport::Transport::from_config(&wrong)
+                .unwrap()
+                .unwrap();
+            let refused =
+                dialogue::mail::sender::send_test(&app.state, &transport, "ops@example.org").await;
+            assert!(refused.is_err(), "a wrong password is refused");
+            assert_eq!(server.received().len(), 1);
+            std::fs::remove_file(server.dir.join("000001.eml")).ok();
+        })
+        .await;
+    }
+}
+
+smtp_test!(
+    a_moved_session_tells_what_changed_with_the_new_calendar_entry,
+    |app, server| async move {
+        let event = app.published_event(json!({"default_language": "en"})).await;
+        let id = event["id"].as_str().unwrap().to_owned();
+        let hall = app
+            .post(
+                &format!("/api/v1/events/{id}/rooms"),
+                json!({"name": "Hall A"}),
+            )
+            .await;
+        let annex = app
+            .post(
+                &format!("/api/v1/events/{id}/rooms"),
+                json!({"name": "Annex"}),
+            )
+            .await;
+        let session = app
+            .create_session(
+                &id,
+                json!({"title": "Cloud lab", "capacity": 5, "room_id": hall.id()}),
+            )
+            .await;
+        let mut body = delegate("moved@example.org", &[&session.id()]);
+        body["locale"] = json!("en");
+        register(&app, &id, body).await.expect(201);
+        register(&app, &id, delegate("elsewhere@example.org", &[]))
+            .await
+            .expect(201);
+        assert_eq!(server.wait_for(2, WAIT).await.len(), 2);
+        app.patch(
+            &format!("/api/v1/events/{id}/sessions/{}", session.id()),
+            json!({"starts_at": "2026-11-18T15:00:00+05:00", "ends_at": "2026-11-18T16:00:00+05:00",
+               "room_id": annex.id()}),
+        )
+        .await
+        .expect(200);
+        let received = server.wait_for(4, WAIT).await;
+        assert_eq!(
+            received.len(),
+            4,
+            "a time notice and a room notice, to the one delegate"
+        );
+        let notices: Vec<_> = received[2..]
+            .iter()
+            .map(|r| MessageParser::default().parse(&r.raw).unwrap())
+            .collect();
+        for notice in &notices {
+            assert_eq!(
+                notice
+                    .to()
+                    .and_then(|a| a.first())
+                    .and_then(|a| a.address()),
+                Some("moved@example.org")
+            );
+        }
+        let subjects: Vec<_> = notices
+            .iter()
+            .filter_map(|n| n.subject().map(str::to_owned))
+            .collect();
+        assert!(
+            subjects.contains(&"New time: Cloud lab".to_owned()),
+            "{subjects:?}"
+        );
+        assert!(
+            subjects.contains(&"New room: Cloud lab".to_owned()),
+            "{subjects:?}"
+        );
+        let texts: Vec<String> = notices
+            .iter()
+            .map(|n| n.body_text(0).unwrap().into_owned())
+            .collect();
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("09:00–10:00 → ") && t.contains("15:00–16:00")),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.contains("Room: Hall A → Annex")),
+            "{texts:?}"
+        );
+        let feed = app
+            .get(&format!(
+                "/api/v1/events/{id}/sessions/{}/calendar.ics",
+                session.id()
+            ))
+            .await
+            .text;
+        let sequence = feed
+            .lines()
+            .find(|l| l.starts_with("SEQUENCE:"))
+            .unwrap()
+            .to_owned();
+        assert_ne!(sequence, "SEQUENCE:0");
+        for notice in &notices {
+            let ics = notice
+                .attachments()
+                .find(|a| a.attachment_name() == Some("sessions.ics"))
+                .expect("the updated entry");
+            let ics = String::from_utf8(ics.contents().to_vec()).unwrap();
+            assert!(
+                ics.lines().any(|l| l == sequence),
+                "the feed's SEQUENCE: {ics}"
+            );
+        }
+    }
+);
+
+db_test!(
+    old_sent_messages_are_purged_failed_ones_stay,
+    |app| async move {
+        let event = app.published_event(json!({})).await;
+        let id = event["id"].as_str().unwrap().to_owned();
+        register(&app, &id, delegate("old@example.org", &[]))
+            .await
+            .expect(201);
+        register(&app, &id, delegate("failed@example.org", &[]))
+            .await
+            .expect(201);
+        let rows = dialogue::store::outbox::list(
+            &app.state.db,
+            uuid::Uuid::parse_str(&id).unwrap(),
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+        let (sent, failed) = (&rows[1], &rows[0]);
+        dialogue::store::outbox::mark_sent(&app.state.writer, sent.id, "old@example.org", "<a@b>")
+            .await
+            .unwrap();
+        dialogue::store::outbox::mark_failed(&app.state.writer, failed.id, "550 no", None, None)
+            .await
+            .unwrap();
+        let purged = dialogue::store::outbox::purge_sent(
+            &app.state.writer,
+            chrono::Utc::now() + chrono::Duration::seconds(1),
+        )
+        .await
+        .unwrap();
+        assert_eq!(purged, 1);
+        let left = app
+            .get_as(&format!("/api/v1/events/{id}/outbox"), &app.organizer)
+            .await;
+        assert_eq!(left.body["items"].as_array().unwrap().len(), 1);
+        assert_eq!(left.body["items"][0]["status"], "failed");
+    }
+);

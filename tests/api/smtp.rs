@@ -21,6 +21,10 @@ pub struct SmtpServer {
     pub ca_file: PathBuf,
     child: Option<Child>,
     python: PathBuf,
+    /// The one user the server lets in, when it asks for authentication.
+    pub auth: Option<(String, String)>,
+    /// TLS from the first byte (`smtps://`) instead of STARTTLS.
+    pub implicit_tls: bool,
 }
 
 fn venv_python() -> Option<PathBuf> {
@@ -38,6 +42,11 @@ fn venv_python() -> Option<PathBuf> {
 impl SmtpServer {
     /// Starts a server, or `None` outside CI when aiosmtpd is not installed.
     pub fn start() -> Option<SmtpServer> {
+        Self::start_with(None, false)
+    }
+
+    /// Starts a server that asks for `auth` and speaks TLS from the start when `implicit_tls`.
+    pub fn start_with(auth: Option<(&str, &str)>, implicit_tls: bool) -> Option<SmtpServer> {
         let python = venv_python()?;
         let dir = std::env::temp_dir().join(format!("dialogue-smtp-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).expect("server directory");
@@ -58,6 +67,8 @@ impl SmtpServer {
             ca_file,
             child: None,
             python,
+            auth: auth.map(|(u, p)| (u.to_owned(), p.to_owned())),
+            implicit_tls,
         };
         server.resume();
         Some(server)
@@ -67,8 +78,19 @@ impl SmtpServer {
     pub fn resume(&mut self) {
         let _ = std::fs::remove_file(self.dir.join("ready"));
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mail/smtp_server.py");
-        let child = Command::new(&self.python)
-            .arg(script)
+        let mut command = Command::new(&self.python);
+        command.arg(script);
+        if let Some((user, password)) = &self.auth {
+            command
+                .arg("--user")
+                .arg(user)
+                .arg("--password")
+                .arg(password);
+        }
+        if self.implicit_tls {
+            command.arg("--implicit");
+        }
+        let child = command
             .arg("--port")
             .arg(self.port.to_string())
             .arg("--dir")
@@ -141,7 +163,13 @@ impl SmtpServer {
 
     /// The mail settings that send through this server.
     pub fn configure(&self, config: &mut dialogue::Config) {
-        config.mail.smtp_url = Some(format!("smtp://127.0.0.1:{}", self.port));
+        let scheme = if self.implicit_tls { "smtps" } else { "smtp" };
+        let credentials = self
+            .auth
+            .as_ref()
+            .map(|(user, password)| format!("{user}:{password}@"))
+            .unwrap_or_default();
+        config.mail.smtp_url = Some(format!("{scheme}://{credentials}127.0.0.1:{}", self.port));
         config.mail.ca_file = Some(self.ca_file.clone());
         config.mail.retry_base = Duration::from_millis(100);
         config.mail.retry_cap = Duration::from_millis(400);

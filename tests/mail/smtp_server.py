@@ -1,7 +1,7 @@
 """A real SMTP server for Dialogue's mail tests (aiosmtpd, from PyPI via .ci/ensure-smtp).
 
-It accepts mail on 127.0.0.1:PORT with STARTTLS (the test's certificate) and, when asked,
-AUTH PLAIN/LOGIN for one user. Every message accepted is written whole to DIR as
+It accepts mail on 127.0.0.1:PORT with STARTTLS (or, with --implicit, TLS from the start)
+under the test's certificate and, when asked, AUTH PLAIN/LOGIN for one user only. Every message accepted is written whole to DIR as
 NNNNNN.eml, with its envelope in NNNNNN.json. Before answering DATA it reads DIR/answers.json
 (a list of replies such as "451 4.3.0 try again later"); if the list is not empty the first
 reply is taken off and given instead of accepting, so a test scripts transient and permanent
@@ -53,7 +53,8 @@ class Keeper:
             f.write(raw)
         with open(os.path.join(self.directory, name + ".json"), "w", encoding="utf-8") as f:
             json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
-                       "tls": session.ssl is not None,
+                       "tls": session.ssl is not None
+                       or server.transport.get_extra_info("ssl_object") is not None,
                        "authenticated": bool(session.authenticated)}, f)
         os.replace(os.path.join(self.directory, name + ".eml.tmp"),
                    os.path.join(self.directory, name + ".eml"))
@@ -77,6 +78,8 @@ def main():
     parser.add_argument("--key", required=True)
     parser.add_argument("--user")
     parser.add_argument("--password")
+    parser.add_argument("--implicit", action="store_true",
+                        help="TLS from the first byte (smtps) instead of STARTTLS")
     args = parser.parse_args()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(args.cert, args.key)
@@ -84,8 +87,15 @@ def main():
     if args.user:
         options = {"authenticator": authenticator(args.user, args.password),
                    "auth_required": True, "auth_require_tls": True}
-    controller = Controller(Keeper(args.dir), hostname="127.0.0.1", port=args.port,
-                            tls_context=context, require_starttls=True, **options)
+    if args.implicit:
+        options["ssl_context"] = context
+        # aiosmtpd only counts STARTTLS as TLS for AUTH; here every byte is already TLS.
+        if args.user:
+            options["auth_require_tls"] = False
+    else:
+        options["tls_context"] = context
+        options["require_starttls"] = True
+    controller = Controller(Keeper(args.dir), hostname="127.0.0.1", port=args.port, **options)
     controller.start()
     with open(os.path.join(args.dir, "ready"), "w") as f:
         f.write("ready")
