@@ -4,6 +4,7 @@
 //! `/healthz` ceiling. Run with `cargo bench --bench load` (env: BENCH_SECONDS, BENCH_CONNECTIONS,
 //! BENCH_BACKENDS=sqlite,postgres, BENCH_ONLY=registration,check-in (scenarios whose name
 //! contains one of these words; registration must run for check-in to have badges),
+//! BENCH_MAIL_SENDER=false (the server writes e-mails to its outbox without sending them),
 //! TEST_POSTGRES_URL).
 
 use std::process::{Child, Command, Stdio};
@@ -453,6 +454,11 @@ fn start_server(port: u16, data_dir: &std::path::Path, database_url: Option<&str
             std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "info".into()),
         )
         .env_remove("DATABASE_URL")
+        // BENCH_MAIL_SENDER=false: the server writes the outbox but does not send it.
+        .env(
+            "MAIL_SENDER",
+            std::env::var("BENCH_MAIL_SENDER").unwrap_or_else(|_| "true".into()),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
     if let Some(url) = database_url {

@@ -183,7 +183,10 @@ impl Application {
         let state = AppState::connect(config).await?;
         spawn_key_reload(state.clone());
         match crate::mail::transport::Transport::from_config(&state.config.mail) {
-            Ok(Some(transport)) => crate::mail::sender::spawn(state.clone(), transport),
+            Ok(Some(transport)) if state.config.mail.sender => {
+                crate::mail::sender::spawn(state.clone(), transport)
+            }
+            Ok(Some(_)) => tracing::info!("this instance writes e-mails but does not send them"),
             Ok(None) => {}
             Err(err) => return Err(DbErr::Custom(err.to_string())),
         }

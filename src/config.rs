@@ -49,6 +49,9 @@ pub struct MailConfig {
     pub poll: std::time::Duration,
     /// Sent messages are purged after this long.
     pub keep_sent: std::time::Duration,
+    /// Whether this instance sends the outbox (every instance writes it). Instances that
+    /// should only serve requests set `MAIL_SENDER=false`; at least one must send.
+    pub sender: bool,
 }
 
 impl MailConfig {
@@ -65,6 +68,7 @@ impl MailConfig {
             lease: std::time::Duration::from_secs(300),
             poll: std::time::Duration::from_secs(5),
             keep_sent: std::time::Duration::from_secs(30 * 24 * 3600),
+            sender: true,
         }
     }
 
@@ -145,6 +149,15 @@ pub struct Settings {
     /// Days sent e-mails stay in the outbox before they are purged.
     #[arg(long, env = "MAIL_KEEP_SENT_DAYS", default_value_t = 30, global = true)]
     pub mail_keep_sent_days: u64,
+    /// Whether this instance sends e-mails from the outbox (`false`: it only writes them).
+    #[arg(
+        long,
+        env = "MAIL_SENDER",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub mail_sender: bool,
 }
 
 impl Settings {
@@ -168,6 +181,7 @@ impl Settings {
                 from: self.mail_from.clone(),
                 ca_file: self.smtp_ca_file.clone(),
                 keep_sent: std::time::Duration::from_secs(self.mail_keep_sent_days * 24 * 3600),
+                sender: self.mail_sender,
                 ..MailConfig::off()
             },
         }

@@ -149,6 +149,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         );
         return Ok(());
     }
+    // Only a serving instance sends the outbox; other commands leave it to the servers.
+    let mail = config.mail.clone();
+    let mut config = config;
+    if !matches!(command, Command::Serve { .. }) {
+        config.mail.smtp_url = None;
+        config.mail.files_dir = None;
+    }
     let url = config.effective_database_url();
     tracing::info!(database = %redact_url(&url), "connecting");
     let application = Application::build(config)
@@ -179,18 +186,15 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Mail {
             command: MailCommand::Test { to },
         } => {
-            let transport = dialogue::mail::transport::Transport::from_config(&state.config.mail)
+            let transport = dialogue::mail::transport::Transport::from_config(&mail)
                 .map_err(|e| e.to_string())?
                 .ok_or("e-mail is off: set SMTP_URL or DATA_DIR")?;
             dialogue::mail::sender::send_test(state, &transport, &to).await?;
-            match &state.config.mail.smtp_url {
+            match &mail.smtp_url {
                 Some(url) => println!("test message sent to {to} through {}", redact_url(url)),
                 None => println!(
                     "test message for {to} written to {}",
-                    state
-                        .config
-                        .mail
-                        .files_dir
+                    mail.files_dir
                         .as_ref()
                         .map(|d| d.display().to_string())
                         .unwrap_or_default()

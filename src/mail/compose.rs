@@ -352,7 +352,7 @@ async fn attachments(
             files.push(File {
                 name: "badge.png".into(),
                 content_type: "image/png",
-                bytes: crate::app::badges::png(state, registration, event)?,
+                bytes: badge_png(state, registration, event).await?,
             });
         }
         let calendar_token = token::derive(
@@ -379,6 +379,18 @@ async fn attachments(
         }
     }
     Ok(files)
+}
+
+/// The badge drawn off the request threads (drawing a PNG takes milliseconds of CPU).
+async fn badge_png(
+    state: &AppState,
+    registration: &RegistrationRow,
+    event: &events::Model,
+) -> Result<Vec<u8>, AppError> {
+    let (state, registration, event) = (state.clone(), registration.clone(), event.clone());
+    tokio::task::spawn_blocking(move || crate::app::badges::png(&state, &registration, &event))
+        .await
+        .map_err(|err| AppError::unexpected(format!("drawing a badge: {err}")))?
 }
 
 fn ics(
