@@ -62,12 +62,16 @@ impl AppState {
         } else {
             config.max_connections
         };
-        let db = store::connect(&url, pool_size).await?;
-        store::migrate(&db).await?;
-        let writer = if store::is_postgres(&db) {
-            db.clone()
+        // On SQLite the one writer connection opens first and migrates alone, so no reader
+        // connection opening meanwhile can meet the migration's locks.
+        let (db, writer) = if url.starts_with("sqlite:") {
+            let writer = store::connect(&url, 1).await?;
+            store::migrate(&writer).await?;
+            (store::connect(&url, pool_size).await?, writer)
         } else {
-            store::connect(&url, 1).await?
+            let db = store::connect(&url, pool_size).await?;
+            store::migrate(&db).await?;
+            (db.clone(), db)
         };
         let token_secret = store::secrets::get_or_create(&writer, "token-derivation")
             .await
