@@ -9,6 +9,7 @@
 //!   the public pages; [`session_view`] is a session as they show it.
 //! - [`register_page`]: the registration form; [`me_page`]: the delegate's page and the
 //!   e-mailed link to it; [`delegate_cookie`]: the cookie that keeps the way back.
+//! - [`scan_page`]: the scanner for check-in staff (its script is `static/scan.js`).
 //! - [`forms`]: posted forms, CSRF, errors in the reader's language.
 //! - [`public`]: what the pages share (dates, registration state, not found, rendering).
 
@@ -24,6 +25,7 @@ pub mod index_page;
 pub mod me_page;
 pub mod public;
 pub mod register_page;
+pub mod scan_page;
 pub mod session_page;
 pub mod session_view;
 pub mod speaker_pages;
@@ -82,6 +84,7 @@ pub fn routes(state: &AppState) -> impl Endpoint<Output = Response> + use<> {
             get(me_page::cancel_form).post(me_page::cancel).with(csrf()),
         )
         .at("/me/forget", post(me_page::forget_device).with(csrf()))
+        .at("/scan", get(scan_page::scan_page))
         .at("/me/badge.svg", get(me_page::badge))
         .at("/me/badge.png", get(me_page::badge))
         .at("/static/:hash/:name", get(assets::serve))

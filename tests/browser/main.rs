@@ -1,7 +1,7 @@
 //! The pages in a real browser (headless Chromium driven over WebDriver): a delegate registers
 //! through the form in Turkmen, Russian and English, lands on `/me`, sees the badge, changes a
 //! session and cancels; a wrong e-mail shows its error next to the field; the agenda's
-//! filters work. axe-core checks every page on the way (no serious or critical WCAG 2 A/AA
+//! filters work; check-in staff pair the scanner and scan with a keyboard wedge. axe-core checks every page on the way (no serious or critical WCAG 2 A/AA
 //! violation), and 360 px screenshots of the form, the delegate's page and the agenda are
 //! saved under `target/screenshots/`. Runs on SQLite and PostgreSQL; with `CI=true` a missing
 //! browser fails the test.
@@ -24,8 +24,8 @@ use helpers::{Backend, run};
 /// The width of a small phone, in CSS pixels.
 const PHONE: (u32, u32) = (360, 780);
 
-/// A Dialogue serving the demo programme on a local port; answers its base URL.
-async fn serve(url: String) -> String {
+/// A Dialogue serving the demo programme on a local port; answers its base URL and state.
+async fn serve(url: String) -> (String, dialogue::AppState) {
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
@@ -37,6 +37,7 @@ async fn serve(url: String) -> String {
     dialogue::bootstrap::load_demo(&application.state, chrono::Utc::now().date_naive())
         .await
         .expect("demo programme");
+    let state = application.state.clone();
     tokio::spawn(application.serve(std::future::pending()));
     let base = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
@@ -44,7 +45,7 @@ async fn serve(url: String) -> String {
             .await
             .is_ok()
         {
-            return base;
+            return (base, state);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -313,9 +314,136 @@ async fn agenda_filters(client: &Client, base: &str) {
     accessible(client, "filtered agenda").await;
 }
 
+/// Waits until the scanner shows an answer other than `before`, and answers its result.
+async fn next_answer(client: &Client, before: &str) -> String {
+    for _ in 0..200 {
+        let now = script(
+            client,
+            "return document.getElementById('result').dataset.result;",
+        )
+        .await;
+        let now = now.as_str().unwrap_or_default().to_owned();
+        if !now.is_empty() && now != before {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the scanner showed no new answer (still {before:?})");
+}
+
+/// Types a code into the always-focused field and presses Enter, as a keyboard-wedge scanner.
+async fn wedge(client: &Client, code: &str) {
+    script(
+        client,
+        "document.getElementById('result').dataset.result = '';",
+    )
+    .await;
+    let field = client.active_element().await.expect("the focused field");
+    assert_eq!(
+        field.attr("id").await.expect("id").as_deref(),
+        Some("code"),
+        "the code field has the focus"
+    );
+    field
+        .send_keys(&format!("{code}\u{E007}"))
+        .await
+        .expect("type the code and Enter");
+}
+
+/// Check-in staff pair a browser, scan with a keyboard wedge, and see each answer.
+async fn scanner(client: &Client, base: &str, state: &dialogue::AppState) {
+    use dialogue::app::registrations::{Registration, register};
+    use dialogue::domain::registration::RegistrationRequest;
+    let token = dialogue::app::tokens::create(
+        state,
+        dialogue::app::tokens::NewToken {
+            role: dialogue::domain::enums::TokenRole::Checkin,
+            event: Some("dialogue-2026"),
+            label: "Browser test scanner",
+        },
+    )
+    .await
+    .expect("a scanner token")
+    .issued
+    .token;
+    let request = |email: &str| RegistrationRequest {
+        full_name: "Merjen Ataýewa".into(),
+        email: email.into(),
+        organization: Some("Ministry of Education".into()),
+        position: None,
+        country: None,
+        category: dialogue::domain::enums::Category::Delegate,
+        session_ids: vec![],
+        locale: "tk".into(),
+        consent: true,
+    };
+    let Registration::Created { row, event, .. } =
+        register(state, "dialogue-2026", request("merjen@example.org"), None)
+            .await
+            .expect("a registration")
+    else {
+        panic!("a new registration");
+    };
+    let code = dialogue::app::badges::code_for(state, event.id, row.registration.id);
+    client.delete_all_cookies().await.expect("a new device");
+    client
+        .goto(&format!(
+            "{base}/scan?lang=en#token={token}&event=dialogue-2026"
+        ))
+        .await
+        .expect("the scanner");
+    let url = client.current_url().await.expect("url");
+    assert!(
+        url.fragment().is_none(),
+        "the token leaves the address bar: {url}"
+    );
+    accessible(client, "scanner").await;
+    screenshot(client, "scanner-en-360").await;
+    wedge(client, &code).await;
+    assert_eq!(next_answer(client, "").await, "ok");
+    let name = script(
+        client,
+        "return document.getElementById('result-name').textContent;",
+    )
+    .await;
+    assert_eq!(name, "Merjen Ataýewa");
+    screenshot(client, "scanner-ok-360").await;
+    wedge(client, &code).await;
+    assert_eq!(next_answer(client, "").await, "already_checked_in");
+    let when = script(
+        client,
+        "return document.getElementById('result-when').textContent;",
+    )
+    .await;
+    assert!(
+        when.as_str().unwrap_or_default().contains("First came in"),
+        "{when}"
+    );
+    wedge(client, "not-a-badge").await;
+    assert_eq!(next_answer(client, "").await, "invalid");
+    // A cancelled registration's badge.
+    dialogue::app::registrations::cancel(state, row.registration.id)
+        .await
+        .expect("cancel");
+    wedge(client, &code).await;
+    assert_eq!(next_answer(client, "").await, "revoked");
+    // The counters and the language: reloaded in Russian, still paired.
+    client
+        .goto(&format!("{base}/scan?lang=ru"))
+        .await
+        .expect("reload");
+    let paired = script(client, "return document.getElementById('scanner').hidden;").await;
+    assert_eq!(
+        paired,
+        Value::Bool(false),
+        "the pairing is kept on the device"
+    );
+    accessible(client, "scanner (ru)").await;
+}
+
 async fn journey(backend: Backend) {
     run(backend, |db| async move {
-        let base = serve(db.url.clone()).await;
+        let (base, state) = serve(db.url.clone()).await;
         let Some(browser) = Browser::start(PHONE.0, PHONE.1).await else {
             return;
         };
@@ -334,6 +462,7 @@ async fn journey(backend: Backend) {
             register_change_cancel(&browser.client, &base, lang, wrong_first).await;
         }
         agenda_filters(&browser.client, &base).await;
+        scanner(&browser.client, &base, &state).await;
         browser.close().await;
     })
     .await;

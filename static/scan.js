@@ -1,0 +1,243 @@
+// Dialogue's scanner for check-in staff. Paired by opening /scan#token=…&event=… (the
+// fragment never reaches the server; it is kept in this browser and removed from the address
+// at once). Staff choose the door (the venue entrance or one session's door) and the
+// direction; badge codes come from a keyboard-wedge scanner (it types the code and Enter into
+// the always-focused field) or are typed. Each answer is shown at once, large, with a colour,
+// words and a sound; the element #result carries data-result with the API's result name.
+(function () {
+  "use strict";
+
+  var words = JSON.parse(document.getElementById("scan-words").textContent);
+  var STORE = "dialogue.scanner";
+  var MUTE = "dialogue.scanner.mute";
+  var $ = function (id) { return document.getElementById(id); };
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(STORE)) || null; } catch (e) { return null; }
+  }
+  function save(state) { localStorage.setItem(STORE, JSON.stringify(state)); }
+
+  // Pairing: the fragment is read once and removed from the address bar.
+  if (location.hash.length > 1) {
+    var params = new URLSearchParams(location.hash.slice(1));
+    var token = params.get("token");
+    var event = params.get("event");
+    if (token && event) {
+      var previous = load();
+      save({
+        token: token,
+        event: event,
+        door: "",
+        direction: "entry",
+        device: (previous && previous.device) || "scanner-" + randomId().slice(0, 8)
+      });
+    }
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+
+  function randomId() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  var state = load();
+  if (!state) {
+    $("pairing").hidden = false;
+    return;
+  }
+  $("scanner").hidden = false;
+  $("event-name").textContent = state.event;
+
+  function api(path, options) {
+    options = options || {};
+    options.headers = {
+      "Authorization": "Bearer " + state.token,
+      "Content-Type": "application/json",
+      "Accept": "application/json"
+    };
+    return fetch("/api/v1/events/" + encodeURIComponent(state.event) + path, options);
+  }
+
+  // Doors: the venue entrance and each session's door.
+  var door = $("door");
+  door.value = state.door || "";
+  fetch("/api/v1/events/" + encodeURIComponent(state.event) + "/sessions?limit=500", {
+    headers: { "Accept": "application/json" }
+  }).then(function (r) { return r.ok ? r.json() : { items: [] }; }).then(function (list) {
+    (list.items || []).forEach(function (s) {
+      var option = document.createElement("option");
+      option.value = s.id;
+      option.textContent = s.starts_at.slice(11, 16) + " · " + s.title;
+      door.appendChild(option);
+    });
+    door.value = state.door || "";
+  }).catch(function () {});
+  door.addEventListener("change", function () {
+    state.door = door.value;
+    save(state);
+    refreshCounts();
+    focusCode();
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("input[name=direction]"), function (radio) {
+    radio.checked = radio.value === (state.direction || "entry");
+    radio.addEventListener("change", function () {
+      state.direction = radio.value;
+      save(state);
+      focusCode();
+    });
+  });
+
+  // Sound: one tone pattern per result; muting is remembered.
+  var mute = $("mute");
+  mute.checked = localStorage.getItem(MUTE) === "1";
+  mute.addEventListener("change", function () {
+    localStorage.setItem(MUTE, mute.checked ? "1" : "0");
+    focusCode();
+  });
+  var audio = null;
+  function beep(result) {
+    if (mute.checked) { return; }
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var tones = {
+        ok: [[880, 0.12]],
+        queued: [[880, 0.08], [1100, 0.08]],
+        already_checked_in: [[660, 0.1], [660, 0.1]]
+      }[result] || [[220, 0.45]];
+      var at = audio.currentTime;
+      tones.forEach(function (tone) {
+        var osc = audio.createOscillator();
+        var gain = audio.createGain();
+        osc.frequency.value = tone[0];
+        gain.gain.value = 0.2;
+        osc.connect(gain);
+        gain.connect(audio.destination);
+        osc.start(at);
+        osc.stop(at + tone[1]);
+        at += tone[1] + 0.05;
+      });
+    } catch (e) { /* no sound on this device */ }
+  }
+
+  function time(iso) {
+    if (!iso) { return ""; }
+    var at = new Date(iso);
+    return at.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function show(answer) {
+    var result = answer.result || "error";
+    var box = $("result");
+    box.dataset.result = result;
+    box.className = "result result-" + result;
+    $("result-title").textContent = words["result-" + result] || result;
+    var holder = answer.registration;
+    $("result-name").textContent = holder ? holder.full_name : "";
+    $("result-detail").textContent = holder
+      ? [holder.organization, words["category-" + holder.category] || holder.category]
+          .filter(Boolean).join(" · ")
+      : "";
+    $("result-when").textContent = result === "already_checked_in" && answer.first_checked_in_at
+      ? words["first-in"].replace("{time}", time(answer.first_checked_in_at))
+      : "";
+    beep(result);
+  }
+
+  var busy = false;
+  function scan(code) {
+    code = code.trim();
+    if (!code || busy) { return; }
+    busy = true;
+    var body = {
+      code: code,
+      device: state.device,
+      nonce: randomId(),
+      direction: state.direction || "entry"
+    };
+    if (state.door) { body.session_id = state.door; }
+    api("/checkins", { method: "POST", body: JSON.stringify(body) })
+      .then(function (r) {
+        if (r.status === 401 || r.status === 403) {
+          show({ result: "unpaired" });
+          return null;
+        }
+        return r.json();
+      })
+      .then(function (answer) {
+        if (answer) {
+          show(answer);
+          refreshCounts();
+        }
+      })
+      .catch(function () { show({ result: "error" }); })
+      .then(function () { busy = false; });
+  }
+
+  var code = $("code");
+  function focusCode() {
+    if (document.activeElement !== $("q")) { code.focus(); }
+  }
+  $("scan-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var value = code.value;
+    code.value = "";
+    scan(value);
+    focusCode();
+  });
+  focusCode();
+
+  // Counters for the chosen door: checked in today, confirmed, inside now.
+  function refreshCounts() {
+    api("/checkins/stats").then(function (r) { return r.ok ? r.json() : null; }).then(function (stats) {
+      if (!stats) { return; }
+      var figures;
+      if (state.door) {
+        figures = (stats.sessions || []).filter(function (s) { return s.session_id === state.door; })[0];
+      } else {
+        var today = new Date();
+        var local = today.getFullYear() + "-" + ("0" + (today.getMonth() + 1)).slice(-2) + "-" +
+          ("0" + today.getDate()).slice(-2);
+        var days = stats.days || [];
+        figures = days.filter(function (d) { return d.date === local; })[0] || days[days.length - 1];
+      }
+      figures = figures || { checked_in: 0, confirmed: 0, inside: 0 };
+      $("count-checked-in").textContent = figures.checked_in;
+      $("count-confirmed").textContent = figures.confirmed;
+      $("count-inside").textContent = figures.inside;
+    }).catch(function () {});
+  }
+  refreshCounts();
+  setInterval(refreshCounts, 15000);
+
+  // The help desk: find a delegate by name or organization.
+  $("lookup").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var q = $("q").value.trim();
+    var list = $("lookup-results");
+    list.textContent = "";
+    if (q.length < 2) { return; }
+    api("/checkins/attendees?q=" + encodeURIComponent(q)).then(function (r) { return r.json(); })
+      .then(function (found) {
+        var items = found.items || [];
+        if (!items.length) {
+          var none = document.createElement("li");
+          none.textContent = words["no-match"];
+          list.appendChild(none);
+        }
+        items.forEach(function (a) {
+          var li = document.createElement("li");
+          li.textContent = [a.full_name, a.organization, words["status-" + a.status] || a.status,
+            a.checked_in_today ? words["in-today"] : ""].filter(Boolean).join(" · ");
+          list.appendChild(li);
+        });
+      }).catch(function () {});
+  });
+
+  $("sign-out").addEventListener("click", function () {
+    localStorage.removeItem(STORE);
+    location.reload();
+  });
+})();
