@@ -22,6 +22,7 @@ mod pages;
 mod programme;
 mod registrations;
 mod scan_audit;
+mod scanner_js;
 mod scanner_tokens;
 mod sessions;
 mod smtp;
