@@ -50,6 +50,11 @@
   }
   $("scanner").hidden = false;
   $("event-name").textContent = state.event;
+  fetch("/api/v1/events/" + encodeURIComponent(state.event) + "?lang=" + document.documentElement.lang, {
+    headers: { "Accept": "application/json" }
+  }).then(function (r) { return r.ok ? r.json() : null; }).then(function (event) {
+    if (event && event.title) { $("event-name").textContent = event.title; }
+  }).catch(function () {});
 
   function api(path, options) {
     options = options || {};
@@ -170,10 +175,154 @@
         if (answer) {
           show(answer);
           refreshCounts();
+          sync();
         }
       })
-      .catch(function () { show({ result: "error" }); })
+      .catch(function () { return offline(code); })
       .then(function () { busy = false; });
+  }
+
+  // ---- Offline: the kit, the queue of kept scans, and their upload. ----
+  var DB = null;
+  function idb() {
+    if (DB) { return DB; }
+    DB = new Promise(function (resolve, reject) {
+      var open = indexedDB.open("dialogue-scanner", 1);
+      open.onupgradeneeded = function () {
+        open.result.createObjectStore("queue", { keyPath: "nonce" });
+        open.result.createObjectStore("kit");
+      };
+      open.onsuccess = function () { resolve(open.result); };
+      open.onerror = function () { reject(open.error); };
+    });
+    return DB;
+  }
+  function tx(store, mode, work) {
+    return idb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var t = db.transaction(store, mode);
+        var result = work(t.objectStore(store));
+        t.oncomplete = function () { resolve(result && result.result !== undefined ? result.result : result); };
+        t.onerror = function () { reject(t.error); };
+      });
+    });
+  }
+  function kept() { return tx("queue", "readonly", function (s) { return s.getAll(); }); }
+  function kitKey() { return state.event; }
+
+  // The offline kit: the event's public keys and tag, and the revoked registrations,
+  // refreshed with `since=` while online.
+  function refreshKit() {
+    return tx("kit", "readonly", function (s) { return s.get(kitKey()); }).then(function (old) {
+      var since = old && old.as_of ? "?since=" + encodeURIComponent(old.as_of) : "";
+      return Promise.all([
+        api("/checkins/keys").then(function (r) { if (!r.ok) { throw r; } return r.json(); }),
+        api("/checkins/revocations" + since).then(function (r) { if (!r.ok) { throw r; } return r.json(); })
+      ]).then(function (both) {
+        var revoked = (old && old.revoked) || [];
+        both[1].revoked.forEach(function (r) {
+          if (revoked.indexOf(r.registration_id) < 0) { revoked.push(r.registration_id); }
+        });
+        var kit = { keys: both[0].keys, event_tag: both[0].event_tag, revoked: revoked, as_of: both[1].as_of };
+        return tx("kit", "readwrite", function (s) { s.put(kit, kitKey()); }).then(function () {
+          $("scanner").dataset.kit = "ready";
+        });
+      });
+    }).catch(function () {});
+  }
+
+  function offline(code) {
+    return tx("kit", "readonly", function (s) { return s.get(kitKey()); }).then(function (kit) {
+      if (!kit) { show({ result: "error" }); return; }
+      return kept().then(function (scans) {
+        var door = state.door || "";
+        var direction = state.direction || "entry";
+        return DialogueBadge.decide(code, kit, scans, door, direction).then(function (decided) {
+          if (decided.result !== "queued") { show({ result: decided.result }); return; }
+          var scan = {
+            nonce: randomId(),
+            code: code,
+            session_id: state.door || null,
+            direction: direction,
+            scanned_at: new Date().toISOString(),
+            device: state.device,
+            registration_id: decided.registrationId
+          };
+          return tx("queue", "readwrite", function (s) { s.put(scan); }).then(function () {
+            show({ result: "queued" });
+            updateWaiting();
+          });
+        });
+      });
+    }).catch(function () { show({ result: "error" }); });
+  }
+
+  function updateWaiting() {
+    kept().then(function (scans) {
+      $("waiting").textContent = scans.length;
+    }).catch(function () {});
+    var last = localStorage.getItem(STORE + ".uploaded." + state.event);
+    $("last-upload").textContent = last ? time(last) : words["never"];
+  }
+
+  var syncing = false;
+  function sync() {
+    if (syncing) { return Promise.resolve(); }
+    syncing = true;
+    return kept().then(function (scans) {
+      if (!scans.length) { return; }
+      var body = {
+        scans: scans.map(function (s) {
+          return {
+            code: s.code, session_id: s.session_id, direction: s.direction,
+            scanned_at: s.scanned_at, device: s.device, nonce: s.nonce
+          };
+        })
+      };
+      return api("/checkins/batch", { method: "POST", body: JSON.stringify(body) })
+        .then(function (r) { if (!r.ok) { throw r; } return r.json(); })
+        .then(function (answer) {
+          var notes = $("sync-notes");
+          (answer.results || []).forEach(function (item, i) {
+            var result = item.answer && item.answer.result;
+            var expected = scans[i].direction === "exit" ? result : "ok";
+            if (result && result !== expected) {
+              var li = document.createElement("li");
+              var who = item.answer.registration ? item.answer.registration.full_name : scans[i].code.slice(0, 12) + "…";
+              li.textContent = who + ": " + (words["result-" + result] || result);
+              notes.appendChild(li);
+            }
+          });
+          return tx("queue", "readwrite", function (s) {
+            scans.forEach(function (scan) { s.delete(scan.nonce); });
+          }).then(function () {
+            localStorage.setItem(STORE + ".uploaded." + state.event, new Date().toISOString());
+            refreshCounts();
+          });
+        });
+    }).catch(function () {}).then(function () {
+      syncing = false;
+      updateWaiting();
+    });
+  }
+
+  window.addEventListener("online", function () { sync(); refreshKit(); });
+  setInterval(function () { sync(); }, 10000);
+  setInterval(function () { refreshKit(); }, 60000);
+  refreshKit();
+  updateWaiting();
+  sync();
+
+  // The page and its files are kept on the device, so a reload works without the network.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/scan-sw.js", { scope: "/scan" }).catch(function () {});
+  }
+  if (window.caches) {
+    var files = ["/scan"];
+    Array.prototype.forEach.call(document.querySelectorAll("script[src], link[rel=stylesheet]"), function (el) {
+      files.push(el.getAttribute("src") || el.getAttribute("href"));
+    });
+    caches.open("dialogue-scan-v1").then(function (c) { return c.addAll(files); }).catch(function () {});
   }
 
   var code = $("code");

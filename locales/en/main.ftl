@@ -254,3 +254,6 @@ scan-status-waitlisted = on the waiting list
 scan-status-pending = awaiting approval
 scan-status-rejected = not accepted
 scan-status-cancelled = cancelled
+scan-waiting = Waiting to upload
+scan-last-upload = Last upload
+scan-never = never

@@ -256,3 +256,6 @@ scan-status-waitlisted = в листе ожидания
 scan-status-pending = ожидает одобрения
 scan-status-rejected = не принята
 scan-status-cancelled = отменена
+scan-waiting = Ждут отправки
+scan-last-upload = Последняя отправка
+scan-never = ещё не было

@@ -248,3 +248,6 @@ scan-status-waitlisted = garaşylýanlaryň sanawynda
 scan-status-pending = tassyklanmagyna garaşylýar
 scan-status-rejected = kabul edilmedi
 scan-status-cancelled = ýatyryldy
+scan-waiting = Iberilmegine garaşýar
+scan-last-upload = Soňky iberiş
+scan-never = entek bolmady

@@ -65,3 +65,8 @@ pub fn serve(Path((hash, name)): Path<(String, String)>) -> Response {
         .header("X-Content-Type-Options", "nosniff")
         .body(file.data.into_owned())
 }
+
+/// The bytes of a static file, for routes that must serve one at a fixed path.
+pub fn file(name: &str) -> Option<Vec<u8>> {
+    Static::get(name).map(|file| file.data.into_owned())
+}

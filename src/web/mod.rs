@@ -85,6 +85,7 @@ pub fn routes(state: &AppState) -> impl Endpoint<Output = Response> + use<> {
         )
         .at("/me/forget", post(me_page::forget_device).with(csrf()))
         .at("/scan", get(scan_page::scan_page))
+        .at("/scan-sw.js", get(scan_page::service_worker))
         .at("/me/badge.svg", get(me_page::badge))
         .at("/me/badge.png", get(me_page::badge))
         .at("/static/:hash/:name", get(assets::serve))

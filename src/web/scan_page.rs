@@ -26,6 +26,7 @@ struct ScanPage {
     m: Messages,
     words_json: String,
     script: String,
+    badge_script: String,
 }
 
 /// The words the script shows, by the names it looks them up with.
@@ -62,6 +63,7 @@ fn words(m: &Messages) -> String {
     );
     words.insert("no-match".into(), m.t("scan-no-match"));
     words.insert("in-today".into(), m.t("scan-in-today"));
+    words.insert("never".into(), m.t("scan-never"));
     // Safe inside <script>: no "</" can close the element.
     serde_json::to_string(&words)
         .unwrap_or_else(|_| "{}".into())
@@ -77,6 +79,7 @@ pub async fn scan_page(req: &Request, state: Data<&AppState>) -> Response {
         chrome: Chrome::new(&messages, "/scan", &[]),
         words_json: words(&messages),
         script: assets::url("scan.js"),
+        badge_script: assets::url("badge.js"),
         m: messages,
     };
     let mut response = render(&state, &asked, StatusCode::OK, template.render());
@@ -87,4 +90,18 @@ pub async fn scan_page(req: &Request, state: Data<&AppState>) -> Response {
         poem::http::HeaderValue::from_static("no-referrer"),
     );
     response
+}
+
+/// `GET /scan-sw.js`: the scanner's service worker, at the root so that it may serve `/scan`
+/// when the network is down.
+#[handler]
+pub fn service_worker() -> Response {
+    match assets::file("scan-sw.js") {
+        Some(body) => Response::builder()
+            .content_type("text/javascript; charset=utf-8")
+            .header("Cache-Control", "no-cache")
+            .header("X-Content-Type-Options", "nosniff")
+            .body(body),
+        None => Response::builder().status(StatusCode::NOT_FOUND).finish(),
+    }
 }

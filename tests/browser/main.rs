@@ -24,32 +24,50 @@ use helpers::{Backend, run};
 /// The width of a small phone, in CSS pixels.
 const PHONE: (u32, u32) = (360, 780);
 
-/// A Dialogue serving the demo programme on a local port; answers its base URL and state.
-async fn serve(url: String) -> (String, dialogue::AppState) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let mut config = Config::for_database(url);
-    config.bind = format!("127.0.0.1:{port}");
-    config.public_url = format!("http://127.0.0.1:{port}");
-    let application = Application::build(config).await.expect("start Dialogue");
-    dialogue::bootstrap::load_demo(&application.state, chrono::Utc::now().date_naive())
-        .await
-        .expect("demo programme");
-    let state = application.state.clone();
-    tokio::spawn(application.serve(std::future::pending()));
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+/// A Dialogue serving the demo programme on a local port.
+struct Served {
+    base: String,
+    state: dialogue::AppState,
+    config: Config,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl Served {
+    async fn start(url: String) -> Served {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mut config = Config::for_database(url);
+        config.bind = format!("127.0.0.1:{port}");
+        config.public_url = format!("http://127.0.0.1:{port}");
+        let application = Application::build(config.clone())
             .await
-            .is_ok()
-        {
-            return (base, state);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+            .expect("start Dialogue");
+        dialogue::bootstrap::load_demo(&application.state, chrono::Utc::now().date_naive())
+            .await
+            .expect("demo programme");
+        let mut served = Served {
+            base: format!("http://127.0.0.1:{port}"),
+            state: application.state.clone(),
+            config,
+            task: None,
+        };
+        served.listen(application).await;
+        served
     }
-    panic!("Dialogue did not listen on {base}");
+
+    async fn listen(&mut self, application: Application) {
+        self.task = Some(tokio::spawn(application.serve(std::future::pending())));
+        let address = self.config.bind.clone();
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(&address).await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("Dialogue did not listen on {address}");
+    }
 }
 
 /// Asserts that axe-core finds no serious or critical violation on the current page.
@@ -439,11 +457,156 @@ async fn scanner(client: &Client, base: &str, state: &dialogue::AppState) {
         "the pairing is kept on the device"
     );
     accessible(client, "scanner (ru)").await;
+    offline(client, state, &token).await;
+}
+
+/// Chromium's network emulation (a chromedriver command): `false` takes the browser off the
+/// network, as at a venue whose Wi-Fi fails; `true` brings it back.
+#[derive(Debug)]
+struct NetworkConditions {
+    online: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        if self.online {
+            (http::Method::DELETE, None)
+        } else {
+            let body = serde_json::json!({"network_conditions": {
+                "offline": true, "latency": 0, "download_throughput": -1, "upload_throughput": -1
+            }});
+            (http::Method::POST, Some(body.to_string()))
+        }
+    }
+}
+
+async fn network(client: &Client, online: bool) {
+    client
+        .issue_cmd(NetworkConditions { online })
+        .await
+        .expect("set the browser's network conditions");
+}
+
+/// Polls `js` until it answers `expected`.
+async fn until(client: &Client, js: &str, expected: Value) {
+    let mut last = Value::Null;
+    for _ in 0..400 {
+        last = client.execute(js, vec![]).await.unwrap_or(Value::Null);
+        if last == expected {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{js} answered {last}, not {expected}");
+}
+
+/// Without the network the scanner decides on its own, keeps the scan through a reload, and
+/// uploads it when the network is back.
+async fn offline(client: &Client, state: &dialogue::AppState, token: &str) {
+    use dialogue::app::registrations::{Registration, register};
+    // The offline kit is on the device, and the service worker controls the page.
+    until(
+        client,
+        "return document.getElementById('scanner').dataset.kit || '';",
+        Value::from("ready"),
+    )
+    .await;
+    client.refresh().await.expect("reload");
+    until(
+        client,
+        "return !!navigator.serviceWorker.controller && document.getElementById('scanner').dataset.kit === 'ready';",
+        Value::Bool(true),
+    )
+    .await;
+    network(client, false).await;
+    let request = dialogue::domain::registration::RegistrationRequest {
+        full_name: "Aman Orazow".into(),
+        email: "aman@example.org".into(),
+        organization: None,
+        position: None,
+        country: None,
+        category: dialogue::domain::enums::Category::Speaker,
+        session_ids: vec![],
+        locale: "ru".into(),
+        consent: true,
+    };
+    let Registration::Created { row, event, .. } = register(state, "dialogue-2026", request, None)
+        .await
+        .expect("a registration made while the venue is offline")
+    else {
+        panic!("a new registration");
+    };
+    let code = dialogue::app::badges::code_for(state, event.id, row.registration.id);
+    wedge(client, &code).await;
+    assert_eq!(next_answer(client, "").await, "queued");
+    until(
+        client,
+        "return document.getElementById('waiting').textContent;",
+        Value::from("1"),
+    )
+    .await;
+    wedge(client, &code).await;
+    assert_eq!(
+        next_answer(client, "").await,
+        "already_checked_in",
+        "admitted here offline already"
+    );
+    wedge(client, "D1NOTABADGE").await;
+    assert_eq!(next_answer(client, "").await, "invalid");
+    screenshot(client, "scanner-offline-360").await;
+    // A reload without the network keeps the page and the kept scan.
+    client.refresh().await.expect("reload offline");
+    until(
+        client,
+        "return document.getElementById('waiting').textContent;",
+        Value::from("1"),
+    )
+    .await;
+    // The network is back: the scan is uploaded and the server knows it.
+    network(client, true).await;
+    client
+        .execute("window.dispatchEvent(new Event('online'));", vec![])
+        .await
+        .expect("online");
+    until(
+        client,
+        "return document.getElementById('waiting').textContent;",
+        Value::from("0"),
+    )
+    .await;
+    let found = dialogue::app::checkin::find_attendees(
+        state,
+        &dialogue::app::principal::principal_of(state, token)
+            .await
+            .expect("the scanner"),
+        "dialogue-2026",
+        "Aman Orazow",
+    )
+    .await
+    .expect("look-up");
+    assert!(
+        found
+            .iter()
+            .any(|(r, admitted)| r.id == row.registration.id && *admitted),
+        "the server counts the scan"
+    );
 }
 
 async fn journey(backend: Backend) {
     run(backend, |db| async move {
-        let (base, state) = serve(db.url.clone()).await;
+        let served = Served::start(db.url.clone()).await;
+        let (base, state) = (served.base.clone(), served.state.clone());
         let Some(browser) = Browser::start(PHONE.0, PHONE.1).await else {
             return;
         };
