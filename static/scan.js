@@ -151,10 +151,19 @@
     beep(result);
   }
 
+  // A code from the camera: the time from its frame to the answer shown is recorded.
+  function scanFrom(code, frameAt) {
+    return scan(code).then(function (result) {
+      if (result) {
+        window.__scanTimings.push({ result: result, online: navigator.onLine, ms: performance.now() - frameAt });
+      }
+    });
+  }
+
   var busy = false;
   function scan(code) {
     code = code.trim();
-    if (!code || busy) { return; }
+    if (!code || busy) { return Promise.resolve(null); }
     busy = true;
     var body = {
       code: code,
@@ -163,7 +172,7 @@
       direction: state.direction || "entry"
     };
     if (state.door) { body.session_id = state.door; }
-    api("/checkins", { method: "POST", body: JSON.stringify(body) })
+    return api("/checkins", { method: "POST", body: JSON.stringify(body) })
       .then(function (r) {
         if (r.status === 401 || r.status === 403) {
           show({ result: "unpaired" });
@@ -179,8 +188,128 @@
         }
       })
       .catch(function () { return offline(code); })
-      .then(function () { busy = false; });
+      .then(function () {
+        busy = false;
+        return $("result").dataset.result;
+      });
   }
+
+  // ---- The camera: BarcodeDetector where the browser has it, else zxing-wasm in a worker,
+  // a frame at a steady rate; the same code is taken once per few seconds. ----
+  var camera = { stream: null, timer: null, busy: false, last: "", lastAt: 0, worker: null, detector: null };
+  window.__scanTimings = [];
+  function cameraDecode(frameAt, bitmapSource, width, height) {
+    if (camera.detector) {
+      return camera.detector.detect(bitmapSource).then(function (codes) {
+        return codes.length ? codes[0].rawValue : null;
+      });
+    }
+    var canvas = camera.canvas || (camera.canvas = document.createElement("canvas"));
+    canvas.width = width;
+    canvas.height = height;
+    var context = canvas.getContext("2d", { willReadFrequently: true });
+    context.drawImage(bitmapSource, 0, 0, width, height);
+    var image = context.getImageData(0, 0, width, height);
+    return new Promise(function (resolve) {
+      var id = frameAt;
+      camera.worker.onmessage = function (e) { if (e.data.id === id) { resolve(e.data.text); } };
+      camera.worker.postMessage({ id: id, image: image });
+    });
+  }
+  function cameraTick() {
+    var video = $("camera-video");
+    if (camera.busy || !camera.stream || video.readyState < 2) { return; }
+    camera.busy = true;
+    var frameAt = performance.now();
+    var scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
+    var width = Math.round(video.videoWidth * scale);
+    var height = Math.round(video.videoHeight * scale);
+    cameraDecode(frameAt, video, width, height).then(function (text) {
+      var now = Date.now();
+      if (text && !(text === camera.last && now - camera.lastAt < 3000)) {
+        camera.last = text;
+        camera.lastAt = now;
+        return scanFrom(text, frameAt);
+      }
+    }).catch(function () {}).then(function () { camera.busy = false; });
+  }
+  function startCamera(deviceId) {
+    stopCamera();
+    var constraints = { audio: false, video: deviceId ? { deviceId: { exact: deviceId } } : { facingMode: "environment" } };
+    return navigator.mediaDevices.getUserMedia(constraints).then(function (stream) {
+      camera.stream = stream;
+      var video = $("camera-video");
+      video.srcObject = stream;
+      video.hidden = false;
+      video.play().catch(function () {});
+      $("camera-error").hidden = true;
+      $("camera-start").hidden = true;
+      $("camera-stop").hidden = false;
+      var track = stream.getVideoTracks()[0];
+      var caps = track.getCapabilities ? track.getCapabilities() : {};
+      $("torch").hidden = !caps.torch;
+      if (!camera.detector && !camera.worker) {
+        var box = $("camera");
+        if ("BarcodeDetector" in window) {
+          camera.detector = new BarcodeDetector({ formats: ["qr_code"] });
+        } else {
+          camera.worker = new Worker(box.dataset.decoder + "?reader=" + encodeURIComponent(box.dataset.reader) +
+            "&wasm=" + encodeURIComponent(box.dataset.wasm));
+        }
+      }
+      camera.timer = setInterval(cameraTick, 150);
+      keepAwake();
+      return navigator.mediaDevices.enumerateDevices();
+    }).then(function (devices) {
+      var cameras = devices.filter(function (d) { return d.kind === "videoinput"; });
+      var choice = $("camera-choice");
+      choice.textContent = "";
+      cameras.forEach(function (d, i) {
+        var option = document.createElement("option");
+        option.value = d.deviceId;
+        option.textContent = d.label || ("Camera " + (i + 1));
+        choice.appendChild(option);
+      });
+      var current = camera.stream && camera.stream.getVideoTracks()[0].getSettings().deviceId;
+      if (current) { choice.value = current; }
+      $("camera-choice-field").hidden = cameras.length < 2;
+    }).catch(function () {
+      $("camera-error").hidden = false;
+    });
+  }
+  function stopCamera() {
+    if (camera.timer) { clearInterval(camera.timer); camera.timer = null; }
+    if (camera.stream) { camera.stream.getTracks().forEach(function (t) { t.stop(); }); camera.stream = null; }
+    $("camera-video").hidden = true;
+    $("camera-start").hidden = false;
+    $("camera-stop").hidden = true;
+    $("torch").hidden = true;
+  }
+  $("camera-start").addEventListener("click", function () { startCamera(); });
+  $("camera-stop").addEventListener("click", function () { stopCamera(); focusCode(); });
+  $("camera-choice").addEventListener("change", function () { startCamera($("camera-choice").value); });
+  $("torch").addEventListener("click", function () {
+    var track = camera.stream && camera.stream.getVideoTracks()[0];
+    if (!track) { return; }
+    var on = $("torch").getAttribute("aria-pressed") !== "true";
+    track.applyConstraints({ advanced: [{ torch: on }] }).then(function () {
+      $("torch").setAttribute("aria-pressed", on ? "true" : "false");
+    }).catch(function () {});
+  });
+
+  // The screen stays awake while scanning.
+  var wakeLock = null;
+  function keepAwake() {
+    if (!("wakeLock" in navigator) || wakeLock) { return; }
+    navigator.wakeLock.request("screen").then(function (lock) {
+      wakeLock = lock;
+      lock.addEventListener("release", function () { wakeLock = null; });
+    }).catch(function () {});
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { keepAwake(); }
+  });
+  keepAwake();
 
   // ---- Offline: the kit, the queue of kept scans, and their upload. ----
   var DB = null;
@@ -318,7 +447,8 @@
     navigator.serviceWorker.register("/scan-sw.js", { scope: "/scan" }).catch(function () {});
   }
   if (window.caches) {
-    var files = ["/scan"];
+    var box = $("camera");
+    var files = ["/scan", box.dataset.reader, box.dataset.wasm, box.dataset.decoder];
     Array.prototype.forEach.call(document.querySelectorAll("script[src], link[rel=stylesheet]"), function (el) {
       files.push(el.getAttribute("src") || el.getAttribute("href"));
     });

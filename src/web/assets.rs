@@ -50,6 +50,7 @@ pub fn serve(Path((hash, name)): Path<(String, String)>) -> Response {
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("woff2") => "font/woff2",
+        Some("wasm") => "application/wasm",
         _ => "application/octet-stream",
     };
     Response::builder()

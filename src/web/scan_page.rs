@@ -27,6 +27,9 @@ struct ScanPage {
     words_json: String,
     script: String,
     badge_script: String,
+    reader: String,
+    wasm: String,
+    decoder: String,
 }
 
 /// The words the script shows, by the names it looks them up with.
@@ -80,9 +83,21 @@ pub async fn scan_page(req: &Request, state: Data<&AppState>) -> Response {
         words_json: words(&messages),
         script: assets::url("scan.js"),
         badge_script: assets::url("badge.js"),
+        reader: assets::url("zxing-reader.js"),
+        wasm: assets::url("zxing_reader.wasm"),
+        decoder: assets::url("scan-decoder.js"),
         m: messages,
     };
     let mut response = render(&state, &asked, StatusCode::OK, template.render());
+    // The camera's decoder is WebAssembly: compiling it is allowed here, nothing else is eval.
+    response.headers_mut().insert(
+        "Content-Security-Policy",
+        poem::http::HeaderValue::from_static(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+             img-src 'self' data:; media-src 'self' blob: mediastream:; object-src 'none'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
     // The page holds a scanner's token in this browser: never cached by others, never named
     // in a Referer.
     response.headers_mut().insert(

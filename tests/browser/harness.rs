@@ -60,6 +60,11 @@ impl Browser {
     /// Starts chromedriver and Chromium with a `width` × `height` CSS-pixel viewport. `None` when
     /// chromedriver is missing outside CI (the test should then return early).
     pub async fn start(width: u32, height: u32) -> Option<Browser> {
+        Self::start_with(width, height, &[]).await
+    }
+
+    /// Like [`start`](Self::start), with more Chromium arguments (e.g. a fake camera).
+    pub async fn start_with(width: u32, height: u32, extra: &[String]) -> Option<Browser> {
         let Some(chromedriver) = chromedriver_path() else {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("CI=true and chromedriver is missing: run bash .ci/ensure-browser");
@@ -90,7 +95,7 @@ impl Browser {
             panic!("{message}");
         }
         let connected = ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities(width, height))
+            .capabilities(capabilities(width, height, extra))
             .connect(&format!("http://127.0.0.1:{port}"))
             .await;
         let client = match connected {
@@ -239,7 +244,7 @@ async fn wait_until_listening(driver: &mut Child, port: u16) -> Result<(), Strin
 }
 
 /// The `goog:chromeOptions` for a headless Chromium whose window starts at `width` × `height`.
-fn capabilities(width: u32, height: u32) -> Map<String, Value> {
+fn capabilities(width: u32, height: u32, extra: &[String]) -> Map<String, Value> {
     let mut options = json!({
         "args": [
             "--headless=new",
@@ -250,6 +255,9 @@ fn capabilities(width: u32, height: u32) -> Map<String, Value> {
             "--lang=en",
         ],
     });
+    if let Some(args) = options["args"].as_array_mut() {
+        args.extend(extra.iter().cloned().map(Value::String));
+    }
     let binary = match std::env::var("CHROMIUM") {
         Ok(path) => Some(path),
         Err(_) if Path::new(DEBIAN_CHROMIUM).exists() => Some(DEBIAN_CHROMIUM.to_owned()),

@@ -603,6 +603,137 @@ async fn offline(client: &Client, state: &dialogue::AppState, token: &str) {
     );
 }
 
+/// The camera: a real badge from the server, rendered into a video that Chromium plays as its
+/// camera, is read and answered online and offline; the time from the frame to the answer
+/// shown is measured in the page and its medians are written to
+/// `target/screenshots/scan-latency.txt`.
+async fn camera(backend: Backend) {
+    use dialogue::app::registrations::{Registration, register};
+    if std::process::Command::new("ffmpeg")
+        .arg("-version")
+        .output()
+        .is_err()
+    {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true and ffmpeg is missing: run bash .ci/ensure-browser");
+        }
+        eprintln!("note: skipping the camera test: ffmpeg is not installed");
+        return;
+    }
+    run(backend, |db| async move {
+        let served = Served::start(db.url.clone()).await;
+        let state = served.state.clone();
+        let token = dialogue::app::tokens::create(
+            &state,
+            dialogue::app::tokens::NewToken {
+                role: dialogue::domain::enums::TokenRole::Checkin,
+                event: Some("dialogue-2026"),
+                label: "Camera test",
+            },
+        )
+        .await
+        .expect("a scanner token")
+        .issued
+        .token;
+        let request = dialogue::domain::registration::RegistrationRequest {
+            full_name: "Jeren Gurbanowa".into(),
+            email: "jeren@example.org".into(),
+            organization: Some("UNDP".into()),
+            position: None,
+            country: None,
+            category: dialogue::domain::enums::Category::Observer,
+            session_ids: vec![],
+            locale: "en".into(),
+            consent: true,
+        };
+        let Registration::Created { row, event, .. } =
+            register(&state, "dialogue-2026", request, None).await.expect("a registration")
+        else {
+            panic!("a new registration");
+        };
+        let png = dialogue::app::badges::png(&state, &row, &event).expect("the badge");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("target/camera-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("a directory for the video");
+        std::fs::write(dir.join("badge.png"), png).expect("write the badge");
+        let video = dir.join("badge.mjpeg");
+        let made = std::process::Command::new("ffmpeg")
+            .args(["-y", "-loglevel", "error", "-loop", "1", "-i"])
+            .arg(dir.join("badge.png"))
+            .args(["-t", "2", "-r", "10", "-vf", "scale=-2:720,format=yuvj420p", "-q:v", "2", "-f", "mjpeg"])
+            .arg(&video)
+            .status()
+            .expect("run ffmpeg");
+        assert!(made.success(), "ffmpeg made the video");
+        let args = vec![
+            "--use-fake-device-for-media-stream".to_owned(),
+            "--use-fake-ui-for-media-stream".to_owned(),
+            format!("--use-file-for-fake-video-capture={}", video.display()),
+        ];
+        let Some(browser) = Browser::start_with(PHONE.0, PHONE.1, &args).await else {
+            return;
+        };
+        let client = &browser.client;
+        client
+            .goto(&format!("{}/scan?lang=en#token={token}&event=dialogue-2026", served.base))
+            .await
+            .expect("the scanner");
+        until(client, "return document.getElementById('scanner').dataset.kit || '';", Value::from("ready")).await;
+        click(client, "#camera-start").await;
+        let answers = |n: usize| format!(
+            "return window.__scanTimings.length >= {n} ? window.__scanTimings[{n} - 1].result : '';"
+        );
+        // The genuine badge, then the same badge again.
+        until(client, &answers(1), Value::from("ok")).await;
+        let name = script(client, "return document.getElementById('result-name').textContent;").await;
+        assert_eq!(name, "Jeren Gurbanowa");
+        screenshot(client, "scanner-camera-360").await;
+        until(client, &answers(2), Value::from("already_checked_in")).await;
+        until(client, &answers(3), Value::from("already_checked_in")).await;
+        // Offline: the page decides on its own.
+        network(client, false).await;
+        until(client, &answers(4), Value::from("queued")).await;
+        until(client, &answers(5), Value::from("already_checked_in")).await;
+        until(client, &answers(6), Value::from("already_checked_in")).await;
+        network(client, true).await;
+        let timings = script(client, "return window.__scanTimings;").await;
+        let median = |online: bool| {
+            let mut ms: Vec<f64> = timings
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["online"] == Value::Bool(online))
+                .filter_map(|t| t["ms"].as_f64())
+                .collect();
+            ms.sort_by(|a, b| a.total_cmp(b));
+            ms[ms.len() / 2]
+        };
+        let report = format!(
+            "{backend:?}: frame to answer, median of 3: online {:.0} ms, offline {:.0} ms (zxing-wasm in a worker; {timings})\n",
+            median(true),
+            median(false)
+        );
+        eprint!("{report}");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/scan-latency.txt");
+        let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+        text.push_str(&report);
+        std::fs::write(&path, text).expect("write the latency report");
+        browser.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_camera_reads_badges_online_and_offline_sqlite() {
+    camera(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_camera_reads_badges_online_and_offline_postgres() {
+    camera(Backend::Postgres).await;
+}
+
 async fn journey(backend: Backend) {
     run(backend, |db| async move {
         let served = Served::start(db.url.clone()).await;
