@@ -73,16 +73,31 @@
     };
   }
 
-  /** Whether the code's signature is the key's (`publicKeyHex`: 32 bytes, hex). */
-  function verify(parsed, publicKeyHex, subtle) {
-    subtle = subtle || (typeof crypto !== "undefined" && crypto.subtle);
+  /**
+   * Whether the code's signature is the key's (`publicKeyHex`: 32 bytes, hex): with the
+   * browser's WebCrypto Ed25519 where it has it, else with the vendored @noble/ed25519 in
+   * strict RFC 8032 mode (`options.fallback()` loads it; `options.subtle` replaces WebCrypto).
+   */
+  function verify(parsed, publicKeyHex, options) {
+    options = options || {};
+    var subtle = options.subtle || (typeof crypto !== "undefined" && crypto.subtle);
     var context = new TextEncoder().encode(CONTEXT);
     var message = new Uint8Array(context.length + parsed.payload.length);
     message.set(context, 0);
     message.set(parsed.payload, context.length);
-    return subtle.importKey("raw", fromHex(publicKeyHex), { name: "Ed25519" }, false, ["verify"])
-      .then(function (key) { return subtle.verify("Ed25519", key, parsed.signature, message); })
-      .catch(function () { return false; });
+    var key = fromHex(publicKeyHex);
+    var fallback = function () {
+      if (!options.fallback) { return false; }
+      return options.fallback().then(function (noble) {
+        return noble.verifyAsync(parsed.signature, message, key, { zip215: false });
+      }).catch(function () { return false; });
+    };
+    if (!subtle) { return Promise.resolve(fallback()); }
+    return subtle.importKey("raw", key, { name: "Ed25519" }, false, ["verify"])
+      .then(function (imported) {
+        return subtle.verify("Ed25519", imported, parsed.signature, message)
+          .catch(function () { return false; });
+      }, fallback);
   }
 
   /** The door a scan is at: a session's id, or "" for the venue entrance. */
@@ -94,13 +109,14 @@
    * kept on this device (`kept`: `[{registration_id, session_id, direction}]`):
    * `invalid`, `wrong_event`, `revoked`, `already_checked_in` (admitted here offline
    * already), or `queued` (admitted, to be sent). Answers `{result, registrationId}`.
+   * `options` are [`verify`]'s.
    */
-  function decide(scanned, kit, kept, door, direction) {
+  function decide(scanned, kit, kept, door, direction, options) {
     var parsed = parse(scanned);
     if (!parsed) { return Promise.resolve({ result: "invalid" }); }
     var key = (kit.keys || []).filter(function (k) { return k.kid === parsed.kid; })[0];
     if (!key) { return Promise.resolve({ result: "invalid" }); }
-    return verify(parsed, key.public_key).then(function (genuine) {
+    return verify(parsed, key.public_key, options).then(function (genuine) {
       var id = parsed.registrationId;
       if (!genuine) { return { result: "invalid" }; }
       if (parsed.eventTag !== kit.event_tag) { return { result: "wrong_event", registrationId: id }; }

@@ -366,7 +366,9 @@
       return kept().then(function (scans) {
         var door = state.door || "";
         var direction = state.direction || "entry";
-        return DialogueBadge.decide(code, kit, scans, door, direction).then(function (decided) {
+        var noble = $("camera").dataset.noble;
+        var options = { fallback: function () { return import(noble); } };
+        return DialogueBadge.decide(code, kit, scans, door, direction, options).then(function (decided) {
           if (decided.result !== "queued") { show({ result: decided.result }); return; }
           var scan = {
             nonce: randomId(),
@@ -448,7 +450,7 @@
   }
   if (window.caches) {
     var box = $("camera");
-    var files = ["/scan", box.dataset.reader, box.dataset.wasm, box.dataset.decoder];
+    var files = ["/scan", box.dataset.reader, box.dataset.wasm, box.dataset.decoder, box.dataset.noble];
     Array.prototype.forEach.call(document.querySelectorAll("script[src], link[rel=stylesheet]"), function (el) {
       files.push(el.getAttribute("src") || el.getAttribute("href"));
     });

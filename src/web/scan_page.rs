@@ -30,6 +30,7 @@ struct ScanPage {
     reader: String,
     wasm: String,
     decoder: String,
+    noble: String,
 }
 
 /// The words the script shows, by the names it looks them up with.
@@ -86,6 +87,7 @@ pub async fn scan_page(req: &Request, state: Data<&AppState>) -> Response {
         reader: assets::url("zxing-reader.js"),
         wasm: assets::url("zxing_reader.wasm"),
         decoder: assets::url("scan-decoder.js"),
+        noble: assets::url("noble-ed25519.js"),
         m: messages,
     };
     let mut response = render(&state, &asked, StatusCode::OK, template.render());

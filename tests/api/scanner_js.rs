@@ -56,7 +56,7 @@ fn badge_codes_are_read_verified_and_decided_in_javascript() {
     );
     let report = String::from_utf8_lossy(&output.stdout);
     assert!(
-        report.contains("# pass 7"),
+        report.contains("# pass 8"),
         "every JavaScript test ran:\n{report}"
     );
 }

@@ -53,3 +53,19 @@ test("the queue refuses a badge admitted offline at the same door, not at anothe
   assert.equal((await badge.decide(vectors.genuine, kit, left, "", "entry")).result, "queued");
   assert.equal((await badge.decide(vectors.genuine, kit, kept, "", "exit")).result, "queued");
 });
+
+test("without WebCrypto Ed25519 the vendored @noble/ed25519 (strict) decides the same", async () => {
+  const noble = () => import(require("node:url").pathToFileURL(
+    path.join(__dirname, "..", "..", "static", "noble-ed25519.js")).href);
+  const noWebCrypto = {
+    fallback: noble,
+    subtle: { importKey: () => Promise.reject(new Error("NotSupportedError")) }
+  };
+  assert.deepEqual(await badge.decide(vectors.genuine, kit, [], "", "entry", noWebCrypto),
+    { result: "queued", registrationId: vectors.registration_id });
+  for (const forged of [vectors.one_changed, vectors.other_key]) {
+    assert.equal((await badge.decide(forged, kit, [], "", "entry", noWebCrypto)).result, "invalid");
+  }
+  assert.equal((await badge.decide(vectors.other_event, kit, [], "", "entry", noWebCrypto)).result,
+    "wrong_event");
+});
