@@ -231,11 +231,13 @@ impl CalendarApi {
             if_modified_since: if_modified_since.0,
         };
         let body = self.render(&name, 30, &entries);
-        Ok(answer(
+        // A delegate's own agenda: no shared cache may keep it.
+        Ok(answer_as(
             &body,
             feeds::last_modified(&event, Some(row.registration.updated_at)),
             "my-agenda.ics",
             &conditions,
+            "private, no-cache",
         ))
     }
 }
@@ -258,6 +260,17 @@ fn http_date(at: DateTime<Utc>) -> String {
 }
 
 fn answer(rendered: &Rendered, modified: DateTime<Utc>, filename: &str, when: &Conditions) -> Feed {
+    answer_as(rendered, modified, filename, when, "public, no-cache")
+}
+
+/// Like [`answer`], with its own `Cache-Control` (a delegate's feed is `private`).
+fn answer_as(
+    rendered: &Rendered,
+    modified: DateTime<Utc>,
+    filename: &str,
+    when: &Conditions,
+    cache_control: &str,
+) -> Feed {
     let last_modified = http_date(modified);
     let not_modified = match (&when.if_none_match, &when.if_modified_since) {
         (Some(tags), _) => rendered.matches(Some(tags)),
@@ -273,7 +286,7 @@ fn answer(rendered: &Rendered, modified: DateTime<Utc>, filename: &str, when: &C
         Binary(rendered.body.clone()),
         rendered.etag.clone(),
         last_modified,
-        "public, no-cache".into(),
+        cache_control.into(),
         format!("inline; filename=\"{filename}\""),
     )
 }

@@ -65,6 +65,17 @@ impl ApiResponse for ListResponse {
     }
 }
 
+/// A text a delegate typed, safe in a spreadsheet: a cell that would start a formula
+/// (`=`, `+`, `-`, `@`, tab, carriage return) gets a leading apostrophe, which spreadsheets
+/// show as text and do not run.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 pub(super) fn to_csv(rows: &[RegistrationRow], event: &events::Model) -> Result<String, AppError> {
     let tz = event_tz(event)?;
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -93,11 +104,11 @@ pub(super) fn to_csv(rows: &[RegistrationRow], event: &events::Model) -> Result<
             .write_record([
                 r.id.to_string(),
                 r.status.to_string(),
-                r.full_name.clone(),
-                r.email.clone(),
-                r.organization.clone().unwrap_or_default(),
-                r.position.clone().unwrap_or_default(),
-                r.country.clone().unwrap_or_default(),
+                cell(&r.full_name),
+                cell(&r.email),
+                cell(r.organization.as_deref().unwrap_or_default()),
+                cell(r.position.as_deref().unwrap_or_default()),
+                cell(r.country.as_deref().unwrap_or_default()),
                 r.category.to_string(),
                 r.locale.clone(),
                 sessions.join(" "),

@@ -108,3 +108,17 @@ pub fn is_postgres(db: &DatabaseConnection) -> bool {
 pub fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
+
+/// A condition that `column` contains `text` as it is: its `%`, `_` and `\` match themselves,
+/// not any characters (so `q=%%` finds nothing rather than everyone).
+pub fn contains_literally<C: sea_orm::ColumnTrait>(
+    column: C,
+    text: &str,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Expr::col(column).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}

@@ -82,7 +82,10 @@ pub async fn list<C: ConnectionTrait>(
         query = query.filter(registrations::Column::Category.eq(category.as_str()));
     }
     if let Some(search) = &filter.search {
-        query = query.filter(registrations::Column::SearchText.contains(search.to_lowercase()));
+        query = query.filter(super::contains_literally(
+            registrations::Column::SearchText,
+            &search.to_lowercase(),
+        ));
     }
     if let Some(session) = filter.session_id {
         let subquery = sea_orm::sea_query::Query::select()
@@ -132,7 +135,10 @@ pub async fn lookup_by_name<C: ConnectionTrait>(
 ) -> Result<Vec<registrations::Model>, AppError> {
     Ok(registrations::Entity::find()
         .filter(registrations::Column::EventId.eq(event_id))
-        .filter(registrations::Column::NameSearch.contains(query.trim().to_lowercase()))
+        .filter(super::contains_literally(
+            registrations::Column::NameSearch,
+            &query.trim().to_lowercase(),
+        ))
         .order_by_asc(registrations::Column::FullName)
         .limit(limit)
         .all(db)

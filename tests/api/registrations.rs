@@ -885,3 +885,69 @@ db_test!(
         assert_invariants(&app).await;
     }
 );
+
+db_test!(
+    exports_and_searches_treat_typed_text_as_text,
+    |app| async move {
+        let event = event_with(&app, json!({})).await;
+        let mut body = delegate("formula@example.org", &[]);
+        body["full_name"] = json!("=1+2");
+        body["organization"] = json!("@SUM(A1)");
+        body["position"] = json!("-Head");
+        let made = register(&app, &event, body).await;
+        made.expect(201);
+        register(&app, &event, delegate("plain@example.org", &[]))
+            .await
+            .expect(201);
+        let path = format!("/api/v1/events/{event}/registrations");
+        // The CSV shows what was typed, never a formula for the spreadsheet to run.
+        let csv = app
+            .get_with(
+                &path,
+                &[
+                    ("Authorization", &format!("Bearer {}", app.organizer)),
+                    ("Accept", "text/csv"),
+                ],
+            )
+            .await;
+        csv.expect(200);
+        assert!(csv.text.contains(",'=1+2,"), "{}", csv.text);
+        assert!(csv.text.contains(",'@SUM(A1),'-Head,"), "{}", csv.text);
+        assert!(!csv.text.contains(",=1+2,"));
+        // LIKE wildcards in a search match themselves, not everyone.
+        let count = |reply: &crate::helpers::Reply| reply.body["items"].as_array().unwrap().len();
+        assert_eq!(
+            count(
+                &app.get_as(&format!("{path}?q=%25%25"), &app.organizer)
+                    .await
+            ),
+            0
+        );
+        assert_eq!(
+            count(&app.get_as(&format!("{path}?q=_"), &app.organizer).await),
+            0
+        );
+        assert_eq!(
+            count(
+                &app.get_as(&format!("{path}?q=%3D1%2B2"), &app.organizer)
+                    .await
+            ),
+            1
+        );
+        let scanner = app.checkin_token(&event).await;
+        let found = app
+            .get_as(
+                &format!("/api/v1/events/{event}/checkins/attendees?q=%25%25"),
+                &scanner,
+            )
+            .await;
+        found.expect(200);
+        assert_eq!(count(&found), 0, "q=%% finds nobody");
+        // A delegate's own calendar is for no shared cache.
+        let calendar = made.body["calendar_url"].as_str().unwrap();
+        let calendar = &calendar[calendar.find("/api/v1/").unwrap()..];
+        let feed = app.get(calendar).await;
+        feed.expect(200);
+        assert_eq!(feed.header("cache-control"), Some("private, no-cache"));
+    }
+);
