@@ -294,11 +294,12 @@ async fn serve(application: Application, demo: bool) -> Result<(), String> {
         .await
         .map_err(say)?
     {
-        println!();
-        println!("  First start: an organizer token was created. It is shown only this once:");
-        println!();
-        println!("    {token}");
-        println!();
+        // On stderr, apart from the log stream (stdout), so log collectors do not keep it.
+        eprintln!();
+        eprintln!("  First start: an organizer token was created. It is shown only this once:");
+        eprintln!();
+        eprintln!("    {token}");
+        eprintln!();
     }
     if demo {
         let today = chrono::Utc::now().date_naive();

@@ -47,7 +47,7 @@ pub struct Badgeholder {
 #[derive(Object, Debug, Clone, serde::Serialize)]
 pub struct CheckinResult {
     pub result: ScanResult,
-    /// Absent for `invalid`.
+    /// Absent for `invalid` and `wrong_event` (another event's delegate is not shown).
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registration: Option<Badgeholder>,
@@ -194,7 +194,8 @@ impl From<&ScanAnswer> for CheckinResult {
             registration: answer
                 .holder
                 .as_ref()
-                .filter(|_| decision.outcome != Outcome::Invalid)
+                // Another event's delegate is none of this door's business.
+                .filter(|_| !matches!(decision.outcome, Outcome::Invalid | Outcome::WrongEvent))
                 .map(|holder| Badgeholder {
                     id: holder.id,
                     full_name: holder.full_name.clone(),
