@@ -132,11 +132,9 @@ fn smtp(url: &str, config: &MailConfig) -> Result<AsyncSmtpTransport<Tokio1Execu
 
 /// Percent-decodes a URL's user or password.
 fn decode(text: &str) -> String {
-    crate::web::chrome::query_pairs(&format!("x={}", text.replace('+', "%2B")))
-        .into_iter()
-        .next()
-        .map(|(_, value)| value)
-        .unwrap_or_default()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
