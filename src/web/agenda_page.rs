@@ -16,7 +16,7 @@ use entities::events;
 
 use super::chrome::{Chrome, asked, query_pairs};
 use super::i18n::{Asked, Messages};
-use super::public::{event_title, failure, language_name, public_event, zone};
+use super::public::{event_title, failure, public_event, zone};
 use super::session_view::SessionView;
 use crate::app::agenda::{self as agenda_app, AgendaQuery};
 use crate::application::AppState;
@@ -238,7 +238,7 @@ async fn build(
                 .iter()
                 .map(|code| FilterOption {
                     value: (*code).to_owned(),
-                    label: language_name(messages, code),
+                    label: messages.language_name(code),
                     selected: query.language.as_deref() == Some(*code),
                 })
                 .collect(),

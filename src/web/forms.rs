@@ -57,6 +57,43 @@ impl Posted {
     }
 }
 
+/// The session ids a form chose (`session_ids` checkboxes), each one read as an id; one that
+/// is not is an error on the field.
+pub fn session_ids(
+    chosen: &[String],
+    errors: &mut crate::domain::validation::ValidationErrors,
+) -> Vec<uuid::Uuid> {
+    chosen
+        .iter()
+        .filter_map(|id| {
+            errors.check(
+                "session_ids",
+                id.parse()
+                    .map_err(|_| format!("{id:?} is not a session id")),
+            )
+        })
+        .collect()
+}
+
+/// One option of a `<select>`.
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The languages of e-mails to choose from, in the page's language, `selected` chosen.
+pub fn language_options(messages: &Messages, selected: &str) -> Vec<SelectOption> {
+    crate::domain::language::SUPPORTED
+        .iter()
+        .map(|code| SelectOption {
+            value: (*code).to_owned(),
+            label: messages.language_name(code),
+            selected: selected == *code,
+        })
+        .collect()
+}
+
 /// One error, in the page's language, and the field it belongs to (none: the whole form).
 pub struct FormError {
     pub field: Option<String>,

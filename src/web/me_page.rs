@@ -15,7 +15,7 @@ use entities::events;
 
 use super::chrome::{Chrome, asked, query_pairs};
 use super::delegate_cookie::{self, forget, private, remember, see_other};
-use super::forms::{CSRF_FIELD, FormErrors, Posted};
+use super::forms::{CSRF_FIELD, FormErrors, Posted, SelectOption, language_options, session_ids};
 use super::i18n::{Asked, Messages};
 use super::public::{event_title, failure, not_found, render, secure, zone};
 use super::session_view::SessionView;
@@ -25,7 +25,6 @@ use crate::app::registrations as registrations_app;
 use crate::app::sessions::{self as sessions_app, SessionQuery};
 use crate::application::AppState;
 use crate::domain::enums::{ChoiceStatus, RegistrationStatus, SessionStatus};
-use crate::domain::language::SUPPORTED;
 use crate::error::AppError;
 use crate::store::registrations::RegistrationRow;
 use crate::store::waiting_places::WaitingPlaces;
@@ -36,12 +35,6 @@ struct MySession {
     chosen: bool,
     /// "Confirmed", "Waiting list: place 3", in words.
     status: Option<String>,
-}
-
-struct SelectOption {
-    value: String,
-    label: String,
-    selected: bool,
 }
 
 #[derive(Template)]
@@ -245,14 +238,7 @@ async fn build(
         errors,
         csrf_field: CSRF_FIELD,
         csrf: csrf.0.clone(),
-        locales: SUPPORTED
-            .iter()
-            .map(|code| SelectOption {
-                value: (*code).to_owned(),
-                label: messages.t(&format!("lang-{code}")),
-                selected: r.locale == *code,
-            })
-            .collect(),
+        locales: language_options(messages, &r.locale),
         webcal,
         calendar,
         print_js: super::assets::url("print.js"),
@@ -403,17 +389,7 @@ pub async fn change_sessions(
 ) -> Response {
     change(&state, req, csrf, verifier, &body, |posted| {
         let mut invalid = crate::domain::validation::ValidationErrors::new();
-        let ids = posted
-            .values("session_ids")
-            .iter()
-            .filter_map(|id| {
-                invalid.check(
-                    "session_ids",
-                    id.parse()
-                        .map_err(|_| format!("{id:?} is not a session id")),
-                )
-            })
-            .collect();
+        let ids = session_ids(&posted.values("session_ids"), &mut invalid);
         invalid
             .into_result(Change::Sessions(ids))
             .map_err(AppError::from)

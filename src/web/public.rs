@@ -25,11 +25,6 @@ struct NotFoundPage {
     back: String,
 }
 
-/// A language's name in the page's language (its code when Dialogue does not name it).
-pub(super) fn language_name(messages: &Messages, code: &str) -> String {
-    messages.language_name(code)
-}
-
 /// An event's dates: one day, or the first and the last.
 pub(super) fn dates(messages: &Messages, starts: NaiveDate, ends: NaiveDate) -> String {
     if starts == ends {

@@ -16,7 +16,7 @@ use entities::events;
 
 use super::chrome::{Chrome, asked};
 use super::delegate_cookie::{private, remember, see_other};
-use super::forms::{CSRF_FIELD, FormErrors, Posted};
+use super::forms::{CSRF_FIELD, FormErrors, Posted, SelectOption, language_options, session_ids};
 use super::i18n::{Asked, Messages};
 use super::public::{event_title, failure, public_event, registration_state, render, secure, zone};
 use super::session_view::SessionView;
@@ -26,7 +26,6 @@ use crate::app::registrations::{self as registrations_app, Registration};
 use crate::app::sessions::{self as sessions_app, SessionQuery};
 use crate::application::AppState;
 use crate::domain::enums::{Category, SessionStatus};
-use crate::domain::language::SUPPORTED;
 use crate::domain::registration::{RegistrationRequest, check_open};
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
@@ -79,17 +78,7 @@ impl RegisterForm {
             "category",
             self.category.parse::<Category>().map_err(|e| e.to_string()),
         );
-        let session_ids: Vec<Uuid> = self
-            .session_ids
-            .iter()
-            .filter_map(|id| {
-                errors.check(
-                    "session_ids",
-                    id.parse()
-                        .map_err(|_| format!("{id:?} is not a session id")),
-                )
-            })
-            .collect();
+        let session_ids = session_ids(&self.session_ids, &mut errors);
         let optional = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
         errors
             .into_result(RegistrationRequest {
@@ -119,12 +108,6 @@ struct Choice {
 struct ChoiceDay {
     heading: String,
     choices: Vec<Choice>,
-}
-
-struct SelectOption {
-    value: String,
-    label: String,
-    selected: bool,
 }
 
 #[derive(Template)]
@@ -259,14 +242,7 @@ async fn show(
                 selected: form.category == c.as_str(),
             })
             .collect(),
-        locales: SUPPORTED
-            .iter()
-            .map(|code| SelectOption {
-                value: (*code).to_owned(),
-                label: messages.t(&format!("lang-{code}")),
-                selected: form.locale == *code,
-            })
-            .collect(),
+        locales: language_options(&messages, &form.locale),
         csrf_field: CSRF_FIELD,
         csrf: csrf.0.clone(),
         days,

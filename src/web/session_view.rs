@@ -7,7 +7,6 @@ use chrono_tz::Tz;
 use entities::sessions;
 
 use super::i18n::Messages;
-use super::public::language_name;
 use crate::app::agenda::References;
 use crate::domain::enums::SessionStatus;
 use crate::domain::language::Texts;
@@ -83,7 +82,7 @@ impl SessionView {
                         .text("name", &t.name)
                         .to_owned()
                 }),
-            language: language_name(messages, &session.language),
+            language: messages.language_name(&session.language),
             speakers: speaker_ids
                 .iter()
                 .filter_map(|id| refs.speakers.get(id))
