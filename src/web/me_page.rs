@@ -350,11 +350,8 @@ async fn change(
         return help(state, req, &asked);
     };
     let posted = Posted::parse(body);
-    let messages = match registrations_app::mine(state, id).await {
-        Ok((_, event)) => messages_for(&asked, &event),
-        Err(_) => Messages::new(&asked.choose(None, "tk")),
-    };
     if !posted.csrf_ok(verifier) {
+        let messages = delegate_messages(state, &asked, id).await;
         return show(state, &asked, id, None, FormErrors::csrf(&messages), csrf).await;
     }
     let result = match read(&posted) {
@@ -369,12 +366,23 @@ async fn change(
             .map(|_| "calendar"),
         Err(err) => Err(err),
     };
-    match result {
-        Ok(done) => see_other(&format!("/me?done={done}")),
-        Err(err) => match FormErrors::of(&messages, &err) {
-            Some(errors) => show(state, &asked, id, None, errors, csrf).await,
-            None => private(failure(state, &asked, &messages, err)),
-        },
+    let err = match result {
+        Ok(done) => return see_other(&format!("/me?done={done}")),
+        Err(err) => err,
+    };
+    // Only a refused change needs the page's words (its event's languages).
+    let messages = delegate_messages(state, &asked, id).await;
+    match FormErrors::of(&messages, &err) {
+        Some(errors) => show(state, &asked, id, None, errors, csrf).await,
+        None => private(failure(state, &asked, &messages, err)),
+    }
+}
+
+/// The messages of the delegate's page: the page's language among their event's.
+async fn delegate_messages(state: &AppState, asked: &Asked, id: Uuid) -> Messages {
+    match registrations_app::mine(state, id).await {
+        Ok((_, event)) => messages_for(asked, &event),
+        Err(_) => Messages::new(&asked.choose(None, "tk")),
     }
 }
 
