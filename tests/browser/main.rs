@@ -368,40 +368,68 @@ async fn wedge(client: &Client, code: &str) {
         .expect("type the code and Enter");
 }
 
-/// Check-in staff pair a browser, scan with a keyboard wedge, and see each answer.
-async fn scanner(client: &Client, base: &str, state: &dialogue::AppState) {
-    use dialogue::app::registrations::{Registration, register};
-    use dialogue::domain::registration::RegistrationRequest;
-    let token = dialogue::app::tokens::create(
+/// A scanner token of the demo Dialogue, as an organizer hands one out.
+async fn scanner_token(state: &dialogue::AppState, label: &str) -> String {
+    dialogue::app::tokens::create(
         state,
         dialogue::app::tokens::NewToken {
             role: dialogue::domain::enums::TokenRole::Checkin,
             event: Some("dialogue-2026"),
-            label: "Browser test scanner",
+            label,
         },
     )
     .await
     .expect("a scanner token")
     .issued
-    .token;
-    let request = |email: &str| RegistrationRequest {
-        full_name: "Merjen Ataýewa".into(),
+    .token
+}
+
+/// A delegate registered for the demo Dialogue through the use case, and their event.
+async fn delegate(
+    state: &dialogue::AppState,
+    full_name: &str,
+    email: &str,
+    organization: Option<&str>,
+    category: dialogue::domain::enums::Category,
+    locale: &str,
+) -> (
+    dialogue::store::registrations::RegistrationRow,
+    std::sync::Arc<entities::events::Model>,
+) {
+    use dialogue::app::registrations::{Registration, register};
+    let request = dialogue::domain::registration::RegistrationRequest {
+        full_name: full_name.into(),
         email: email.into(),
-        organization: Some("Ministry of Education".into()),
+        organization: organization.map(str::to_owned),
         position: None,
         country: None,
-        category: dialogue::domain::enums::Category::Delegate,
+        category,
         session_ids: vec![],
-        locale: "tk".into(),
+        locale: locale.into(),
         consent: true,
     };
-    let Registration::Created { row, event, .. } =
-        register(state, "dialogue-2026", request("merjen@example.org"), None)
-            .await
-            .expect("a registration")
-    else {
-        panic!("a new registration");
-    };
+    match register(state, "dialogue-2026", request, None)
+        .await
+        .expect("a registration")
+    {
+        Registration::Created { row, event, .. } => (*row, event),
+        Registration::Replayed { .. } => panic!("a new registration"),
+    }
+}
+
+/// Check-in staff pair a browser, scan with a keyboard wedge, and see each answer.
+async fn scanner(client: &Client, base: &str, state: &dialogue::AppState) {
+    use dialogue::domain::enums::Category;
+    let token = scanner_token(state, "Browser test scanner").await;
+    let (row, event) = delegate(
+        state,
+        "Merjen Ataýewa",
+        "merjen@example.org",
+        Some("Ministry of Education"),
+        Category::Delegate,
+        "tk",
+    )
+    .await;
     let code = dialogue::app::badges::code_for(state, event.id, row.registration.id);
     client.delete_all_cookies().await.expect("a new device");
     client
@@ -514,7 +542,6 @@ async fn until(client: &Client, js: &str, expected: Value) {
 /// Without the network the scanner decides on its own, keeps the scan through a reload, and
 /// uploads it when the network is back.
 async fn offline(client: &Client, state: &dialogue::AppState, token: &str) {
-    use dialogue::app::registrations::{Registration, register};
     // The offline kit is on the device, and the service worker controls the page.
     until(
         client,
@@ -530,23 +557,16 @@ async fn offline(client: &Client, state: &dialogue::AppState, token: &str) {
     )
     .await;
     network(client, false).await;
-    let request = dialogue::domain::registration::RegistrationRequest {
-        full_name: "Aman Orazow".into(),
-        email: "aman@example.org".into(),
-        organization: None,
-        position: None,
-        country: None,
-        category: dialogue::domain::enums::Category::Speaker,
-        session_ids: vec![],
-        locale: "ru".into(),
-        consent: true,
-    };
-    let Registration::Created { row, event, .. } = register(state, "dialogue-2026", request, None)
-        .await
-        .expect("a registration made while the venue is offline")
-    else {
-        panic!("a new registration");
-    };
+    // Registered while the venue is offline.
+    let (row, event) = delegate(
+        state,
+        "Aman Orazow",
+        "aman@example.org",
+        None,
+        dialogue::domain::enums::Category::Speaker,
+        "ru",
+    )
+    .await;
     let code = dialogue::app::badges::code_for(state, event.id, row.registration.id);
     wedge(client, &code).await;
     assert_eq!(next_answer(client, "").await, "queued");
@@ -608,7 +628,6 @@ async fn offline(client: &Client, state: &dialogue::AppState, token: &str) {
 /// shown is measured in the page and its medians are written to
 /// `target/screenshots/scan-latency.txt`.
 async fn camera(backend: Backend) {
-    use dialogue::app::registrations::{Registration, register};
     if std::process::Command::new("ffmpeg")
         .arg("-version")
         .output()
@@ -623,34 +642,16 @@ async fn camera(backend: Backend) {
     run(backend, |db| async move {
         let served = Served::start(db.url.clone()).await;
         let state = served.state.clone();
-        let token = dialogue::app::tokens::create(
+        let token = scanner_token(&state, "Camera test").await;
+        let (row, event) = delegate(
             &state,
-            dialogue::app::tokens::NewToken {
-                role: dialogue::domain::enums::TokenRole::Checkin,
-                event: Some("dialogue-2026"),
-                label: "Camera test",
-            },
+            "Jeren Gurbanowa",
+            "jeren@example.org",
+            Some("UNDP"),
+            dialogue::domain::enums::Category::Observer,
+            "en",
         )
-        .await
-        .expect("a scanner token")
-        .issued
-        .token;
-        let request = dialogue::domain::registration::RegistrationRequest {
-            full_name: "Jeren Gurbanowa".into(),
-            email: "jeren@example.org".into(),
-            organization: Some("UNDP".into()),
-            position: None,
-            country: None,
-            category: dialogue::domain::enums::Category::Observer,
-            session_ids: vec![],
-            locale: "en".into(),
-            consent: true,
-        };
-        let Registration::Created { row, event, .. } =
-            register(&state, "dialogue-2026", request, None).await.expect("a registration")
-        else {
-            panic!("a new registration");
-        };
+        .await;
         let png = dialogue::app::badges::png(&state, &row, &event).expect("the badge");
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join(format!("target/camera-{}", uuid::Uuid::new_v4().simple()));
