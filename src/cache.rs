@@ -56,6 +56,36 @@ impl Rendered {
     }
 }
 
+/// What to answer a request for a rendered document.
+pub struct Answer {
+    /// The validator of the representation chosen (plain or gzip).
+    pub etag: String,
+    /// The body to send; `None` when the client has it already (304).
+    pub body: Option<bytes::Bytes>,
+    /// Whether `body` is gzip-compressed.
+    pub gzip: bool,
+}
+
+impl Rendered {
+    /// The answer to a request with these `Accept-Encoding` and `If-None-Match` headers.
+    pub fn answer(&self, accept_encoding: Option<&str>, if_none_match: Option<&str>) -> Answer {
+        let gzip = accepts_gzip(accept_encoding);
+        let etag = if gzip {
+            self.gzip_etag()
+        } else {
+            self.etag.clone()
+        };
+        let body = if self.matches(if_none_match) {
+            None
+        } else if gzip {
+            Some(self.gzip.clone())
+        } else {
+            Some(self.body.clone())
+        };
+        Answer { etag, body, gzip }
+    }
+}
+
 /// Rendered documents by event and variant (filters, format).
 #[derive(Default)]
 pub struct RenderCache {

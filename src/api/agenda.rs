@@ -23,7 +23,7 @@ use crate::api_errors;
 use crate::app::agenda::{self as agenda_app, AgendaQuery};
 use crate::app::events::reader_language;
 use crate::application::AppState;
-use crate::cache::{Rendered, accepts_gzip};
+use crate::cache::Rendered;
 use crate::domain::agenda::group_by_local_day;
 use crate::domain::language::Texts;
 use crate::error::AppError;
@@ -170,23 +170,14 @@ impl AgendaApi {
                 )
             }
         };
-        let gzip = accepts_gzip(accept_encoding.0.as_deref());
-        let etag = if gzip {
-            rendered.gzip_etag()
-        } else {
-            rendered.etag.clone()
+        let answer = rendered.answer(accept_encoding.0.as_deref(), if_none_match.0.as_deref());
+        let Some(body) = answer.body else {
+            return Ok(AgendaResponse::NotModified(answer.etag, filter.reader));
         };
-        if rendered.matches(if_none_match.0.as_deref()) {
-            return Ok(AgendaResponse::NotModified(etag, filter.reader));
-        }
-        let (body, encoding) = if gzip {
-            (rendered.gzip.clone(), Some("gzip".to_owned()))
-        } else {
-            (rendered.body.clone(), None)
-        };
+        let encoding = answer.gzip.then(|| "gzip".to_owned());
         Ok(AgendaResponse::Ok(
             Binary(body),
-            etag,
+            answer.etag,
             "public, no-cache".into(),
             encoding,
             "Accept-Encoding, Accept-Language".into(),

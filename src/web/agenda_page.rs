@@ -20,7 +20,7 @@ use super::public::{event_title, failure, public_event, zone};
 use super::session_view::SessionView;
 use crate::app::agenda::{self as agenda_app, AgendaQuery};
 use crate::application::AppState;
-use crate::cache::{Rendered, accepts_gzip};
+use crate::cache::Rendered;
 use crate::domain::agenda::group_by_local_day;
 use crate::domain::language::Texts;
 use crate::error::AppError;
@@ -132,19 +132,12 @@ pub async fn agenda_page(
 /// The cached page with its validator: 304 when the client has it, gzip when it takes it.
 fn cached_page(req: &Request, state: &AppState, asked: &Asked, rendered: &Rendered) -> Response {
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let gzip = accepts_gzip(header("accept-encoding"));
-    let etag = if gzip {
-        rendered.gzip_etag()
-    } else {
-        rendered.etag.clone()
+    let answer = rendered.answer(header("accept-encoding"), header("if-none-match"));
+    let (status, body) = match answer.body {
+        Some(body) => (StatusCode::OK, body),
+        None => (StatusCode::NOT_MODIFIED, bytes::Bytes::new()),
     };
-    let (status, body) = if rendered.matches(header("if-none-match")) {
-        (StatusCode::NOT_MODIFIED, bytes::Bytes::new())
-    } else if gzip {
-        (StatusCode::OK, rendered.gzip.clone())
-    } else {
-        (StatusCode::OK, rendered.body.clone())
-    };
+    let (etag, gzip) = (answer.etag, answer.gzip);
     let mut response = super::public::page_for(state, asked, status, String::new());
     response.set_body(body);
     let headers = response.headers_mut();
