@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 
-const ORGANIZER_TOKEN: &str = "dlg_org_benchmarkbenchmarkbenchmark";
+const ORGANIZER_TOKEN: &str = "dlg_org_7f3a9c1e5b2d8046af19c3e7d5b20e8c";
 const SESSIONS: usize = 300;
 
 /// One request of a scenario; `n` is a unique, increasing number for this run.
@@ -449,6 +449,9 @@ fn start_server(port: u16, data_dir: &std::path::Path, database_url: Option<&str
         .env("BIND", format!("127.0.0.1:{port}"))
         .env("DATA_DIR", data_dir)
         .env("DIALOGUE_ORGANIZER_TOKEN", ORGANIZER_TOKEN)
+        // One load generator is one client: per-client limits would measure themselves.
+        .env("RATE_LIMITS", "off")
+        .env("MAX_CONNECTIONS_PER_CLIENT", "0")
         .env(
             "RUST_LOG",
             std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "info".into()),

@@ -10,14 +10,20 @@ use std::time::Duration;
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::api;
+use crate::app::badges::BadgeImages;
 use crate::app::registration_queue::RegistrationQueue;
 use crate::app::scan_queue::ScanQueue;
 use crate::cache::{HeadCache, RenderCache};
 use crate::config::Config;
+use crate::limits::ClientLimits;
+use crate::net::{ConnectionLimits, GuardedAcceptor};
 use crate::store;
 use crate::store::keys::Keyring;
 use crate::store::token_lookups::TokenLookups;
 use crate::verified_codes::VerifiedCodes;
+
+/// Bytes of badge PNGs kept per instance (a badge is about 60 KB).
+const BADGE_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// What every request handler may use.
 #[derive(Clone)]
@@ -44,6 +50,10 @@ pub struct AppState {
     pub tokens: TokenLookups,
     /// Badge codes whose signature passed, so re-scans skip Ed25519.
     pub verified_codes: Arc<VerifiedCodes>,
+    /// Per-client rate limits of this instance.
+    pub limits: Arc<ClientLimits>,
+    /// Badge PNGs being drawn and drawn already.
+    pub badge_images: Arc<BadgeImages>,
 }
 
 impl AppState {
@@ -73,6 +83,9 @@ impl AppState {
             store::migrate(&db).await?;
             (db.clone(), db)
         };
+        store::checkins::detect_legacy_nonces(&writer)
+            .await
+            .map_err(|err| DbErr::Custom(err.to_string()))?;
         let token_secret = store::secrets::get_or_create(&writer, "token-derivation")
             .await
             .map_err(|err| DbErr::Custom(err.to_string()))?;
@@ -98,6 +111,8 @@ impl AppState {
         };
         let scans = ScanQueue::start(queue_connection().await?);
         let token_secret = Arc::new(token_secret);
+        let config_limits = config.limits.clone();
+        let badge_renders = config.limits.badge_renders;
         let registrations =
             RegistrationQueue::start(queue_connection().await?, token_secret.clone());
         let tokens = TokenLookups::start(db.clone());
@@ -113,6 +128,8 @@ impl AppState {
             keys: Arc::new(RwLock::new(Arc::new(keys))),
             heads,
             verified_codes: Arc::new(VerifiedCodes::default()),
+            limits: Arc::new(ClientLimits::new(&config_limits)),
+            badge_images: Arc::new(BadgeImages::new(badge_renders, BADGE_CACHE_BYTES)),
         })
     }
 
@@ -125,11 +142,13 @@ impl AppState {
             tokens: TokenLookups::start(db.clone()),
             db,
             token_secret: Arc::new(Vec::new()),
-            config: Arc::new(config),
             render_cache: Arc::new(RenderCache::default()),
             keys: Arc::new(RwLock::new(Arc::new(Keyring::ephemeral()))),
             heads: Arc::new(HeadCache::default()),
             verified_codes: Arc::new(VerifiedCodes::default()),
+            limits: Arc::new(ClientLimits::new(&config.limits)),
+            badge_images: Arc::new(BadgeImages::new(1, BADGE_CACHE_BYTES)),
+            config: Arc::new(config),
         }
     }
 
@@ -186,6 +205,7 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, DbErr> {
         let state = AppState::connect(config).await?;
         spawn_key_reload(state.clone());
+        crate::app::retention::spawn(state.clone());
         match crate::mail::transport::Transport::from_config(&state.config.mail) {
             Ok(Some(transport)) if state.config.mail.sender => {
                 crate::mail::sender::spawn(state.clone(), transport)
@@ -207,12 +227,38 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send,
     ) -> std::io::Result<()> {
-        let bind = self.state.config.bind.clone();
-        tracing::info!(%bind, "listening; API docs at {}/docs", self.state.config.public_url);
-        poem::Server::new(poem::listener::TcpListener::bind(bind))
+        use poem::listener::Listener;
+        let config = &self.state.config;
+        let bind = config.bind.clone();
+        let acceptor = poem::listener::TcpListener::bind(bind.clone())
+            .into_acceptor()
+            .await?;
+        let acceptor = GuardedAcceptor::new(
+            acceptor,
+            ConnectionLimits {
+                max_connections: config.limits.max_connections,
+                max_per_client: config.limits.max_connections_per_client,
+                header_timeout: config.limits.header_timeout,
+            },
+        );
+        tracing::info!(%bind, "listening; API docs at {}/docs", config.public_url);
+        spawn_forget_idle_clients(self.state.clone());
+        poem::Server::new_with_acceptor(acceptor)
+            .idle_timeout(Duration::from_secs(75))
             .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(Duration::from_secs(10)))
             .await
     }
+}
+
+/// Rate-limit tables forget clients that went quiet, every minute.
+fn spawn_forget_idle_clients(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            state.limits.forget_idle();
+        }
+    });
 }
 
 /// Another instance or `dialogue keys rotate` may add a signing key: pick it up every minute.

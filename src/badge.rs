@@ -104,12 +104,17 @@ pub fn svg(content: &BadgeContent<'_>) -> Result<String, BadgeError> {
 
 /// The badge as a PNG image at [`PNG_DPI`].
 pub fn png(content: &BadgeContent<'_>) -> Result<Vec<u8>, BadgeError> {
-    let svg = svg(content)?;
+    png_of_svg(&svg(content)?)
+}
+
+/// A badge drawn by [`svg`] as a PNG image at [`PNG_DPI`] (milliseconds of CPU: callers on
+/// async threads run it on a blocking thread).
+pub fn png_of_svg(svg: &str) -> Result<Vec<u8>, BadgeError> {
     let options = resvg::usvg::Options {
         fontdb: fonts(),
         ..Default::default()
     };
-    let tree = resvg::usvg::Tree::from_str(&svg, &options)
+    let tree = resvg::usvg::Tree::from_str(svg, &options)
         .map_err(|e| BadgeError::Raster(e.to_string()))?;
     let width = (WIDTH_MM / 25.4 * PNG_DPI).round() as u32;
     let height = (HEIGHT_MM / 25.4 * PNG_DPI).round() as u32;

@@ -22,6 +22,76 @@ pub struct Config {
     pub max_connections: u32,
     /// How e-mail is sent.
     pub mail: MailConfig,
+    /// Limits that keep one client or a slow one from exhausting the service.
+    pub limits: LimitsConfig,
+    /// How long records kept for retries and audits live.
+    pub retention: RetentionConfig,
+}
+
+/// Limits per client and per connection.
+#[derive(Debug, Clone)]
+pub struct LimitsConfig {
+    /// Per-client rate limits on public writes and failed token look-ups (`RATE_LIMITS=off`
+    /// turns them off).
+    pub rate_limits: bool,
+    /// Public writes (registrations, forms, `/r/` links) a client may make per minute.
+    pub writes_per_minute: u32,
+    /// Of which at once (the burst).
+    pub writes_burst: u32,
+    /// Requests with an unknown token a client may make per minute.
+    pub bad_tokens_per_minute: u32,
+    /// Whether the client is the last address of `X-Forwarded-For` (behind a reverse proxy
+    /// that appends it) rather than the peer address.
+    pub trust_forwarded_for: bool,
+    /// Most connections at once from one client address (0: no limit).
+    pub max_connections_per_client: usize,
+    /// The time a client has to send a request's headers.
+    pub header_timeout: std::time::Duration,
+    /// The time a request may take, body and answer included.
+    pub request_timeout: std::time::Duration,
+    /// Most connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Badge images rendered at once (on blocking threads, off the request workers).
+    pub badge_renders: usize,
+}
+
+impl LimitsConfig {
+    /// The defaults of a service on the internet.
+    pub fn standard() -> Self {
+        LimitsConfig {
+            rate_limits: true,
+            writes_per_minute: 60,
+            writes_burst: 30,
+            bad_tokens_per_minute: 30,
+            trust_forwarded_for: false,
+            max_connections_per_client: 256,
+            header_timeout: std::time::Duration::from_secs(10),
+            request_timeout: std::time::Duration::from_secs(30),
+            max_connections: 2048,
+            badge_renders: 2,
+        }
+    }
+}
+
+/// How long kept records live; purged by a background job of every instance.
+#[derive(Debug, Clone)]
+pub struct RetentionConfig {
+    /// Idempotency records: a retry after this is a new request.
+    pub idempotency: chrono::Duration,
+    /// The scan audit log; `None` keeps it for ever.
+    pub scans: Option<chrono::Duration>,
+    /// How often the purge runs.
+    pub every: std::time::Duration,
+}
+
+impl RetentionConfig {
+    pub fn standard() -> Self {
+        RetentionConfig {
+            idempotency: chrono::Duration::hours(24),
+            scans: Some(chrono::Duration::days(400)),
+            every: std::time::Duration::from_secs(3600),
+        }
+    }
 }
 
 /// How e-mail is sent: through `smtp_url`, else as `.eml` files in `files_dir`, else (tests)
@@ -101,6 +171,12 @@ impl Config {
             max_body_bytes: 256 * 1024,
             max_connections: 8,
             mail: MailConfig::off(),
+            // Tests make many requests from one address; rate-limit tests turn them on.
+            limits: LimitsConfig {
+                rate_limits: false,
+                ..LimitsConfig::standard()
+            },
+            retention: RetentionConfig::standard(),
         }
     }
 }
@@ -158,6 +234,60 @@ pub struct Settings {
         global = true
     )]
     pub mail_sender: bool,
+    /// `off` turns the per-client rate limits off (load tests, benchmarks, a trusted
+    /// network); any other value or none leaves them on.
+    #[arg(long, env = "RATE_LIMITS", default_value = "on", global = true)]
+    pub rate_limits: String,
+    /// Public writes (registrations, forms, `/r/` links) one client may make per minute.
+    #[arg(
+        long,
+        env = "RATE_LIMIT_WRITES_PER_MINUTE",
+        default_value_t = 60,
+        global = true
+    )]
+    pub rate_limit_writes_per_minute: u32,
+    /// Take the client's address from the last entry of `X-Forwarded-For` (set it only
+    /// behind a reverse proxy that appends the address it saw).
+    #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub trust_forwarded_for: bool,
+    /// Most connections at once from one client address (0: no limit).
+    #[arg(
+        long,
+        env = "MAX_CONNECTIONS_PER_CLIENT",
+        default_value_t = 256,
+        global = true
+    )]
+    pub max_connections_per_client: usize,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, env = "HEADER_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub header_timeout_secs: u64,
+    /// Seconds a request may take in all.
+    #[arg(
+        long,
+        env = "REQUEST_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub request_timeout_secs: u64,
+    /// Most HTTP connections served at once.
+    #[arg(
+        long,
+        env = "MAX_HTTP_CONNECTIONS",
+        default_value_t = 2048,
+        global = true
+    )]
+    pub max_http_connections: usize,
+    /// Hours an `Idempotency-Key`'s first answer is kept.
+    #[arg(
+        long,
+        env = "IDEMPOTENCY_KEEP_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub idempotency_keep_hours: u32,
+    /// Days the scan audit log is kept (0: for ever).
+    #[arg(long, env = "SCANS_KEEP_DAYS", default_value_t = 400, global = true)]
+    pub scans_keep_days: u32,
 }
 
 impl Settings {
@@ -184,8 +314,30 @@ impl Settings {
                 sender: self.mail_sender,
                 ..MailConfig::off()
             },
+            limits: LimitsConfig {
+                rate_limits: rate_limits_on(&self.rate_limits),
+                writes_per_minute: self.rate_limit_writes_per_minute.max(1),
+                writes_burst: (self.rate_limit_writes_per_minute / 2).max(1),
+                trust_forwarded_for: self.trust_forwarded_for,
+                max_connections_per_client: self.max_connections_per_client,
+                header_timeout: std::time::Duration::from_secs(self.header_timeout_secs.max(1)),
+                request_timeout: std::time::Duration::from_secs(self.request_timeout_secs.max(1)),
+                max_connections: self.max_http_connections.max(1),
+                ..LimitsConfig::standard()
+            },
+            retention: RetentionConfig {
+                idempotency: chrono::Duration::hours(i64::from(self.idempotency_keep_hours.max(1))),
+                scans: (self.scans_keep_days > 0)
+                    .then(|| chrono::Duration::days(i64::from(self.scans_keep_days))),
+                ..RetentionConfig::standard()
+            },
         }
     }
+}
+
+/// Whether a `RATE_LIMITS` value leaves the limits on: only `off` turns them off.
+pub fn rate_limits_on(value: &str) -> bool {
+    !value.trim().eq_ignore_ascii_case("off")
 }
 
 /// A database URL safe to log: any password replaced by `***`.

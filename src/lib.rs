@@ -27,6 +27,8 @@
 //! - [`verified_codes`]: badge codes whose signature this instance has already checked.
 //! - [`i18n`]: the interface's words in tk, ru and en (Fluent), for pages, badges and feeds.
 //! - [`mail`]: e-mail to delegates: the outbox's sender, transports, messages.
+//! - [`limits`]: per-client rate limits on public writes and failed token look-ups.
+//! - [`net`]: connection limits and the header timeout, around the listener.
 //! - [`badge`]: printable badges (SVG and PNG) with the QR code of the badge code.
 //! - [`bootstrap`]: the demo programme (its Turkmen and Russian texts in `bootstrap_texts`).
 
@@ -43,7 +45,9 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod limits;
 pub mod mail;
+pub mod net;
 pub mod store;
 pub mod verified_codes;
 pub mod web;

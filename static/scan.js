@@ -340,10 +340,10 @@
   function kitKey() { return state.event; }
 
   // The offline kit: the event's public keys and tag, and the revoked registrations,
-  // refreshed with `since=` while online.
+  // refreshed with `after=` (the last revocation number seen) while online.
   function refreshKit() {
     return tx("kit", "readonly", function (s) { return s.get(kitKey()); }).then(function (old) {
-      var since = old && old.as_of ? "?since=" + encodeURIComponent(old.as_of) : "";
+      var since = old && typeof old.cursor === "number" ? "?after=" + old.cursor : "";
       return Promise.all([
         api("/checkins/keys").then(function (r) { if (!r.ok) { throw r; } return r.json(); }),
         api("/checkins/revocations" + since).then(function (r) { if (!r.ok) { throw r; } return r.json(); })
@@ -352,7 +352,7 @@
         both[1].revoked.forEach(function (r) {
           if (revoked.indexOf(r.registration_id) < 0) { revoked.push(r.registration_id); }
         });
-        var kit = { keys: both[0].keys, event_tag: both[0].event_tag, revoked: revoked, as_of: both[1].as_of };
+        var kit = { keys: both[0].keys, event_tag: both[0].event_tag, revoked: revoked, cursor: both[1].cursor };
         return tx("kit", "readwrite", function (s) { s.put(kit, kitKey()); }).then(function () {
           $("scanner").dataset.kit = "ready";
         });

@@ -162,7 +162,8 @@ text_enum!(
 );
 
 text_enum!(
-    /// The answer to one scan.
+    /// The answer to one scan; `nonce_reused` only in the audit log (another scan under a
+    /// nonce its token had used: answered with a 422 problem, decided nothing).
     ScanOutcome("scan result") {
         Ok = "ok",
         AlreadyCheckedIn = "already_checked_in",
@@ -171,6 +172,7 @@ text_enum!(
         NotConfirmed = "not_confirmed",
         WrongEvent = "wrong_event",
         NotRegisteredForSession = "not_registered_for_session",
+        NonceReused = "nonce_reused",
     }
 );
 

@@ -39,6 +39,9 @@ pub struct Model {
     pub languages: Languages,
     /// Texts in other languages than the event's default.
     pub translations: Translations,
+    /// The last revocation number handed out: badges revoked in this event are numbered
+    /// in commit order (taken under the event row's lock).
+    pub revocation_seq: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

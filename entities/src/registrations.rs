@@ -31,6 +31,12 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Lowercased full name and organization, for staff look-up (no e-mail).
     pub name_search: String,
+    /// Bumped when the delegate replaces the manage token, so the old one stops working.
+    pub manage_generation: i32,
+    /// When an organizer erased the delegate's personal data (the row stays, cancelled).
+    pub erased_at: Option<DateTimeUtc>,
+    /// The event's revocation sequence number at which this badge was revoked.
+    pub revoked_seq: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

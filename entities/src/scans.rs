@@ -30,6 +30,11 @@ pub struct Model {
     pub checked_in_at: Option<DateTimeUtc>,
     /// The first admission in the scope, as answered.
     pub first_checked_in_at: Option<DateTimeUtc>,
+    /// The token that sent the scan: nonces are unique per token.
+    pub sender: Option<Uuid>,
+    /// What was scanned (code, door, direction, offline time), hashed: a repeated nonce is
+    /// answered again only for the same scan.
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -246,6 +246,7 @@ scan-result-revoked = Badge revoked
 scan-result-not-confirmed = Registration not confirmed
 scan-result-wrong-event = Badge of another event
 scan-result-not-registered-for-session = Not registered for this session
+scan-result-nonce-reused = Scanner fault: repeated scan number. Scan again
 scan-result-queued = Admitted (offline; will be sent)
 scan-result-error = No answer: check the network and scan again
 scan-result-unpaired = This scanner's token no longer works: pair it again

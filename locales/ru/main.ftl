@@ -248,6 +248,7 @@ scan-result-revoked = Бейдж отозван
 scan-result-not-confirmed = Регистрация не подтверждена
 scan-result-wrong-event = Бейдж другого мероприятия
 scan-result-not-registered-for-session = Не записан на эту сессию
+scan-result-nonce-reused = Сбой сканера: повтор номера скана. Сканируйте снова
 scan-result-queued = Пропущен (без сети; будет отправлено)
 scan-result-error = Нет ответа: проверьте сеть и сканируйте снова
 scan-result-unpaired = Токен этого сканера больше не действует: подключите его снова

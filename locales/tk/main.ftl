@@ -240,6 +240,7 @@ scan-result-revoked = Nyşan ýatyryldy
 scan-result-not-confirmed = Hasaba alyş tassyklanmadyk
 scan-result-wrong-event = Başga çäräniň nyşany
 scan-result-not-registered-for-session = Bu mejlise ýazylmadyk
+scan-result-nonce-reused = Skaneriň ýalňyşlygy: gaýtalanan skan belgisi. Täzeden skanirläň
 scan-result-queued = Goýberildi (tor ýok; soňra iberiler)
 scan-result-error = Jogap ýok: tory barlap, täzeden skanirläň
 scan-result-unpaired = Bu skaneriň belgisi indi işlemeýär: ony täzeden birikdiriň

@@ -12,6 +12,7 @@ mod m20261130_000004_journal;
 mod m20261201_000005_scan_decisions;
 mod m20261201_000006_languages;
 mod m20261201_000007_outbox;
+mod m20261201_000008_hardening;
 
 /// Runs every migration of Dialogue in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_scan_decisions::Migration),
             Box::new(m20261201_000006_languages::Migration),
             Box::new(m20261201_000007_outbox::Migration),
+            Box::new(m20261201_000008_hardening::Migration),
         ]
     }
 }

@@ -40,7 +40,10 @@ pub enum OptionalAuth {
 impl OptionalAuth {
     /// Whether the caller holds an organizer token.
     pub fn is_organizer(&self) -> bool {
-        matches!(self, OptionalAuth::Token(TokenAuth(Principal::Organizer)))
+        matches!(
+            self,
+            OptionalAuth::Token(TokenAuth(Principal::Organizer { .. }))
+        )
     }
 }
 

@@ -71,7 +71,10 @@ impl BadgesApi {
     )]
     async fn my_png(&self, auth: DelegateAuth) -> Result<PngBadge, BadgeError> {
         let (row, event) = self.mine(&auth).await?;
-        Ok(PngBadge::Png(Binary(self.png(&row, &event)?), private()))
+        Ok(PngBadge::Png(
+            Binary(self.png(&row, &event).await?),
+            private(),
+        ))
     }
 
     /// A delegate's badge (SVG)
@@ -107,7 +110,10 @@ impl BadgesApi {
         id: Path<String>,
     ) -> Result<PngBadge, BadgeError> {
         let (row, event) = self.organizers(&event.0, &id.0).await?;
-        Ok(PngBadge::Png(Binary(self.png(&row, &event)?), private()))
+        Ok(PngBadge::Png(
+            Binary(self.png(&row, &event).await?),
+            private(),
+        ))
     }
 }
 
@@ -138,7 +144,9 @@ impl BadgesApi {
         crate::app::badges::svg(&self.state, row, event)
     }
 
-    fn png(&self, row: &RegistrationRow, event: &events::Model) -> Result<Vec<u8>, AppError> {
-        crate::app::badges::png(&self.state, row, event)
+    async fn png(&self, row: &RegistrationRow, event: &events::Model) -> Result<Vec<u8>, AppError> {
+        Ok(crate::app::badges::png(&self.state, row, event)
+            .await?
+            .to_vec())
     }
 }

@@ -122,7 +122,9 @@ pub struct Revocation {
 #[derive(Object, Debug)]
 pub struct Revocations {
     pub revoked: Vec<Revocation>,
-    /// Pass as `?since=` next time.
+    /// Pass as `?after=` next time: the highest revocation number this answer covers.
+    pub cursor: i64,
+    /// When this answer was read (for display; `?since=` of older scanners).
     pub as_of: DateTime<FixedOffset>,
 }
 
@@ -181,7 +183,8 @@ pub fn status_of(outcome: Outcome) -> u16 {
         Outcome::Revoked
         | Outcome::NotConfirmed
         | Outcome::WrongEvent
-        | Outcome::NotRegisteredForSession => 422,
+        | Outcome::NotRegisteredForSession
+        | Outcome::NonceReused => 422,
     }
 }
 

@@ -17,7 +17,7 @@ use super::checkin_types::{
 use super::common::{event_tz, local, to_utc};
 use super::scan_response::ScanResponse;
 use crate::api_errors;
-use crate::app::checkin as checkin_app;
+use crate::app::checkin::{self as checkin_app, RevokedFrom};
 use crate::application::AppState;
 use crate::domain::badge_code;
 use crate::domain::checkin::Direction as DomainDirection;
@@ -34,7 +34,7 @@ async fn resolve_scanner(req: &poem::Request, bearer: Bearer) -> poem::Result<Pr
         .ok_or_else(|| AppError::unexpected("application state missing"))?;
     let principal = principal_of(state, &bearer.token).await?;
     match principal {
-        Principal::Organizer | Principal::Checkin { .. } => Ok(principal),
+        Principal::Organizer { .. } | Principal::Checkin { .. } => Ok(principal),
         Principal::Delegate { .. } => {
             Err(AppError::forbidden("this operation needs a check-in or organizer token").into())
         }
@@ -172,7 +172,10 @@ impl CheckinsApi {
 
     /// Offline kit: revoked badges
     ///
-    /// Badges of cancelled or rejected registrations, revoked at or after `since`.
+    /// Badges of cancelled or rejected registrations. Ask with `after` set to the `cursor` of
+    /// the previous answer: revocations are numbered in the order they commit, so none is
+    /// missed, even one committing while the previous answer was read. `since` (a time, the
+    /// previous `as_of`) is kept for older scanners and can miss such a revocation.
     #[oai(
         path = "/events/:event/checkins/revocations",
         method = "get",
@@ -183,24 +186,31 @@ impl CheckinsApi {
         auth: ScannerAuth,
         /// The event's id or slug.
         event: Path<String>,
-        /// Only badges revoked at or after this time (the `as_of` of the previous call).
+        /// Only badges revoked after this number (the `cursor` of the previous answer).
+        after: Query<Option<i64>>,
+        /// Only badges whose registration changed at or after this time (the `as_of` of the
+        /// previous answer); `after` is exact, this is not.
         since: Query<Option<DateTime<FixedOffset>>>,
     ) -> Result<Json<Revocations>, KitError> {
-        let (event, revoked, as_of) =
-            checkin_app::revocations(&self.state, &auth.0, &event.0, since.0.map(to_utc)).await?;
-        let tz = event_tz(&event)?;
+        let from = match (after.0, since.0) {
+            (Some(after), _) => RevokedFrom::After(after),
+            (None, Some(since)) => RevokedFrom::Since(to_utc(since)),
+            (None, None) => RevokedFrom::Start,
+        };
+        let revoked = checkin_app::revocations(&self.state, &auth.0, &event.0, from).await?;
+        let tz = event_tz(&revoked.event)?;
         Ok(Json(Revocations {
             revoked: revoked
+                .registrations
                 .into_iter()
-                .map(|r| {
-                    Ok(Revocation {
-                        registration_id: r.id,
-                        status: r.status.into(),
-                        revoked_at: local(r.updated_at, tz),
-                    })
+                .map(|r| Revocation {
+                    registration_id: r.id,
+                    status: r.status.into(),
+                    revoked_at: local(r.updated_at, tz),
                 })
-                .collect::<Result<_, AppError>>()?,
-            as_of: local(as_of, tz),
+                .collect(),
+            cursor: revoked.cursor,
+            as_of: local(revoked.as_of, tz),
         }))
     }
 

@@ -1,5 +1,6 @@
 //! Self-service for delegates, with the manage token handed out at registration: read the
-//! registration, change session choices, cancel, rotate the calendar link.
+//! registration, change session choices, cancel, rotate the calendar link, replace the manage
+//! token.
 
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
@@ -47,6 +48,15 @@ api_errors!(
         Unprocessable = 422,
     }
 );
+
+/// A new manage token, shown this once.
+#[derive(Object, Debug)]
+pub struct NewManageToken {
+    /// The delegate's new manage token; the old one no longer works.
+    pub manage_token: String,
+    /// The delegate's page link with the new token (`/r/{manage_token}`).
+    pub manage_url: String,
+}
 
 /// Delegate self-service operations.
 pub struct DelegatesApi {
@@ -136,5 +146,26 @@ impl DelegatesApi {
     async fn rotate_calendar(&self, auth: DelegateAuth) -> Result<Json<Registration>, MeError> {
         let (row, event) = registrations_app::rotate_calendar(&self.state, auth.0).await?;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
+    }
+
+    /// Replace my manage token
+    ///
+    /// For a token that may have leaked (a forwarded e-mail, a shared screen): answers a new
+    /// manage token this once; the old one stops working at once, on every instance, and
+    /// e-mails sent from now on carry the new link.
+    #[oai(
+        path = "/registrations/me/manage-token",
+        method = "post",
+        operation_id = "replace_my_manage_token"
+    )]
+    async fn replace_manage_token(
+        &self,
+        auth: DelegateAuth,
+    ) -> Result<Json<NewManageToken>, MeError> {
+        let manage_token = registrations_app::replace_manage_token(&self.state, auth.0).await?;
+        Ok(Json(NewManageToken {
+            manage_url: format!("{}/r/{manage_token}", self.state.config.public_url),
+            manage_token,
+        }))
     }
 }

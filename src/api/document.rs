@@ -6,6 +6,8 @@
 //!   is marked `nullable`.
 //! - Every operation with a request body may answer `413` (over the size limit) and `415`
 //!   (missing or other `Content-Type`); both come from the HTTP layer, not from the operation.
+//! - Every public write and every operation that takes a token may answer `429` with
+//!   `Retry-After` (the per-client rate limits, applied in front of every operation).
 //! - A documented field of an enumeration type is written by poem-openapi as `allOf` of the
 //!   reference and a second schema holding only the description, which client generators
 //!   cannot combine with an enumeration; the description stays on the field, the `allOf`
@@ -31,8 +33,9 @@ pub fn corrected(spec: &str) -> String {
             let Some(operations) = item.as_object_mut() else {
                 continue;
             };
-            for operation in operations.values_mut() {
+            for (method, operation) in operations.iter_mut() {
                 declare_body_statuses(operation);
+                declare_rate_limit(method, operation);
             }
         }
     }
@@ -195,6 +198,36 @@ fn declare_body_statuses(operation: &mut Value) {
             })
         });
     }
+}
+
+/// `429` on the operations the rate limits apply to: writes and operations with a token.
+fn declare_rate_limit(method: &str, operation: &mut Value) {
+    let limited = method != "get" || operation.get("security").is_some();
+    let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_object_mut)
+        .filter(|_| limited)
+    else {
+        return;
+    };
+    responses.entry("429").or_insert_with(|| {
+        json!({
+            "description": "Too many requests from this client (public writes, or requests \
+                            with unknown tokens); wait the seconds `Retry-After` gives.",
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds to wait before trying again.",
+                    "required": true,
+                    "schema": { "type": "integer", "format": "int32" }
+                }
+            },
+            "content": {
+                crate::api::problem::PROBLEM_JSON: {
+                    "schema": { "$ref": "#/components/schemas/Problem" }
+                }
+            }
+        })
+    });
 }
 
 #[cfg(test)]

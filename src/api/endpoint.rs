@@ -29,12 +29,14 @@ pub fn build_app(state: AppState) -> impl Endpoint<Output = Response> + 'static 
         .at("/api/v1/openapi.json", spec_endpoint)
         .at("/docs", ui)
         .nest("/", api);
+    let guard_state = state.clone();
     crate::web::Split::new(api, crate::web::routes(&state), state.clone())
         .around(move |next, req| limit_body(next, req, max_body_bytes))
         .data(state)
         .with(poem::middleware::CatchPanic::new())
         .around(log_request)
         .catch_all_error(problem_for_any_error)
+        .around(move |next, req| api::guard::guard(next, req, guard_state.clone()))
 }
 
 /// The OpenAPI document as served at `/api/v1/openapi.json`.

@@ -67,9 +67,12 @@ api_enum!(
     /// What a scan decided: `ok` admitted (or let out); `already_checked_in` admitted before in
     /// this scope; `invalid` not a genuine badge code; `revoked` cancelled or rejected;
     /// `not_confirmed` pending or waitlisted; `wrong_event` a badge of another event;
-    /// `not_registered_for_session` not confirmed for this room's session.
+    /// `not_registered_for_session` not confirmed for this room's session; `nonce_reused`
+    /// (audit log only: the scan was answered with a 422 problem) another scan under a nonce
+    /// this token had already used.
     ScanResult <=> Outcome {
-        Ok, AlreadyCheckedIn, Invalid, Revoked, NotConfirmed, WrongEvent, NotRegisteredForSession
+        Ok, AlreadyCheckedIn, Invalid, Revoked, NotConfirmed, WrongEvent, NotRegisteredForSession,
+        NonceReused
     }
 );
 api_enum!(

@@ -17,6 +17,7 @@ pub mod enums;
 pub mod errors;
 pub mod event_types;
 pub mod events;
+pub mod guard;
 pub mod health;
 pub mod outbox;
 pub mod problem;

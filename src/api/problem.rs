@@ -85,6 +85,7 @@ impl Problem {
             StatusCode::PAYLOAD_TOO_LARGE => "payload-too-large",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
             StatusCode::UNPROCESSABLE_ENTITY => "validation-failed",
+            StatusCode::TOO_MANY_REQUESTS => "too-many-requests",
             _ if status.is_server_error() => "internal",
             _ => "about:blank",
         };

@@ -302,4 +302,38 @@ impl RegistrationsApi {
             .value;
         Ok(Json(Registration::view(&self.state, &row, &event)?))
     }
+
+    /// Erase a delegate's personal data
+    ///
+    /// For a data-protection request. A live registration is cancelled first (its seat goes
+    /// to the next delegate waiting); then name, e-mail, organization, position and country
+    /// are erased. The registration stays as an anonymous, cancelled row, so seat counts,
+    /// attendance figures and the scan log stay right without naming anyone. E-mails not yet
+    /// sent fail; the manage token, calendar link and badge stop working. Erasing again
+    /// answers 204 and changes nothing.
+    #[oai(
+        path = "/events/:event/registrations/:id",
+        method = "delete",
+        operation_id = "erase_registration"
+    )]
+    async fn erase(
+        &self,
+        _auth: OrganizerAuth,
+        /// The event's id or slug.
+        event: Path<String>,
+        /// The registration's id.
+        id: Path<String>,
+    ) -> Result<Erased, ManageError> {
+        let id = path_id(&id.0, "registration")?;
+        registrations_app::erase(&self.state, &event.0, id).await?;
+        Ok(Erased::Erased)
+    }
+}
+
+/// The answer to an erasure.
+#[derive(ApiResponse)]
+pub enum Erased {
+    /// The delegate's personal data is gone.
+    #[oai(status = 204)]
+    Erased,
 }

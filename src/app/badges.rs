@@ -1,5 +1,12 @@
 //! Use cases of badges: the signed code of a registration and its badge drawn as SVG or PNG,
-//! with the event's title and the category in the delegate's language. Only confirmed registrations have one.
+//! with the event's title and the category in the delegate's language. Only confirmed
+//! registrations have one. PNGs are drawn on blocking threads, a few at a time
+//! ([`BadgeImages`]), and kept per badge version (the SVG they are drawn from), so many
+//! delegates fetching badges at once cannot stall the request threads.
+
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use entities::events;
 
@@ -74,13 +81,59 @@ pub fn svg(
     badge::svg(&content(row, event, &words, &code)).map_err(|e| AppError::unexpected(e.to_string()))
 }
 
+/// Badge PNGs: drawn a few at a time off the request threads, kept by the hash of the SVG
+/// they are drawn from (a changed name, language or key is another badge version).
+pub struct BadgeImages {
+    drawing: Semaphore,
+    drawn: quick_cache::sync::Cache<[u8; 32], Bytes, ByLength>,
+}
+
+/// Weighs a cached image by its size in bytes.
+#[derive(Clone)]
+pub struct ByLength;
+
+impl quick_cache::Weighter<[u8; 32], Bytes> for ByLength {
+    fn weight(&self, _key: &[u8; 32], image: &Bytes) -> u64 {
+        image.len() as u64
+    }
+}
+
+impl BadgeImages {
+    /// At most `at_once` images drawn at a time, and `bytes` of them kept.
+    pub fn new(at_once: usize, bytes: u64) -> Self {
+        BadgeImages {
+            drawing: Semaphore::new(at_once.max(1)),
+            drawn: quick_cache::sync::Cache::with_weighter(1024, bytes, ByLength),
+        }
+    }
+}
+
 /// The badge as PNG.
-pub fn png(
+pub async fn png(
     state: &AppState,
     row: &RegistrationRow,
     event: &events::Model,
-) -> Result<Vec<u8>, AppError> {
-    let words = words(row, event)?;
-    let code = code_for(state, event.id, row.registration.id);
-    badge::png(&content(row, event, &words, &code)).map_err(|e| AppError::unexpected(e.to_string()))
+) -> Result<Bytes, AppError> {
+    let svg = svg(state, row, event)?;
+    let version: [u8; 32] = Sha256::digest(svg.as_bytes()).into();
+    let images = state.badge_images.clone();
+    if let Some(png) = images.drawn.get(&version) {
+        return Ok(png);
+    }
+    let _turn = images
+        .drawing
+        .acquire()
+        .await
+        .map_err(|_| AppError::unexpected("the badge drawing pool was closed"))?;
+    // Another request may have drawn it while this one waited.
+    if let Some(png) = images.drawn.get(&version) {
+        return Ok(png);
+    }
+    let png = tokio::task::spawn_blocking(move || badge::png_of_svg(&svg))
+        .await
+        .map_err(|err| AppError::unexpected(format!("drawing a badge: {err}")))?
+        .map_err(|err| AppError::unexpected(err.to_string()))?;
+    let png = Bytes::from(png);
+    images.drawn.insert(version, png.clone());
+    Ok(png)
 }

@@ -57,10 +57,10 @@ pub async fn scanner_event(
         visible_cached(state, reference, Audience::Organizers).await,
         scanner,
     ) {
-        (Ok(event), Principal::Organizer) => Ok(event),
-        (Ok(event), Principal::Checkin { event_id }) if *event_id == event.id => Ok(event),
+        (Ok(event), Principal::Organizer { .. }) => Ok(event),
+        (Ok(event), Principal::Checkin { event_id, .. }) if *event_id == event.id => Ok(event),
         (Ok(_), _) => Err(other_event()),
-        (Err(err), Principal::Organizer) => Err(err),
+        (Err(err), Principal::Organizer { .. }) => Err(err),
         (Err(_), _) => Err(other_event()),
     }
 }
@@ -73,13 +73,36 @@ pub async fn scan(
     input: ScanInput,
 ) -> Result<ScanAnswer, AppError> {
     let event = scanner_event(state, scanner, event).await?;
-    let scan = prepare(state, &event, input, Utc::now(), &mut HashMap::new()).await?;
+    let sender = scanner.token_id();
+    let scan = prepare(
+        state,
+        &event,
+        sender,
+        input,
+        Utc::now(),
+        &mut HashMap::new(),
+    )
+    .await?;
     state
         .scans
         .decide(vec![scan])
         .await?
         .pop()
         .ok_or_else(|| AppError::unexpected("no answer for the scan"))?
+        .and_then(refuse_reused_nonce)
+}
+
+/// A scan under a nonce its token used for another scan was kept in the log and decided
+/// nothing; the scanner hears of it as a field error (its nonces repeat).
+fn refuse_reused_nonce(answer: ScanAnswer) -> Result<ScanAnswer, AppError> {
+    if answer.decision.outcome == crate::domain::checkin::Outcome::NonceReused {
+        return Err(ValidationErrors::single(
+            "nonce",
+            "was already used by this token for a different scan; send a new nonce with every scan",
+        )
+        .into());
+    }
+    Ok(answer)
 }
 
 /// Decides scans made offline in the order they were made; one answer per scan, in the
@@ -91,6 +114,7 @@ pub async fn batch(
     inputs: Vec<ScanInput>,
 ) -> Result<Vec<Result<ScanAnswer, AppError>>, AppError> {
     let event = scanner_event(state, scanner, event).await?;
+    let sender = scanner.token_id();
     if inputs.len() > MAX_BATCH {
         return Err(ValidationErrors::single(
             "scans",
@@ -108,7 +132,16 @@ pub async fn batch(
     let mut pending = Vec::with_capacity(inputs.len());
     let mut pending_index = Vec::with_capacity(inputs.len());
     for index in order {
-        match prepare(state, &event, inputs[index].clone(), now, &mut doors).await {
+        match prepare(
+            state,
+            &event,
+            sender,
+            inputs[index].clone(),
+            now,
+            &mut doors,
+        )
+        .await
+        {
             Ok(scan) => {
                 pending.push(scan);
                 pending_index.push(index);
@@ -118,7 +151,7 @@ pub async fn batch(
     }
     let decided = state.scans.decide(pending).await?;
     for (index, outcome) in pending_index.into_iter().zip(decided) {
-        answers[index] = Some(outcome);
+        answers[index] = Some(outcome.and_then(refuse_reused_nonce));
     }
     Ok(answers.into_iter().flatten().collect())
 }
@@ -128,6 +161,7 @@ pub async fn batch(
 async fn prepare(
     state: &AppState,
     event: &events::Model,
+    sender: Option<Uuid>,
     input: ScanInput,
     now: DateTime<Utc>,
     doors: &mut HashMap<Uuid, bool>,
@@ -137,10 +171,16 @@ async fn prepare(
     if let Some(nonce) = &input.nonce {
         errors.required_text("nonce", nonce, 100);
     }
-    if let Some(at) = input.scanned_at
-        && at > now + Duration::minutes(5)
-    {
-        errors.add("scanned_at", "must not be in the future");
+    let tz = parse_timezone(&event.timezone).map_err(AppError::unexpected)?;
+    if let Some(at) = input.scanned_at {
+        if at > now + Duration::minutes(5) {
+            errors.add("scanned_at", "must not be in the future");
+        } else if !within_event_days(event, tz, at) {
+            errors.add(
+                "scanned_at",
+                "must fall within the event's days (a day of slack either side)",
+            );
+        }
     }
     errors.into_result(())?;
     let needs_seat = match input.session_id {
@@ -160,6 +200,8 @@ async fn prepare(
         },
         None => false,
     };
+    let scanned_at = input.scanned_at.unwrap_or(now).trunc_subsecs(6);
+    let fingerprint = fingerprint(event.id, &input, scanned_at);
     Ok(PendingScan {
         scan: Scan {
             event_id: event.id,
@@ -167,16 +209,48 @@ async fn prepare(
             direction: input.direction,
             // Kept to the microsecond, as both databases store it: a replayed answer is the
             // answer given, to the digit.
-            scanned_at: input.scanned_at.unwrap_or(now).trunc_subsecs(6),
+            scanned_at,
             offline: input.scanned_at.is_some(),
             device: input.device.trim().to_owned(),
             nonce: input.nonce,
             code_excerpt: excerpt(&input.code),
+            sender,
+            fingerprint,
         },
-        tz: parse_timezone(&event.timezone).map_err(AppError::unexpected)?,
+        tz,
         claim: claim(state, event, &input.code).await?,
         needs_seat,
     })
+}
+
+/// Whether an offline scan's time falls on a local day of the event, or the day before or
+/// after (a scanner's clock a little off, doors opened the evening before).
+fn within_event_days(event: &events::Model, tz: chrono_tz::Tz, at: DateTime<Utc>) -> bool {
+    let day = at.with_timezone(&tz).date_naive();
+    let first = event.starts_on.pred_opt().unwrap_or(event.starts_on);
+    let last = event.ends_on.succ_opt().unwrap_or(event.ends_on);
+    (first..=last).contains(&day)
+}
+
+/// What identifies a scan for its nonce: the code, the device, the door, the direction and,
+/// offline, its time. A retry has the same; another scan under the same nonce has not.
+fn fingerprint(event_id: Uuid, input: &ScanInput, scanned_at: DateTime<Utc>) -> String {
+    use sha2::{Digest, Sha256};
+    let offline_at = input
+        .scanned_at
+        .map(|_| scanned_at.to_rfc3339())
+        .unwrap_or_default();
+    let session = input
+        .session_id
+        .map(|id| id.to_string())
+        .unwrap_or_default();
+    let text = format!(
+        "{event_id}\n{}\n{}\n{session}\n{}\n{offline_at}",
+        input.code,
+        input.device.trim(),
+        input.direction.as_str()
+    );
+    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// What a code says, if it is genuine (signed by one of our keys).
@@ -218,18 +292,54 @@ pub async fn offline_keys(
     Ok((event, state.reload_keys().await?))
 }
 
-/// Badges of cancelled or rejected registrations revoked at or after `since`, and the time
-/// to ask from next.
+/// Where a scanner's list of revoked badges stands.
+#[derive(Debug, Clone, Copy)]
+pub enum RevokedFrom {
+    /// Every revoked badge.
+    Start,
+    /// Badges revoked after this revocation number (the `cursor` of the previous answer):
+    /// numbers are given under the event's lock, so none committed later is missed.
+    After(i64),
+    /// Badges whose registration changed at or after this time (older scanners; a revocation
+    /// committing while the previous answer was read can be missed).
+    Since(DateTime<Utc>),
+}
+
+/// Revoked badges of an event, the number to ask after next time, and the time of the read.
+pub struct Revoked {
+    pub event: Arc<events::Model>,
+    pub registrations: Vec<registrations::Model>,
+    pub cursor: i64,
+    pub as_of: DateTime<Utc>,
+}
+
+/// Badges of cancelled or rejected registrations revoked since `from`.
 pub async fn revocations(
     state: &AppState,
     scanner: &Principal,
     event: &str,
-    since: Option<DateTime<Utc>>,
-) -> Result<(Arc<events::Model>, Vec<registrations::Model>, DateTime<Utc>), AppError> {
+    from: RevokedFrom,
+) -> Result<Revoked, AppError> {
     let event = scanner_event(state, scanner, event).await?;
     let as_of = Utc::now();
-    let revoked = store::registrations::revoked_since(&state.db, event.id, since).await?;
-    Ok((event, revoked, as_of))
+    let (after, since) = match from {
+        RevokedFrom::Start => (None, None),
+        RevokedFrom::After(after) => (Some(after), None),
+        RevokedFrom::Since(since) => (None, Some(since)),
+    };
+    let revoked = store::registrations::revoked_since(&state.db, event.id, after, since).await?;
+    let cursor = revoked
+        .iter()
+        .filter_map(|r| r.revoked_seq)
+        .chain(after)
+        .max()
+        .unwrap_or(0);
+    Ok(Revoked {
+        event,
+        registrations: revoked,
+        cursor,
+        as_of,
+    })
 }
 
 /// Attendance of one scope: confirmed delegates, those admitted, those inside now.

@@ -12,9 +12,11 @@
 //! - [`programme`]: tracks, rooms and speakers: create, read, list, change, delete.
 //! - [`sessions`]: sessions: create and change (clashes), delete, read, list.
 //! - [`registrations`]: register, read one's own, change sessions and e-mail language,
-//!   cancel, replace the calendar link; organizers' list, approve, reject.
+//!   cancel, replace the calendar link and the manage token; organizers' list, approve,
+//!   reject, erase.
 //! - [`badges`]: a registration's signed code and its badge (SVG, PNG).
 //! - [`outbox`]: the e-mails of an event for organizers: list, counts, send again.
+//! - [`retention`]: purging idempotency records and the scan log when their time is up.
 //!
 //! Every change to what the agenda and the feeds show empties the event cache after its commit.
 
@@ -48,6 +50,7 @@ pub mod principal;
 pub mod programme;
 pub mod registration_queue;
 pub mod registrations;
+pub mod retention;
 pub mod scan_queue;
 pub mod sessions;
 pub mod tokens;

@@ -47,10 +47,10 @@ impl Audience {
 /// The holder of a valid token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
-    /// May run every management operation.
-    Organizer,
+    /// May run every management operation (`token`: the token's id).
+    Organizer { token: Uuid },
     /// May scan badges and look up attendees of one event.
-    Checkin { event_id: Uuid },
+    Checkin { event_id: Uuid, token: Uuid },
     /// A delegate holding the manage token of one registration.
     Delegate { registration_id: Uuid },
 }
@@ -59,10 +59,18 @@ impl Principal {
     /// Passes organizers; 403 for everyone else.
     pub fn require_organizer(&self) -> Result<(), AppError> {
         match self {
-            Principal::Organizer => Ok(()),
+            Principal::Organizer { .. } => Ok(()),
             _ => Err(AppError::forbidden(
                 "this operation needs an organizer token",
             )),
+        }
+    }
+
+    /// The id of the organizer or check-in token presented (scan nonces are scoped to it).
+    pub fn token_id(&self) -> Option<Uuid> {
+        match self {
+            Principal::Organizer { token } | Principal::Checkin { token, .. } => Some(*token),
+            Principal::Delegate { .. } => None,
         }
     }
 
@@ -85,9 +93,12 @@ pub async fn principal_of(state: &AppState, presented: &str) -> Result<Principal
                 return Err(AppError::unauthenticated());
             };
             match found.role {
-                TokenRole::Organizer => Ok(Principal::Organizer),
+                TokenRole::Organizer => Ok(Principal::Organizer { token: found.id }),
                 TokenRole::Checkin => match found.event_id {
-                    Some(event_id) => Ok(Principal::Checkin { event_id }),
+                    Some(event_id) => Ok(Principal::Checkin {
+                        event_id,
+                        token: found.id,
+                    }),
                     None => Err(AppError::unauthenticated()),
                 },
             }

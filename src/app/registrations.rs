@@ -61,6 +61,7 @@ pub async fn register(
                 .map_err(|message| ValidationErrors::single("Idempotency-Key", message))?
                 .into_string(),
             request_hash: fingerprint(&request),
+            keep: state.config.retention.idempotency,
         }),
         None => None,
     };
@@ -286,4 +287,37 @@ pub async fn rotate_calendar(
     let row = store::registration_changes::rotate_calendar(work.db(), row.registration.id).await?;
     work.commit_quietly().await?;
     Ok((row, event))
+}
+
+/// Replaces the delegate's manage token: the new one is answered this once, the old one
+/// stops working on every instance at once (its hash is no longer stored).
+pub async fn replace_manage_token(
+    state: &AppState,
+    registration_id: Uuid,
+) -> Result<String, AppError> {
+    let (row, _) = mine(state, registration_id).await?;
+    let id = row.registration.id;
+    let work = Work::begin(&state.writer).await?;
+    let token = store::registration_changes::replace_manage_token(work.db(), id, |generation| {
+        token::derive(&state.token_secret, TokenKind::Manage, id, generation)
+    })
+    .await?;
+    work.commit_quietly().await?;
+    Ok(token)
+}
+
+/// Erases a delegate's personal data at an organizer's request: the seat is freed (waiting
+/// delegates promoted and told), counts and the audit log stay without the name, unsent
+/// e-mails fail, the manage token, calendar link and badge stop working. Erasing twice
+/// changes nothing more.
+pub async fn erase(state: &AppState, event: &str, id: Uuid) -> Result<(), AppError> {
+    let (event, row) = find(state, event, id).await?;
+    // A hash no token has: the manage token stops working.
+    let unusable = token::hash(&format!("erased:{}", Uuid::new_v4()));
+    let work = Work::begin(&state.writer).await?;
+    let happened =
+        store::registration_changes::erase(work.db(), &event, row.registration.id, &unusable)
+            .await?;
+    work.commit(event.id, &happened).await?;
+    Ok(())
 }

@@ -97,10 +97,11 @@ pub async fn ensure_organizer_token(
     seed: Option<&str>,
 ) -> Result<Option<String>, AppError> {
     if let Some(seed) = seed {
-        if token::kind_of(seed) != Some(TokenKind::Organizer) || seed.len() < 24 {
+        if token::kind_of(seed) != Some(TokenKind::Organizer) || !looks_random(seed) {
             return Err(ValidationErrors::single(
                 "DIALOGUE_ORGANIZER_TOKEN",
-                "must start with dlg_org_ and be at least 24 characters",
+                "must be dlg_org_ followed by at least 32 random characters (letters, digits, \
+                 - or _), for example from `openssl rand -hex 20`",
             )
             .into());
         }
@@ -125,4 +126,18 @@ pub async fn ensure_organizer_token(
     let issued =
         store::tokens::create(&state.writer, TokenRole::Organizer, None, "first start").await?;
     Ok(Some(issued.token))
+}
+
+/// Whether the part of a seeded token after its prefix could be random: at least 32
+/// characters of the token alphabet, not a short pattern repeated.
+fn looks_random(seed: &str) -> bool {
+    let Some((_, secret)) = seed.split_once("dlg_org_") else {
+        return false;
+    };
+    let distinct: std::collections::HashSet<char> = secret.chars().collect();
+    secret.chars().count() >= 32
+        && secret
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && distinct.len() >= 10
 }

@@ -30,6 +30,8 @@ pub enum Happened {
     Rejected { registration: Uuid },
     /// The delegate cancelled.
     Cancelled { registration: Uuid },
+    /// An organizer erased the delegate's personal data.
+    Erased { registration: Uuid },
     /// A published session moved to another time (`sequence` after the change; `was_*`
     /// the times before it).
     SessionMoved {
@@ -58,6 +60,7 @@ impl Happened {
             Happened::Approved { .. } => "approved",
             Happened::Rejected { .. } => "rejected",
             Happened::Cancelled { .. } => "cancelled",
+            Happened::Erased { .. } => "erased",
             Happened::SessionMoved { .. } => "session_moved",
             Happened::SessionReroomed { .. } => "session_reroomed",
             Happened::SessionCancelled { .. } => "session_cancelled",
@@ -72,7 +75,8 @@ impl Happened {
             | Happened::SessionSeatGiven { registration, .. }
             | Happened::Approved { registration, .. }
             | Happened::Rejected { registration }
-            | Happened::Cancelled { registration } => Some(registration),
+            | Happened::Cancelled { registration }
+            | Happened::Erased { registration } => Some(registration),
             _ => None,
         }
     }
@@ -109,7 +113,8 @@ impl Happened {
             | Happened::Promoted { registration }
             | Happened::Approved { registration, .. }
             | Happened::Rejected { registration }
-            | Happened::Cancelled { registration } => format!("{}:{registration}", self.kind()),
+            | Happened::Cancelled { registration }
+            | Happened::Erased { registration } => format!("{}:{registration}", self.kind()),
         }
     }
 

@@ -85,10 +85,12 @@ parsed_text!(
     IdempotencyKey,
     trim: false,
     |text| {
-        if (1..=200).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_graphic()) {
+        // At least 16 characters: a key must be hard to guess and unlikely to repeat (a
+        // random UUID has 36).
+        if (16..=200).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_graphic()) {
             Ok(())
         } else {
-            Err("must be 1 to 200 visible ASCII characters".into())
+            Err("must be 16 to 200 visible ASCII characters (a random UUID, say)".into())
         }
     }
 );
@@ -114,7 +116,8 @@ mod tests {
         );
         assert!(Label::parse("two\nlines").is_err());
         assert!(Label::parse(&"x".repeat(101)).is_err());
-        assert!(IdempotencyKey::parse("3f1c-retry").is_ok());
+        assert!(IdempotencyKey::parse("3f1c-retry-0b5e-41d2").is_ok());
+        assert!(IdempotencyKey::parse("3f1c-retry").is_err());
         assert!(IdempotencyKey::parse("has space").is_err());
     }
 }

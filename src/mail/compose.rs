@@ -101,7 +101,9 @@ pub async fn compose(
     row: &outbox::Model,
     message_id: &str,
 ) -> Result<Result<Composed, Unsendable>, AppError> {
-    let Some(registration) = store::registrations::find(&state.db, row.registration_id).await?
+    let Some(registration) = store::registrations::find(&state.db, row.registration_id)
+        .await?
+        .filter(|found| found.registration.erased_at.is_none())
     else {
         return Ok(Err(Unsendable::NoRegistration));
     };
@@ -387,10 +389,9 @@ async fn badge_png(
     registration: &RegistrationRow,
     event: &events::Model,
 ) -> Result<Vec<u8>, AppError> {
-    let (state, registration, event) = (state.clone(), registration.clone(), event.clone());
-    tokio::task::spawn_blocking(move || crate::app::badges::png(&state, &registration, &event))
-        .await
-        .map_err(|err| AppError::unexpected(format!("drawing a badge: {err}")))?
+    Ok(crate::app::badges::png(state, registration, event)
+        .await?
+        .to_vec())
 }
 
 fn ics(
@@ -453,7 +454,12 @@ fn build(
 ) -> Result<Composed, Unsendable> {
     let r = &registration.registration;
     let m = &words.messages;
-    let manage = token::derive(&state.token_secret, TokenKind::Manage, r.id, 0);
+    let manage = token::derive(
+        &state.token_secret,
+        TokenKind::Manage,
+        r.id,
+        r.manage_generation,
+    );
     let link = format!("{}/r/{manage}", state.config.public_url);
     let text = TextBody {
         greeting: &words.greeting,

@@ -6,6 +6,7 @@
 //! `scans`, with the decision answered, which a repeated nonce gets back.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -33,55 +34,133 @@ pub struct Scan {
     pub device: String,
     pub nonce: Option<String>,
     pub code_excerpt: String,
+    /// The token that sent the scan; its nonces are its own.
+    pub sender: Option<Uuid>,
+    /// A hash of what was scanned, where, which way and (offline) when: a repeated nonce is
+    /// answered again only for the same scan.
+    pub fingerprint: String,
 }
 
-/// An earlier scan's answer, kept for its nonce: the decision and whose badge it was.
+/// An earlier scan's answer, kept for its nonce: the decision, whose badge it was, and the
+/// fingerprint of the scan it answered.
 #[derive(Debug, Clone)]
 pub struct Replay {
     pub decision: Decision,
     pub registration_id: Option<Uuid>,
+    pub fingerprint: Option<String>,
 }
 
-/// Who sent a scan and its nonce: a repeated key gets the first answer.
-pub type NonceKey = (Uuid, String, String);
+/// The token that sent a scan and its nonce: a repeated key gets the first answer.
+pub type NonceKey = (Uuid, String);
 
-/// The answers given to earlier scans with these (event, device, nonce) keys.
+/// A nonce as it is looked up: its (token, nonce) key, and the event and device that keyed
+/// nonces before they were scoped to tokens.
+pub struct NonceLookup {
+    pub key: NonceKey,
+    pub event_id: Uuid,
+    pub device: String,
+}
+
+/// Whether scans kept before nonces were scoped to tokens may still be replayed (their rows
+/// have no sender). Set at start when such rows exist; they age out with the scan log.
+static LEGACY_NONCES: AtomicBool = AtomicBool::new(false);
+
+/// Notes whether the database keeps nonces of scans made before they were scoped to tokens,
+/// so a scanner that retries one across an upgrade still gets its first answer.
+pub async fn detect_legacy_nonces<C: ConnectionTrait>(db: &C) -> Result<(), AppError> {
+    let legacy = scans::Entity::find()
+        .filter(scans::Column::Sender.is_null())
+        .filter(scans::Column::Nonce.is_not_null())
+        .one(db)
+        .await?
+        .is_some();
+    if legacy {
+        LEGACY_NONCES.store(true, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+/// The answers given to earlier scans with these nonces.
 pub async fn replays<C: ConnectionTrait>(
     db: &C,
-    keys: &[NonceKey],
+    lookups: &[NonceLookup],
 ) -> Result<HashMap<NonceKey, Replay>, AppError> {
-    if keys.is_empty() {
+    if lookups.is_empty() {
         return Ok(HashMap::new());
     }
-    // All three columns of the unique (event, device, nonce) index, so the look-up reads only
-    // the keys asked for, not every scan of the event.
+    // Both columns of the unique (sender, nonce) index, so the look-up reads only the keys
+    // asked for.
     let rows = scans::Entity::find()
-        .filter(scans::Column::EventId.is_in(keys.iter().map(|k| k.0).collect::<HashSet<_>>()))
         .filter(
-            scans::Column::Device.is_in(keys.iter().map(|k| k.1.as_str()).collect::<HashSet<_>>()),
+            scans::Column::Sender.is_in(lookups.iter().map(|l| l.key.0).collect::<HashSet<_>>()),
         )
-        .filter(scans::Column::Nonce.is_in(keys.iter().map(|k| k.2.clone())))
+        .filter(scans::Column::Nonce.is_in(lookups.iter().map(|l| l.key.1.clone())))
         .all(db)
         .await?;
     let mut found = HashMap::new();
     for scan in rows {
-        let Some(nonce) = scan.nonce else { continue };
-        let key = (scan.event_id, scan.device, nonce);
-        if !keys.contains(&key) {
+        let (Some(sender), Some(nonce)) = (scan.sender, scan.nonce.clone()) else {
             continue;
-        }
-        let outcome: Outcome = scan.answered;
-        let replay = Replay {
-            decision: Decision {
-                outcome,
-                checked_in_at: scan.checked_in_at,
-                first_checked_in_at: scan.first_checked_in_at,
-            },
-            registration_id: scan.registration_id,
         };
-        found.insert(key, replay);
+        let key = (sender, nonce);
+        if lookups.iter().any(|l| l.key == key) {
+            found.insert(key, replay_of(scan));
+        }
+    }
+    if LEGACY_NONCES.load(Ordering::Relaxed) {
+        legacy_replays(db, lookups, &mut found).await?;
     }
     Ok(found)
+}
+
+/// Answers of scans kept before nonces were scoped to tokens: keyed by event, device and
+/// nonce, with no fingerprint (the same nonce was the same scan then).
+async fn legacy_replays<C: ConnectionTrait>(
+    db: &C,
+    lookups: &[NonceLookup],
+    found: &mut HashMap<NonceKey, Replay>,
+) -> Result<(), AppError> {
+    let missing: Vec<&NonceLookup> = lookups
+        .iter()
+        .filter(|l| !found.contains_key(&l.key))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let rows = scans::Entity::find()
+        .filter(scans::Column::Sender.is_null())
+        .filter(
+            scans::Column::EventId
+                .is_in(missing.iter().map(|l| l.event_id).collect::<HashSet<_>>()),
+        )
+        .filter(scans::Column::Nonce.is_in(missing.iter().map(|l| l.key.1.clone())))
+        .all(db)
+        .await?;
+    for scan in rows {
+        let Some(lookup) = missing.iter().find(|l| {
+            l.event_id == scan.event_id
+                && l.device == scan.device
+                && scan.nonce.as_deref() == Some(l.key.1.as_str())
+        }) else {
+            continue;
+        };
+        let mut replay = replay_of(scan);
+        replay.fingerprint = None;
+        found.insert(lookup.key.clone(), replay);
+    }
+    Ok(())
+}
+
+fn replay_of(scan: scans::Model) -> Replay {
+    Replay {
+        decision: Decision {
+            outcome: scan.answered,
+            checked_in_at: scan.checked_in_at,
+            first_checked_in_at: scan.first_checked_in_at,
+        },
+        registration_id: scan.registration_id,
+        fingerprint: scan.fingerprint,
+    }
 }
 
 /// Who a scan was judged to be for (None for unknown codes) and where its admission counts
@@ -112,7 +191,13 @@ pub fn scan_row(
             && scan.direction == Direction::Entry
             && decision.first_checked_in_at == Some(scan.scanned_at)),
         device: Set(scan.device.clone()),
-        nonce: Set(scan.nonce.clone()),
+        // A scan refused for reusing a nonce is kept without it (the first keeps the key).
+        nonce: Set(scan
+            .nonce
+            .clone()
+            .filter(|_| decision.outcome != Outcome::NonceReused)),
+        sender: Set(scan.sender),
+        fingerprint: Set(Some(scan.fingerprint.clone())),
         code_excerpt: Set(scan.code_excerpt.clone()),
         scanned_at: Set(scan.scanned_at),
         recorded_at: Set(recorded_at),

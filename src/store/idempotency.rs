@@ -3,7 +3,8 @@
 
 use uuid::Uuid;
 
-use sea_orm::{ConnectionTrait, EntityTrait};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use entities::idempotency_keys;
 
@@ -16,6 +17,17 @@ use crate::error::AppError;
 pub struct Idempotency {
     pub key: String,
     pub request_hash: String,
+    /// How long a key's first answer is kept for retries.
+    pub keep: chrono::Duration,
+}
+
+/// Deletes idempotency records made before `before`; answers how many.
+pub async fn purge<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<u64, AppError> {
+    let result = idempotency_keys::Entity::delete_many()
+        .filter(idempotency_keys::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 /// The answer to a registration request.
@@ -63,6 +75,7 @@ impl RecordedAnswer {
 }
 
 /// The stored first answer for `(event, key)`, if any; 422 when the key came with another body.
+/// A record older than `idempotency.keep` has expired: it is removed and the key is new again.
 pub async fn replay<C: ConnectionTrait>(
     db: &C,
     event_id: Uuid,
@@ -73,6 +86,12 @@ pub async fn replay<C: ConnectionTrait>(
         .await?;
     match found {
         None => Ok(None),
+        Some(record) if record.created_at < Utc::now() - idempotency.keep => {
+            idempotency_keys::Entity::delete_by_id((event_id, idempotency.key.clone()))
+                .exec(db)
+                .await?;
+            Ok(None)
+        }
         Some(record) if record.request_hash == idempotency.request_hash => {
             let first = serde_json::from_str(&record.response).map_err(|err| {
                 AppError::unexpected(format!("idempotency record unreadable: {err}"))

@@ -129,6 +129,8 @@ async fn plan<C: ConnectionTrait>(
                 MailDetails::default(),
             ));
         }
+        // Nothing is written to an address that was just erased.
+        Happened::Erased { .. } => {}
         Happened::Cancelled { registration } => {
             planned.push(to_one(
                 registration,
@@ -359,6 +361,42 @@ pub async fn mark_failed<C: ConnectionTrait>(
         update = update.col_expr(outbox::Column::Recipient, Expr::value(recipient));
     }
     update.exec(db).await?;
+    Ok(())
+}
+
+/// Why the messages of an erased registration were not sent.
+pub const ERASED: &str = "the registration no longer exists";
+
+/// After an erasure: the registration's messages forget their recipient, and those not yet
+/// sent fail (they cannot be sent without an address).
+pub async fn forget_recipient<C: ConnectionTrait>(
+    db: &C,
+    registration_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(MailStatus::Failed.as_str()),
+        )
+        .col_expr(outbox::Column::LastError, Expr::value(ERASED))
+        .col_expr(
+            outbox::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(now))
+        .filter(outbox::Column::RegistrationId.eq(registration_id))
+        .filter(outbox::Column::Status.eq(MailStatus::Queued.as_str()))
+        .exec(db)
+        .await?;
+    outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::Recipient,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(outbox::Column::RegistrationId.eq(registration_id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 

@@ -191,6 +191,9 @@ pub async fn register_in<C: ConnectionTrait>(
         queued_at: now,
         created_at: now,
         updated_at: now,
+        manage_generation: 0,
+        erased_at: None,
+        revoked_seq: None,
     };
     let inserted =
         registrations::Entity::insert(registrations::ActiveModel::from(registration.clone()))

@@ -79,6 +79,7 @@ async fn end(
         _ => {}
     }
     seats::set_status_if(txn, registration_id, from, to, now).await?;
+    stamp_revocation(txn, event.id, registration_id).await?;
     let mut happened = vec![match to {
         RegistrationStatus::Rejected => Happened::Rejected {
             registration: registration_id,
@@ -97,6 +98,131 @@ async fn end(
     )
     .await?;
     reread(txn, registration_id, happened).await
+}
+
+/// Numbers a badge's revocation with the event's next revocation number. The caller holds
+/// the event row's lock, so numbers become visible in the order they were given: a scanner
+/// that asks for revocations after the last number it saw misses none.
+async fn stamp_revocation<C: ConnectionTrait>(
+    txn: &C,
+    event_id: Uuid,
+    registration_id: Uuid,
+) -> Result<i64, AppError> {
+    let numbered = events::Entity::update_many()
+        .col_expr(
+            events::Column::RevocationSeq,
+            Expr::col(events::Column::RevocationSeq).add(1),
+        )
+        .filter(events::Column::Id.eq(event_id))
+        .exec_with_returning(txn)
+        .await?;
+    let seq = numbered
+        .first()
+        .map(|event| event.revocation_seq)
+        .ok_or(AppError::NotFound("event"))?;
+    registrations::Entity::update_many()
+        .col_expr(registrations::Column::RevokedSeq, Expr::value(seq))
+        .filter(registrations::Column::Id.eq(registration_id))
+        .exec(txn)
+        .await?;
+    Ok(seq)
+}
+
+/// Erases a delegate's personal data: a live registration is cancelled first (its seats
+/// freed, waiting delegates promoted), then the name, e-mail, organization, position,
+/// country and search texts are blanked, the manage token stops working, and e-mails not
+/// yet sent fail as "the registration no longer exists". The row, its choices and its
+/// admissions stay, so counts and the audit log stay right without naming anyone.
+pub async fn erase(
+    txn: &DatabaseTransaction,
+    event: &events::Model,
+    registration_id: Uuid,
+    unusable_token_hash: &str,
+) -> Result<Vec<Happened>, AppError> {
+    let now = Utc::now();
+    let (_, row) = locked(txn, event, registration_id).await?;
+    if row.registration.erased_at.is_some() {
+        return Ok(Vec::new());
+    }
+    let mut happened = Vec::new();
+    if !matches!(
+        row.status(),
+        RegistrationStatus::Cancelled | RegistrationStatus::Rejected
+    ) {
+        let (_, ended) = end(txn, event, registration_id, RegistrationStatus::Cancelled).await?;
+        // No cancellation e-mail to an address about to be erased; promotions of others stay.
+        happened.extend(
+            ended
+                .into_iter()
+                .filter(|h| !matches!(h, Happened::Cancelled { .. })),
+        );
+    }
+    registrations::Entity::update_many()
+        .col_expr(registrations::Column::FullName, Expr::value(""))
+        .col_expr(
+            registrations::Column::Email,
+            Expr::value(format!("erased-{registration_id}@invalid")),
+        )
+        .col_expr(
+            registrations::Column::EmailNormalized,
+            Expr::value(format!("erased-{registration_id}@invalid")),
+        )
+        .col_expr(
+            registrations::Column::Organization,
+            Expr::value(None::<String>),
+        )
+        .col_expr(registrations::Column::Position, Expr::value(None::<String>))
+        .col_expr(registrations::Column::Country, Expr::value(None::<String>))
+        .col_expr(registrations::Column::SearchText, Expr::value(""))
+        .col_expr(registrations::Column::NameSearch, Expr::value(""))
+        .col_expr(
+            registrations::Column::ManageTokenHash,
+            Expr::value(unusable_token_hash),
+        )
+        .col_expr(registrations::Column::ErasedAt, Expr::value(now))
+        .col_expr(registrations::Column::UpdatedAt, Expr::value(now))
+        .filter(registrations::Column::Id.eq(registration_id))
+        .exec(txn)
+        .await?;
+    super::outbox::forget_recipient(txn, registration_id, now).await?;
+    happened.push(Happened::Erased {
+        registration: registration_id,
+    });
+    Ok(happened)
+}
+
+/// Replaces the manage token: the generation goes up by one (atomically, so two
+/// replacements at once give two generations) and the hash of `token_of(generation)` is
+/// kept; the old token stops working. Returns the new token.
+pub async fn replace_manage_token<C: ConnectionTrait>(
+    txn: &C,
+    registration_id: Uuid,
+    token_of: impl Fn(i32) -> String,
+) -> Result<String, AppError> {
+    let bumped = registrations::Entity::update_many()
+        .col_expr(
+            registrations::Column::ManageGeneration,
+            Expr::col(registrations::Column::ManageGeneration).add(1),
+        )
+        .col_expr(registrations::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(registrations::Column::Id.eq(registration_id))
+        .filter(registrations::Column::ErasedAt.is_null())
+        .exec_with_returning(txn)
+        .await?;
+    let generation = bumped
+        .first()
+        .map(|r| r.manage_generation)
+        .ok_or(AppError::NotFound("registration"))?;
+    let token = token_of(generation);
+    registrations::Entity::update_many()
+        .col_expr(
+            registrations::Column::ManageTokenHash,
+            Expr::value(crate::domain::token::hash(&token)),
+        )
+        .filter(registrations::Column::Id.eq(registration_id))
+        .exec(txn)
+        .await?;
+    Ok(token)
 }
 
 /// Approves a pending registration: a seat if one is free, else the waiting list (409 when

@@ -149,6 +149,7 @@ pub async fn lookup_by_name<C: ConnectionTrait>(
 pub async fn revoked_since<C: ConnectionTrait>(
     db: &C,
     event_id: Uuid,
+    after: Option<i64>,
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<registrations::Model>, AppError> {
     let mut query = registrations::Entity::find()
@@ -157,7 +158,11 @@ pub async fn revoked_since<C: ConnectionTrait>(
             RegistrationStatus::Cancelled.as_str(),
             RegistrationStatus::Rejected.as_str(),
         ]))
+        .order_by_asc(registrations::Column::RevokedSeq)
         .order_by_asc(registrations::Column::UpdatedAt);
+    if let Some(after) = after {
+        query = query.filter(registrations::Column::RevokedSeq.gt(after));
+    }
     if let Some(since) = since {
         query = query.filter(registrations::Column::UpdatedAt.gte(since));
     }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use entities::{registration_sessions, registrations};
 
-use super::checkins::{self, Decision, Judged, NonceKey, Replay, Scan};
+use super::checkins::{self, Decision, Judged, NonceKey, NonceLookup, Replay, Scan};
 use crate::domain::checkin::{self, Direction, Holder, Outcome, ScanAnswer};
 use crate::domain::enums::{ChoiceStatus, RegistrationStatus};
 use crate::error::AppError;
@@ -43,9 +43,10 @@ pub struct Claim {
 impl PendingScan {
     fn nonce_key(&self) -> Option<NonceKey> {
         let scan = &self.scan;
-        scan.nonce
-            .as_ref()
-            .map(|nonce| (scan.event_id, scan.device.clone(), nonce.clone()))
+        match (scan.sender, &scan.nonce) {
+            (Some(sender), Some(nonce)) => Some((sender, nonce.clone())),
+            _ => None,
+        }
     }
 }
 
@@ -69,8 +70,17 @@ pub async fn decide_in<C: ConnectionTrait>(
     scans: &[PendingScan],
 ) -> Result<Vec<ScanAnswer>, AppError> {
     let now = Utc::now();
-    let nonce_keys: Vec<NonceKey> = scans.iter().filter_map(PendingScan::nonce_key).collect();
-    let stored = checkins::replays(txn, &nonce_keys).await?;
+    let lookups: Vec<NonceLookup> = scans
+        .iter()
+        .filter_map(|s| {
+            s.nonce_key().map(|key| NonceLookup {
+                key,
+                event_id: s.scan.event_id,
+                device: s.scan.device.clone(),
+            })
+        })
+        .collect();
+    let stored = checkins::replays(txn, &lookups).await?;
     let registrations = registrations_named(txn, scans, &stored).await?;
     let seats = seats_at_doors(txn, scans, &registrations).await?;
 
@@ -79,12 +89,25 @@ pub async fn decide_in<C: ConnectionTrait>(
     let mut plans = Vec::with_capacity(scans.len());
     for (index, scan) in scans.iter().enumerate() {
         if let Some(key) = scan.nonce_key() {
+            let fingerprint = Some(&scan.scan.fingerprint);
             if let Some(replay) = stored.get(&key) {
-                plans.push(Plan::Replayed(replay.clone()));
+                // The same nonce for another scan is a scanner's fault: refused, still kept.
+                // (Scans kept before fingerprints have none: the same nonce was the same scan.)
+                let same_scan =
+                    replay.fingerprint.is_none() || replay.fingerprint.as_ref() == fingerprint;
+                plans.push(if same_scan {
+                    Plan::Replayed(replay.clone())
+                } else {
+                    Plan::Refused(Outcome::NonceReused, None)
+                });
                 continue;
             }
             if let Some(&earlier) = first_of_nonce.get(&key) {
-                plans.push(Plan::SameAs(earlier));
+                plans.push(if Some(&scans[earlier].scan.fingerprint) == fingerprint {
+                    Plan::SameAs(earlier)
+                } else {
+                    Plan::Refused(Outcome::NonceReused, None)
+                });
                 continue;
             }
             first_of_nonce.insert(key, index);

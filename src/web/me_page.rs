@@ -535,7 +535,9 @@ pub async fn badge(req: &Request, state: Data<&AppState>) -> Response {
     let drawn = match file.as_str() {
         "badge.svg" => crate::app::badges::svg(&state, &row, &event)
             .map(|svg| ("image/svg+xml", svg.into_bytes())),
-        "badge.png" => crate::app::badges::png(&state, &row, &event).map(|png| ("image/png", png)),
+        "badge.png" => crate::app::badges::png(&state, &row, &event)
+            .await
+            .map(|png| ("image/png", png.to_vec())),
         _ => Err(AppError::NotFound("badge")),
     };
     let (content_type, body) = match drawn {

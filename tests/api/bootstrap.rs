@@ -15,7 +15,7 @@ db_test!(first_start_creates_one_organizer_token, |app| async move {
         .await
         .unwrap();
     assert!(created.is_none(), "no new token when one exists");
-    let seeded = "dlg_org_seededseededseededseeded";
+    let seeded = "dlg_org_5c0e7b2f91d4a86e3f0b7c1d9a2e4f68";
     dialogue::app::tokens::ensure_organizer_token(db, Some(seeded))
         .await
         .unwrap();
@@ -33,11 +33,21 @@ db_test!(first_start_creates_one_organizer_token, |app| async move {
     )
     .await
     .expect(201);
-    assert!(
-        dialogue::app::tokens::ensure_organizer_token(db, Some("too-short"))
-            .await
-            .is_err()
-    );
+    // Too short, a pattern repeated, or not an organizer token: refused, nothing stored.
+    for weak in [
+        "too-short",
+        "dlg_org_0123456789abcdef",
+        "dlg_org_seededseededseededseededseededsee",
+        "dlg_chk_5c0e7b2f91d4a86e3f0b7c1d9a2e4f68",
+    ] {
+        assert!(
+            dialogue::app::tokens::ensure_organizer_token(db, Some(weak))
+                .await
+                .is_err(),
+            "{weak} must be refused"
+        );
+    }
+    assert_eq!(app.count_rows("api_tokens").await, before + 1);
 });
 
 db_test!(demo_programme_loads_once, |app| async move {

@@ -227,13 +227,120 @@ db_test!(
             1,
             "a retry records nothing new"
         );
-        // The same nonce from another device is another scan.
-        let mut other = body.clone();
-        other["device"] = json!("door-2");
-        scan(&app, &event, &scanner, other).await.expect(409);
-        assert_eq!(app.count_rows("scans").await, 2);
+        // The same nonce for another scan (another device, another badge) is refused as a
+        // scanner's fault, decides nothing, and is still kept in the log.
+        let (_, _, code_b) = attendee(&app, &event, "b@example.org", &[]).await;
+        let mut other_device = body.clone();
+        other_device["device"] = json!("door-2");
+        let mut other_badge = body.clone();
+        other_badge["code"] = json!(code_b.clone().unwrap());
+        for (n, reused) in [other_device, other_badge].into_iter().enumerate() {
+            let refused = scan(&app, &event, &scanner, reused).await;
+            refused.expect_problem(422);
+            assert_eq!(refused.error_fields(), ["nonce"]);
+            assert!(refused.body.get("registration").is_none());
+            assert_eq!(app.count_rows("scans").await, 2 + n as i64);
+        }
+        // The first answer still replays, word for word.
+        let retry = scan(&app, &event, &scanner, body.clone()).await;
+        assert_eq!(first.body, retry.body);
+        // Badge b was not admitted by the refused scan; another token's nonces are its own.
+        let second_scanner = app.checkin_token(&event).await;
+        let mut b_elsewhere = body.clone();
+        b_elsewhere["code"] = json!(code_b.unwrap());
+        let admitted = scan(&app, &event, &second_scanner, b_elsewhere).await;
+        admitted.expect(200);
+        assert_eq!(admitted.body["result"], "ok");
+        let a_elsewhere = scan(&app, &event, &second_scanner, {
+            let mut again = body.clone();
+            again["nonce"] = json!("scan-0002");
+            again
+        })
+        .await;
+        a_elsewhere.expect(409);
+        assert_eq!(app.count_rows("scans").await, 5);
     }
 );
+
+db_test!(
+    offline_scans_must_fall_within_the_event_days,
+    |app| async move {
+        // The event runs 18-19 November (Asia/Ashgabat); a day of slack either side.
+        let (event, scanner) = venue(&app, json!({})).await;
+        let (_, _, code) = attendee(&app, &event, "a@example.org", &[]).await;
+        let code = code.unwrap();
+        for (when, status) in [
+            (at(16, "23:00:00"), 422),
+            ("2026-11-17T00:30:00+05:00".to_owned(), 200),
+            (at(20, "23:30:00"), 200),
+            ("2026-11-21T00:10:00+05:00".to_owned(), 422),
+            ("2025-11-18T09:00:00+05:00".to_owned(), 422),
+        ] {
+            let reply = scan(
+                &app,
+                &event,
+                &scanner,
+                json!({"code": code, "device": "d", "scanned_at": when}),
+            )
+            .await;
+            assert_eq!(reply.status.as_u16(), status, "{when}: {}", reply.text);
+            if status == 422 {
+                reply.expect_problem(422);
+                assert_eq!(reply.error_fields(), ["scanned_at"]);
+            }
+        }
+        assert_eq!(
+            app.count_rows("scans").await,
+            2,
+            "refused fields record nothing"
+        );
+    }
+);
+
+db_test!(revocations_after_a_cursor_miss_nothing, |app| async move {
+    let (event, scanner) = venue(&app, json!({})).await;
+    let path = format!("/api/v1/events/{event}/checkins/revocations");
+    let mut tokens = Vec::new();
+    for n in 0..3 {
+        let (id, token, _) = attendee(&app, &event, &format!("r{n}@example.org"), &[]).await;
+        tokens.push((id, token));
+    }
+    let first = app.get_as(&path, &scanner).await;
+    first.expect(200);
+    assert_eq!(first.body["revoked"], json!([]));
+    let mut cursor = first.body["cursor"].as_i64().unwrap();
+    for (id, token) in &tokens {
+        app.call(
+            Method::DELETE,
+            "/api/v1/registrations/me",
+            Some(token),
+            None,
+        )
+        .await
+        .expect(200);
+        let next = app
+            .get_as(&format!("{path}?after={cursor}"), &scanner)
+            .await;
+        next.expect(200);
+        let revoked: Vec<&str> = next.body["revoked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["registration_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(revoked, [id.as_str()], "exactly the one revoked since");
+        let new_cursor = next.body["cursor"].as_i64().unwrap();
+        assert!(new_cursor > cursor);
+        cursor = new_cursor;
+    }
+    let nothing_new = app
+        .get_as(&format!("{path}?after={cursor}"), &scanner)
+        .await;
+    assert_eq!(nothing_new.body["revoked"], json!([]));
+    assert_eq!(nothing_new.body["cursor"].as_i64(), Some(cursor));
+    let all = app.get_as(&path, &scanner).await;
+    assert_eq!(all.body["revoked"].as_array().unwrap().len(), 3);
+});
 
 db_test!(
     offline_batches_keep_the_earliest_admission,

@@ -205,7 +205,7 @@ async fn refusals_among_simultaneous_registrations(db: crate::helpers::TestDb) {
             let response = app
                 .client
                 .post(path)
-                .header("Idempotency-Key", "one-key")
+                .header("Idempotency-Key", "one-key-000000000000")
                 .body_json(&delegate("key@example.org", &[]))
                 .send()
                 .await

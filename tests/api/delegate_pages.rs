@@ -251,7 +251,10 @@ db_test!(
         let ru_path = format!("/events/{}/register?lang=ru", fx.slug);
         let form = visitor.get(&ru_path).await;
         let csrf = field(&form.text, "csrf_token");
-        let mut ru_fields = vec![("csrf_token", csrf.as_str()), ("idempotency_key", "k-ru-1")];
+        let mut ru_fields = vec![
+            ("csrf_token", csrf.as_str()),
+            ("idempotency_key", "k-ru-1-0123456789abcd"),
+        ];
         ru_fields.extend(fields.iter().copied());
         let ru = visitor.post(&ru_path, &ru_fields).await;
         ru.expect(422);
@@ -283,7 +286,10 @@ db_test!(
         let path = format!("/events/{}/register?lang=en", fx.slug);
         let own_form = visitor.get(&path).await;
         let stolen = field(&own_form.text, "csrf_token");
-        let mut cross = vec![("csrf_token", stolen.as_str()), ("idempotency_key", "k-x")];
+        let mut cross = vec![
+            ("csrf_token", stolen.as_str()),
+            ("idempotency_key", "k-x-0123456789abcdef"),
+        ];
         cross.extend(valid("c@example.org", &[]));
         stranger.post(&path, &cross).await.expect(403);
         assert_eq!(
@@ -330,7 +336,7 @@ db_test!(
         let csrf = field(&open_form.text, "csrf_token");
         let mut fields = vec![
             ("csrf_token", csrf.as_str()),
-            ("idempotency_key", "k-closed"),
+            ("idempotency_key", "k-closed-0123456789ab"),
         ];
         fields.extend(valid("late@example.org", &[]));
         let refused = visitor.post(&path, &fields).await;

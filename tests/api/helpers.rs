@@ -185,6 +185,67 @@ macro_rules! db_test {
     };
 }
 
+/// Like [`db_test!`], with the configuration adjusted first:
+/// `db_test_with!(name, |config| …, |app| async move { … });`
+#[macro_export]
+macro_rules! db_test_with {
+    ($name:ident, $adjust:expr, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::helpers::run($crate::helpers::Backend::Sqlite, |db| async move {
+                    let $app = db.app_with($adjust).await;
+                    $body.await
+                })
+                .await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::helpers::run($crate::helpers::Backend::Postgres, |db| async move {
+                    let $app = db.app_with($adjust).await;
+                    $body.await
+                })
+                .await;
+            }
+        }
+    };
+}
+
+impl TestDb {
+    /// The application served over real TCP on a free local port (for connection limits and
+    /// timeouts, which the in-process client never meets); answers its address. The server
+    /// stops when the test's runtime ends.
+    pub async fn serve_with(
+        &self,
+        adjust: impl FnOnce(&mut Config),
+    ) -> (TestApp, std::net::SocketAddr) {
+        let free = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let addr = free.local_addr().expect("its address");
+        drop(free);
+        let app = self
+            .app_with(|config| {
+                config.bind = addr.to_string();
+                adjust(config);
+            })
+            .await;
+        let application = Application {
+            state: app.state.clone(),
+        };
+        tokio::spawn(application.serve(std::future::pending()));
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(addr).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        (app, addr)
+    }
+}
+
 /// One running application and a client for it.
 pub struct TestApp {
     pub client: TestClient<BoxEndpoint<'static, Response>>,

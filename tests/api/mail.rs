@@ -81,7 +81,7 @@ db_test!(
             let reply = app
                 .client
                 .post(format!("/api/v1/events/{id}/registrations"))
-                .header("Idempotency-Key", "mail-retry-1")
+                .header("Idempotency-Key", "mail-retry-0000000001")
                 .body_json(&delegate("fourth@example.org", &[]))
                 .send()
                 .await;

@@ -194,9 +194,11 @@ db_test!(idempotency_key_replays_the_first_answer, |app| async move {
             (status.as_u16(), body, replayed)
         }
     };
-    let (status, first, replayed) = send(delegate("one@example.org", &[]), "key-1").await;
+    let (status, first, replayed) =
+        send(delegate("one@example.org", &[]), "key-1-0123456789abcdef").await;
     assert_eq!((status, replayed), (201, false));
-    let (status, again, replayed) = send(delegate("one@example.org", &[]), "key-1").await;
+    let (status, again, replayed) =
+        send(delegate("one@example.org", &[]), "key-1-0123456789abcdef").await;
     assert_eq!((status, replayed), (201, true));
     assert_eq!(
         first, again,
@@ -204,7 +206,8 @@ db_test!(idempotency_key_replays_the_first_answer, |app| async move {
     );
     assert_eq!(app.count_rows("registrations").await, 1);
     // The same key with another body is refused and creates nothing.
-    let (status, problem, _) = send(delegate("two@example.org", &[]), "key-1").await;
+    let (status, problem, _) =
+        send(delegate("two@example.org", &[]), "key-1-0123456789abcdef").await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(app.count_rows("registrations").await, 1);
     // The replayed manage token works.

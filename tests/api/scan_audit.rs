@@ -90,8 +90,9 @@ db_test!(
 
         // Back to the schema that kept rendered answers, as a database of the earlier release.
         let db = &app.state.writer;
-        // Down past the outbox (7), the languages (6) and the scan decisions (5) migrations.
-        migration::Migrator::down(db, Some(3)).await.unwrap();
+        // Down past the hardening (8), the outbox (7), the languages (6) and the scan
+        // decisions (5) migrations.
+        migration::Migrator::down(db, Some(4)).await.unwrap();
         db.execute_unprepared(
             "UPDATE scans SET http_status = CASE result WHEN 'ok' THEN 200 \
              WHEN 'already_checked_in' THEN 409 ELSE 404 END",
@@ -99,6 +100,11 @@ db_test!(
         .await
         .unwrap();
         migration::Migrator::up(db, None).await.unwrap();
+        // As a restart after the upgrade would: nonces kept before they were scoped to tokens
+        // are still answered.
+        dialogue::store::checkins::detect_legacy_nonces(db)
+            .await
+            .unwrap();
 
         // Every kept answer is replayed as it was given.
         assert_eq!(batch(&app, &event, &scanner, scan("n-1")).await, admitted);

@@ -652,7 +652,9 @@ async fn camera(backend: Backend) {
             "en",
         )
         .await;
-        let png = dialogue::app::badges::png(&state, &row, &event).expect("the badge");
+        let png = dialogue::app::badges::png(&state, &row, &event)
+            .await
+            .expect("the badge");
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join(format!("target/camera-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).expect("a directory for the video");
