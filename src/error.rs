@@ -56,7 +56,23 @@ impl AppError {
 
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
+        if crate::store::is_unavailable(&err) {
+            return Failure::Unavailable(err.to_string()).into();
+        }
         Failure::Database(err).into()
+    }
+}
+
+impl AppError {
+    /// The same error for another waiter of a failed group: unavailability stays
+    /// unavailability (a 503 to try again), anything else is an unexpected failure.
+    pub fn for_another_waiter(&self) -> AppError {
+        match self {
+            AppError::Failed(Failure::Unavailable(detail)) => {
+                Failure::Unavailable(detail.clone()).into()
+            }
+            other => AppError::unexpected(other.to_string()),
+        }
     }
 }
 

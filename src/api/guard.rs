@@ -121,7 +121,13 @@ fn too_many(wait: RetryAfter, detail: &str) -> Response {
 /// The security headers every response carries unless it set its own: no sniffing, no
 /// framing, and for anything but pages (which set their own policy) nothing to load at all.
 fn secure(response: &mut Response) {
+    let unavailable = response.status() == StatusCode::SERVICE_UNAVAILABLE;
     let headers = response.headers_mut();
+    if unavailable {
+        headers
+            .entry(header::RETRY_AFTER)
+            .or_insert(HeaderValue::from_static("5"));
+    }
     headers
         .entry(header::X_CONTENT_TYPE_OPTIONS)
         .or_insert(HeaderValue::from_static("nosniff"));

@@ -18,6 +18,9 @@ impl AppError {
             AppError::Denied(Denied::Forbidden(_)) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Refused(_) => StatusCode::CONFLICT,
+            AppError::Failed(crate::error::Failure::Unavailable(_)) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -26,6 +29,10 @@ impl AppError {
     pub fn to_problem(&self) -> Problem {
         let status = self.status();
         let detail = match self {
+            AppError::Failed(crate::error::Failure::Unavailable(cause)) => {
+                tracing::warn!(error = %cause, "database unavailable");
+                "the database cannot be reached right now; try again in a few seconds".to_owned()
+            }
             AppError::Failed(failure) => {
                 tracing::error!(error = %failure, "request failed");
                 "the server could not complete the request; it has been logged".to_owned()
@@ -180,8 +187,8 @@ pub async fn problem_for_any_error(err: poem::Error) -> poem::Response {
     Problem::new(status, detail).into_response()
 }
 
-/// Declares an operation's error responses: always 400 (unparseable request) and 500, plus the
-/// listed statuses. Generates the `ApiResponse` enum and its `From<AppError>`.
+/// Declares an operation's error responses: always 400 (unparseable request), 500 and 503
+/// (the database unreachable), plus the listed statuses. Generates the `ApiResponse` enum and its `From<AppError>`.
 #[macro_export]
 macro_rules! api_errors {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $status:literal),* $(,)? }) => {
@@ -199,6 +206,9 @@ macro_rules! api_errors {
             /// An unexpected server failure; details are logged, never sent.
             #[oai(status = 500, content_type = "application/problem+json")]
             Internal(poem_openapi::payload::Json<$crate::api::problem::Problem>),
+            /// The database cannot be reached right now; try again after `Retry-After` seconds.
+            #[oai(status = 503, content_type = "application/problem+json")]
+            Unavailable(poem_openapi::payload::Json<$crate::api::problem::Problem>),
         }
 
         impl From<$crate::domain::validation::ValidationErrors> for $name {
@@ -213,6 +223,7 @@ macro_rules! api_errors {
                 match problem.status {
                     400 => $name::BadRequest(poem_openapi::payload::Json(problem)),
                     $($status => $name::$variant(poem_openapi::payload::Json(problem)),)*
+                    503 => $name::Unavailable(poem_openapi::payload::Json(problem)),
                     status => {
                         debug_assert!(status >= 500, "{} does not declare status {status}", stringify!($name));
                         tracing::error!(status, operation = stringify!($name), "undeclared error status");

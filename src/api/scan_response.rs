@@ -108,6 +108,12 @@ impl ApiResponse for ScanResponse {
                     "An unexpected server failure; details are logged, never sent.",
                     vec![problem()],
                 ),
+                item(
+                    503,
+                    "The database cannot be reached right now; try again after `Retry-After` \
+                     seconds.",
+                    vec![problem()],
+                ),
             ],
         }
     }

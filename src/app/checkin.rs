@@ -203,6 +203,7 @@ async fn prepare(
     let scanned_at = input.scanned_at.unwrap_or(now).trunc_subsecs(6);
     let fingerprint = fingerprint(event.id, &input, scanned_at);
     Ok(PendingScan {
+        id: Uuid::now_v7(),
         scan: Scan {
             event_id: event.id,
             session_id: input.session_id,

@@ -13,10 +13,15 @@
 //! waiting list) or fails, the group's transaction is rolled back and its registrations are
 //! made again one by one, each in its own transaction, so every answer is the one it would
 //! have had alone and nothing of a refused registration stays. Why the group failed is
-//! logged first (a refusal at `info`, a database failure at `warn` with its code).
+//! logged first (a refusal at `info`, a database failure at `warn` with its code). A group
+//! whose commit failed may still have committed (the connection lost during `COMMIT`):
+//! registration ids are chosen before the transaction, and those found in the database are
+//! answered from their rows instead of being made again (which would refuse the delegate's
+//! own address).
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -26,6 +31,7 @@ use crate::batcher::Batcher;
 use crate::domain::registration::ValidRegistration;
 use crate::error::{AppError, Failure};
 use crate::store::idempotency::{Idempotency, Registered};
+use crate::store::registrations::{self, RegistrationRow};
 use crate::store::{registering, seats};
 
 /// Most registrations made in one transaction.
@@ -34,6 +40,8 @@ const MAX_GROUP: usize = 128;
 /// A validated registration request, waiting to be made. The event's rules are checked
 /// again in the transaction that makes it.
 pub struct PendingRegistration {
+    /// The registration's id, chosen before any transaction tries to make it.
+    pub id: Uuid,
     pub event_id: Uuid,
     pub request: ValidRegistration,
     pub idempotency: Option<Idempotency>,
@@ -43,22 +51,42 @@ pub struct PendingRegistration {
 #[derive(Clone)]
 pub struct RegistrationQueue {
     batcher: Batcher<PendingRegistration, Result<Registered, AppError>>,
+    /// For tests: lose the answer of the next group commit (see [`Self::lose_next_commit_answer`]).
+    lose_answer: Arc<AtomicBool>,
 }
 
 impl RegistrationQueue {
     /// Starts the task on `db` (on SQLite, the writer connection). `secret` derives tokens.
     pub fn start(db: DatabaseConnection, secret: Arc<Vec<u8>>) -> Self {
+        let lose_answer = Arc::new(AtomicBool::new(false));
+        let lose = lose_answer.clone();
         let batcher = Batcher::start(
             "registration",
             MAX_GROUP,
             move |group: Vec<PendingRegistration>| {
-                let (db, secret) = (db.clone(), secret.clone());
+                let (db, secret, lose) = (db.clone(), secret.clone(), lose.clone());
                 // A caller that went away still has its registration (retries find it by key).
-                async move { make_group(&db, &secret, &group).await }
+                async move { make_group(&db, &secret, &group, &lose).await }
             },
             || Err(AppError::unexpected("registering failed")),
         );
-        RegistrationQueue { batcher }
+        RegistrationQueue {
+            batcher,
+            lose_answer,
+        }
+    }
+
+    /// For tests: the next group's commit succeeds but its answer is lost, as when the
+    /// connection drops during `COMMIT`, so the recovery from an unknown outcome runs.
+    #[doc(hidden)]
+    pub fn lose_next_commit_answer(&self) {
+        self.lose_answer.store(true, Ordering::SeqCst);
+    }
+
+    /// For tests: whether the answer still waits to be lost (no group has committed since).
+    #[doc(hidden)]
+    pub fn commit_answer_still_to_lose(&self) -> bool {
+        self.lose_answer.load(Ordering::SeqCst)
     }
 
     /// Makes one registration, in turn with the others waiting.
@@ -79,15 +107,47 @@ async fn make_group(
     db: &DatabaseConnection,
     secret: &[u8],
     group: &[PendingRegistration],
+    lose_answer: &AtomicBool,
 ) -> Vec<Result<Registered, AppError>> {
+    let mut made_before = HashMap::new();
     if group.len() > 1 {
-        match in_one_transaction(db, secret, group).await {
+        let made = in_one_transaction(db, secret, group).await;
+        let made = match made {
+            Ok(_) if lose_answer.swap(false, Ordering::SeqCst) => {
+                Err(Failure::Unavailable("the commit's answer was lost (test)".into()).into())
+            }
+            other => other,
+        };
+        match made {
             Ok(made) => return made.into_iter().map(Ok).collect(),
-            Err(err) => log_group_failure(group, &err),
+            Err(err) => {
+                log_group_failure(group, &err);
+                // Whether the group committed after all is read, not guessed.
+                match already_made(db, group).await {
+                    Ok(made) => made_before = made,
+                    Err(check) => {
+                        return group
+                            .iter()
+                            .map(|_| Err(check.for_another_waiter()))
+                            .collect();
+                    }
+                }
+                if !made_before.is_empty() {
+                    tracing::warn!(
+                        registrations = group.len(),
+                        committed = made_before.len(),
+                        "the failed group had committed: answering from its rows"
+                    );
+                }
+            }
         }
     }
     let mut answers = Vec::with_capacity(group.len());
     for pending in group {
+        if let Some(row) = made_before.remove(&pending.id) {
+            answers.push(Ok(Registered::Created(Box::new(row))));
+            continue;
+        }
         let made = in_one_transaction(db, secret, std::slice::from_ref(pending)).await;
         answers.push(made.and_then(|mut made| {
             made.pop()
@@ -163,6 +223,7 @@ async fn in_one_transaction(
             registering::register_in(
                 txn,
                 event,
+                pending.id,
                 &pending.request,
                 secret,
                 pending.idempotency.as_ref(),
@@ -173,5 +234,18 @@ async fn in_one_transaction(
         );
     }
     work.commit_at(&happened).await?;
+    Ok(made)
+}
+
+/// The registrations of `group` that exist already: a group whose commit failed may have
+/// committed (the connection lost during `COMMIT`), and those must not be made again.
+async fn already_made(
+    db: &DatabaseConnection,
+    group: &[PendingRegistration],
+) -> Result<HashMap<Uuid, RegistrationRow>, AppError> {
+    let mut made = HashMap::new();
+    for row in registrations::find_many(db, group.iter().map(|p| p.id)).await? {
+        made.insert(row.registration.id, row);
+    }
     Ok(made)
 }

@@ -85,6 +85,7 @@ pub async fn register(
     let outcome = state
         .registrations
         .register(PendingRegistration {
+            id: Uuid::now_v7(),
             event_id: event.id,
             request,
             idempotency,

@@ -4,8 +4,13 @@
 //! `store::scan_decisions`).
 //!
 //! A group that fails is retried scan by scan, each in its own transaction, so one bad scan
-//! cannot fail the others; a unique-key race with another server (the same nonce sent to two
+//! cannot fail the others; scans the failed group did record (its commit went through but
+//! the answer was lost) are answered from their rows, not decided again; a unique-key race with another server (the same nonce sent to two
 //! servers) or a PostgreSQL deadlock is retried, and then answered from the stored first answer.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sea_orm::{DatabaseConnection, DbErr};
 
@@ -13,7 +18,7 @@ use super::work::Work;
 use crate::batcher::Batcher;
 use crate::domain::checkin::ScanAnswer;
 use crate::error::{AppError, Failure};
-use crate::store::scan_decisions::{PendingScan, decide_in};
+use crate::store::scan_decisions::{PendingScan, answers_kept, decide_in};
 
 /// Most scans decided in one transaction.
 const MAX_GROUP: usize = 512;
@@ -22,6 +27,8 @@ const MAX_GROUP: usize = 512;
 #[derive(Clone)]
 pub struct ScanQueue {
     batcher: Batcher<PendingScan, Result<ScanAnswer, AppError>>,
+    /// For tests: lose the answer of the next group commit.
+    lose_answer: Arc<AtomicBool>,
 }
 
 impl ScanQueue {
@@ -29,14 +36,16 @@ impl ScanQueue {
     /// gathers, and on PostgreSQL bigger groups beat overlapping smaller ones (two tasks were
     /// measured slower, at a longer tail; see the README's benchmark).
     pub fn start(db: DatabaseConnection) -> Self {
+        let lose_answer = Arc::new(AtomicBool::new(false));
+        let lose = lose_answer.clone();
         let batcher = Batcher::start(
             "check-in",
             MAX_GROUP,
             move |scans: Vec<PendingScan>| {
-                let db = db.clone();
+                let (db, lose) = (db.clone(), lose.clone());
                 async move {
                     let started = std::time::Instant::now();
-                    let answers = decide_group(&db, &scans).await;
+                    let answers = decide_group(&db, &scans, &lose).await;
                     tracing::debug!(
                         scans = scans.len(),
                         duration_us = started.elapsed().as_micros() as u64,
@@ -47,7 +56,23 @@ impl ScanQueue {
             },
             || Err(AppError::unexpected("deciding the scan failed")),
         );
-        ScanQueue { batcher }
+        ScanQueue {
+            batcher,
+            lose_answer,
+        }
+    }
+
+    /// For tests: the next group's commit succeeds but its answer is lost, as when the
+    /// connection drops during `COMMIT`, so the recovery from an unknown outcome runs.
+    #[doc(hidden)]
+    pub fn lose_next_commit_answer(&self) {
+        self.lose_answer.store(true, Ordering::SeqCst);
+    }
+
+    /// For tests: whether the answer still waits to be lost (no group has committed since).
+    #[doc(hidden)]
+    pub fn commit_answer_still_to_lose(&self) -> bool {
+        self.lose_answer.load(Ordering::SeqCst)
     }
 
     /// Decides scans in the order given; one answer (or error) per scan.
@@ -66,22 +91,45 @@ impl ScanQueue {
 async fn decide_group(
     db: &DatabaseConnection,
     scans: &[PendingScan],
+    lose_answer: &AtomicBool,
 ) -> Vec<Result<ScanAnswer, AppError>> {
+    let mut kept = HashMap::new();
     if scans.len() > 1 {
-        match in_transaction(db, scans).await {
+        let decided = match in_transaction(db, scans).await {
+            Ok(_) if lose_answer.swap(false, Ordering::SeqCst) => {
+                Err(DbErr::Custom("the commit's answer was lost (test)".into()))
+            }
+            other => other,
+        };
+        match decided {
             Ok(answers) => return answers.into_iter().map(Ok).collect(),
-            Err(err) => tracing::warn!(
-                scans = scans.len(),
-                error = %err,
-                code = ?crate::store::db_error_code(&err),
-                race = ?crate::store::race(&err),
-                "check-in group failed; deciding each scan alone"
-            ),
+            Err(err) => {
+                tracing::warn!(
+                    scans = scans.len(),
+                    error = %err,
+                    code = ?crate::store::db_error_code(&err),
+                    race = ?crate::store::race(&err),
+                    "check-in group failed; deciding each scan alone"
+                );
+                // Whether the group committed after all is read, not guessed.
+                match answers_kept(db, scans).await {
+                    Ok(answers) => kept = answers,
+                    Err(check) => {
+                        return scans
+                            .iter()
+                            .map(|_| Err(check.for_another_waiter()))
+                            .collect();
+                    }
+                }
+            }
         }
     }
     let mut answers = Vec::with_capacity(scans.len());
     for scan in scans {
-        answers.push(decide_alone(db, scan).await);
+        match kept.remove(&scan.id) {
+            Some(answer) => answers.push(Ok(answer)),
+            None => answers.push(decide_alone(db, scan).await),
+        }
     }
     answers
 }

@@ -151,6 +151,20 @@ async fn legacy_replays<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The kept answers of the scans among `ids` that were recorded.
+pub async fn kept<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Replay>, AppError> {
+    Ok(scans::Entity::find()
+        .filter(scans::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|scan| (scan.id, replay_of(scan)))
+        .collect())
+}
+
 fn replay_of(scan: scans::Model) -> Replay {
     Replay {
         decision: Decision {

@@ -62,3 +62,27 @@ pub fn race(err: &DbErr) -> Option<Race> {
     }
     None
 }
+
+/// Whether the database could not be reached at all (refused or lost connection, no
+/// connection free within the acquire timeout, the pool closed): the service is unavailable
+/// for now, and the request may be sent again. Not a database's answer to the request.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error;
+    match err {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                **e,
+                Error::Io(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed
+            ) || e
+                .as_database_error()
+                .and_then(|db| db.try_downcast_ref::<PgDatabaseError>())
+                // Class 08 (connection exception) and 57P01-57P03 (admin shutdown, crash
+                // shutdown, cannot connect now).
+                .is_some_and(|pg| pg.code().starts_with("08") || pg.code().starts_with("57P0"))
+        }
+        _ => false,
+    }
+}

@@ -9,6 +9,9 @@ use sea_orm::DbErr;
 pub enum Failure {
     #[error("database error: {0}")]
     Database(#[from] DbErr),
+    /// The database cannot be reached now (down, restarting, every connection busy).
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Unexpected(String),
 }

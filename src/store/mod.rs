@@ -31,7 +31,7 @@ pub mod waiting_places;
 
 use std::time::Duration;
 
-pub use db_errors::{Race, db_error_code, race};
+pub use db_errors::{Race, db_error_code, is_unavailable, race};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -58,8 +58,10 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         // before use (sqlx's default), so a dropped one is replaced then.
         .idle_timeout(None::<Duration>)
         .max_lifetime(None::<Duration>)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30))
+        // While the database is down a request waits at most this long for a connection,
+        // then is answered 503 (`Failure::Unavailable`) instead of hanging.
+        .connect_timeout(Duration::from_secs(3))
+        .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)

@@ -100,7 +100,8 @@ pub fn check_chosen(
     Ok(())
 }
 
-/// Registers a delegate inside the caller's transaction, which holds the event's lock and
+/// Registers a delegate (as registration `id`, chosen before the transaction so a commit
+/// whose outcome was lost can be looked up) inside the caller's transaction, which holds the event's lock and
 /// read `event` under it: seat, registration, session seats and the idempotency record.
 /// Whether the event accepts registrations now (status, mode, window), what status the
 /// registration starts in, whether it may wait, and whether the chosen sessions are open are
@@ -110,6 +111,7 @@ pub fn check_chosen(
 pub async fn register_in<C: ConnectionTrait>(
     txn: &C,
     event: &events::Model,
+    id: Uuid,
     request: &ValidRegistration,
     secret: &[u8],
     idempotency: Option<&Idempotency>,
@@ -157,7 +159,6 @@ pub async fn register_in<C: ConnectionTrait>(
         }
         other => other,
     };
-    let id = Uuid::now_v7();
     let email = request.email.as_str().to_owned();
     let search_text = format!(
         "{} {} {}",

@@ -43,6 +43,26 @@ pub async fn find<C: ConnectionTrait>(
     }))
 }
 
+/// The registrations among `ids` that exist, with their choices.
+pub async fn find_many<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<Vec<RegistrationRow>, AppError> {
+    let found = registrations::Entity::find()
+        .filter(registrations::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    let mut rows = Vec::with_capacity(found.len());
+    for registration in found {
+        let choices = seats::choices_of(db, registration.id).await?;
+        rows.push(RegistrationRow {
+            registration,
+            choices,
+        });
+    }
+    Ok(rows)
+}
+
 /// The registration a manage token belongs to.
 pub async fn find_by_manage_token<C: ConnectionTrait>(
     db: &C,

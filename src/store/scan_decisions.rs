@@ -22,6 +22,8 @@ use crate::error::AppError;
 
 /// A scan whose code was checked by the handler, waiting to be decided.
 pub struct PendingScan {
+    /// The id its row will have, chosen before any transaction decides it.
+    pub id: Uuid,
     /// What the scanner sent, as it is recorded.
     pub scan: Scan,
     pub tz: Tz,
@@ -127,7 +129,7 @@ pub async fn decide_in<C: ConnectionTrait>(
         plans.push(plan);
     }
 
-    let scan_ids: Vec<Uuid> = scans.iter().map(|_| Uuid::now_v7()).collect();
+    let scan_ids: Vec<Uuid> = scans.iter().map(|s| s.id).collect();
     let mut decisions: Vec<Option<Decision>> = plans
         .iter()
         .map(|plan| match plan {
@@ -198,6 +200,41 @@ pub async fn decide_in<C: ConnectionTrait>(
         .into_iter()
         .map(|answer| answer.ok_or_else(|| AppError::unexpected("a scan was left undecided")))
         .collect()
+}
+
+/// The answers of `scans` that were decided and kept already: a group whose commit failed
+/// may have committed (the connection lost during `COMMIT`); those must not be decided again.
+pub async fn answers_kept<C: ConnectionTrait>(
+    db: &C,
+    scans: &[PendingScan],
+) -> Result<HashMap<Uuid, ScanAnswer>, AppError> {
+    let kept = checkins::kept(db, scans.iter().map(|s| s.id)).await?;
+    if kept.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: HashSet<Uuid> = kept.values().filter_map(|r| r.registration_id).collect();
+    let registrations: HashMap<Uuid, registrations::Model> = registrations::Entity::find()
+        .filter(registrations::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    Ok(scans
+        .iter()
+        .filter_map(|scan| {
+            let replay = kept.get(&scan.id)?;
+            Some((
+                scan.id,
+                answer_of(
+                    scan,
+                    replay.decision.clone(),
+                    replay.registration_id,
+                    &registrations,
+                ),
+            ))
+        })
+        .collect())
 }
 
 /// The registrations that genuine codes of the group name, and those of replayed answers.

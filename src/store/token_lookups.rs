@@ -62,10 +62,10 @@ async fn look_up(
             .map(|hash| Ok(found.get(hash).cloned()))
             .collect(),
         Err(err) => {
-            let message = err.to_string();
+            let err = AppError::from(err);
             waiting
                 .iter()
-                .map(|_| Err(AppError::unexpected(message.clone())))
+                .map(|_| Err(err.for_another_waiter()))
                 .collect()
         }
     }

@@ -301,3 +301,86 @@ db_test!(
         assert_eq!(app.count_rows("idempotency_keys").await, 1);
     }
 );
+
+db_test!(
+    a_group_commit_whose_answer_was_lost_is_read_back_not_redone,
+    |app| async move {
+        let event = app.published_event(json!({"capacity": null})).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // Registrations: the group commits, its answer is lost; each delegate still gets
+        // their registration (not a 409 for their own address), made once.
+        app.state.registrations.lose_next_commit_answer();
+        let mut answered = Vec::new();
+        for round in 0..20 {
+            let replies = futures::future::join_all((0..8).map(|n| {
+                register(
+                    &app,
+                    &event,
+                    delegate(&format!("lost{round}-{n}@example.org"), &[]),
+                )
+            }))
+            .await;
+            answered.extend(replies);
+            if !app.state.registrations.commit_answer_still_to_lose() {
+                break;
+            }
+        }
+        assert!(
+            !app.state.registrations.commit_answer_still_to_lose(),
+            "no group of registrations formed"
+        );
+        for reply in &answered {
+            reply.expect(201);
+            me(&app, reply.body["manage_token"].as_str().unwrap())
+                .await
+                .expect(200);
+        }
+        assert_eq!(app.count_rows("registrations").await, answered.len() as i64);
+
+        // Scans: the same; each badge is admitted once and answered `ok`, one row each.
+        let scanner = app.checkin_token(&event).await;
+        let mut codes = Vec::new();
+        for reply in &answered {
+            let token = reply.body["manage_token"].as_str().unwrap();
+            codes.push(
+                me(&app, token).await.body["badge_code"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        app.state.scans.lose_next_commit_answer();
+        // One upload is one group.
+        let scans: Vec<Value> = codes
+            .iter()
+            .map(|code| {
+                json!({"code": code, "device": "door",
+                       "scanned_at": "2026-11-18T09:00:00+05:00"})
+            })
+            .collect();
+        let batch = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/events/{event}/checkins/batch"),
+                Some(&scanner),
+                Some(&json!({ "scans": scans })),
+            )
+            .await;
+        batch.expect(200);
+        let results = batch.body["results"].as_array().unwrap();
+        assert_eq!(results.len(), codes.len());
+        for item in results {
+            assert_eq!(item["status"], 200, "{item}");
+            assert_eq!(item["answer"]["result"], "ok", "{item}");
+        }
+        let scanned = codes.len() as i64;
+        assert!(
+            !app.state.scans.commit_answer_still_to_lose(),
+            "the upload was decided as a group"
+        );
+        assert_eq!(app.count_rows("scans").await, scanned);
+        assert_eq!(app.count_rows("presence").await, scanned);
+    }
+);
