@@ -223,10 +223,12 @@ async fn in_one_transaction(
             registering::register_in(
                 txn,
                 event,
-                pending.id,
-                &pending.request,
+                registering::ToRegister {
+                    id: pending.id,
+                    request: &pending.request,
+                    idempotency: pending.idempotency.as_ref(),
+                },
                 secret,
-                pending.idempotency.as_ref(),
                 &sessions,
                 &mut happened,
             )

@@ -100,8 +100,15 @@ pub fn check_chosen(
     Ok(())
 }
 
-/// Registers a delegate (as registration `id`, chosen before the transaction so a commit
-/// whose outcome was lost can be looked up) inside the caller's transaction, which holds the event's lock and
+/// A registration to make: its id (chosen before the transaction, so a commit whose outcome
+/// was lost can be looked up), the request, and its idempotency key.
+pub struct ToRegister<'a> {
+    pub id: Uuid,
+    pub request: &'a ValidRegistration,
+    pub idempotency: Option<&'a Idempotency>,
+}
+
+/// Registers a delegate inside the caller's transaction, which holds the event's lock and
 /// read `event` under it: seat, registration, session seats and the idempotency record.
 /// Whether the event accepts registrations now (status, mode, window), what status the
 /// registration starts in, whether it may wait, and whether the chosen sessions are open are
@@ -111,13 +118,16 @@ pub fn check_chosen(
 pub async fn register_in<C: ConnectionTrait>(
     txn: &C,
     event: &events::Model,
-    id: Uuid,
-    request: &ValidRegistration,
+    to_register: ToRegister<'_>,
     secret: &[u8],
-    idempotency: Option<&Idempotency>,
     sessions: &[sessions::Model],
     happened: &mut Vec<(Uuid, Happened)>,
 ) -> Result<Registered, AppError> {
+    let ToRegister {
+        id,
+        request,
+        idempotency,
+    } = to_register;
     let now = Utc::now();
     if let Some(idempotency) = idempotency
         && let Some(replayed) = replay(txn, event.id, idempotency).await?
