@@ -4,6 +4,7 @@
 //! the benchmarks all build the service here, the same way. [`AppState`] is what the use cases
 //! and the front ends share.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use crate::cache::{HeadCache, RenderCache};
 use crate::config::Config;
 use crate::limits::ClientLimits;
 use crate::net::{ConnectionLimits, GuardedAcceptor};
+use crate::sealing::MasterKey;
 use crate::store;
 use crate::store::keys::Keyring;
 use crate::store::token_lookups::TokenLookups;
@@ -35,6 +37,10 @@ pub struct AppState {
     pub writer: DatabaseConnection,
     /// The secret delegates' manage and calendar tokens are derived from (shared by instances).
     pub token_secret: Arc<Vec<u8>>,
+    /// Seals the secrets kept in the database.
+    pub master_key: Arc<MasterKey>,
+    /// The signing keys of `SIGNING_KEYS_FILE`, when they come from there.
+    pub external_keys: Option<Arc<Keyring>>,
     pub config: Arc<Config>,
     /// Rendered agendas and feeds of this instance, keyed by agenda version.
     pub render_cache: Arc<RenderCache>,
@@ -54,6 +60,8 @@ pub struct AppState {
     pub limits: Arc<ClientLimits>,
     /// Badge PNGs being drawn and drawn already.
     pub badge_images: Arc<BadgeImages>,
+    /// Set when the service was asked to stop: `/readyz` answers 503 while it drains.
+    pub draining: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -72,26 +80,26 @@ impl AppState {
         } else {
             config.max_connections
         };
+        let acquire = config.db_acquire_timeout;
         // On SQLite the one writer connection opens first and migrates alone, so no reader
         // connection opening meanwhile can meet the migration's locks.
         let (db, writer) = if url.starts_with("sqlite:") {
-            let writer = store::connect(&url, 1).await?;
+            let writer = store::connect_with(&url, 1, acquire).await?;
             store::migrate(&writer).await?;
-            (store::connect(&url, pool_size).await?, writer)
+            (store::connect_with(&url, pool_size, acquire).await?, writer)
         } else {
-            let db = store::connect(&url, pool_size).await?;
+            let db = store::connect_with(&url, pool_size, acquire).await?;
             store::migrate(&db).await?;
             (db.clone(), db)
         };
         store::checkins::detect_legacy_nonces(&writer)
             .await
             .map_err(|err| DbErr::Custom(err.to_string()))?;
-        let token_secret = store::secrets::get_or_create(&writer, "token-derivation")
+        let secrets = Secrets::resolve(&config, &writer)
             .await
-            .map_err(|err| DbErr::Custom(err.to_string()))?;
-        let keys = store::keys::load_or_create(&writer)
-            .await
-            .map_err(|err| DbErr::Custom(err.to_string()))?;
+            .map_err(DbErr::Custom)?;
+        let token_secret = secrets.token_secret;
+        let keys = secrets.keys;
         let heads = Arc::new(HeadCache::default());
         if store::is_postgres(&db) {
             store::changes::spawn_listener(&db, heads.clone());
@@ -104,7 +112,7 @@ impl AppState {
         // requests for one of the pool's; on SQLite they share the one writer connection.
         let queue_connection = async || {
             if store::is_postgres(&db) {
-                store::connect(&url, 1).await
+                store::connect_with(&url, 1, acquire).await
             } else {
                 Ok(writer.clone())
             }
@@ -123,6 +131,8 @@ impl AppState {
             registrations,
             tokens,
             token_secret,
+            master_key: Arc::new(secrets.master_key),
+            external_keys: secrets.external_keys,
             config: Arc::new(config),
             render_cache: Arc::new(RenderCache::default()),
             keys: Arc::new(RwLock::new(Arc::new(keys))),
@@ -130,6 +140,7 @@ impl AppState {
             verified_codes: Arc::new(VerifiedCodes::default()),
             limits: Arc::new(ClientLimits::new(&config_limits)),
             badge_images: Arc::new(BadgeImages::new(badge_renders, BADGE_CACHE_BYTES)),
+            draining: Arc::default(),
         })
     }
 
@@ -142,12 +153,15 @@ impl AppState {
             tokens: TokenLookups::start(db.clone()),
             db,
             token_secret: Arc::new(Vec::new()),
+            master_key: Arc::new(MasterKey::from_hex(&"00".repeat(32)).expect("a valid key")),
+            external_keys: None,
             render_cache: Arc::new(RenderCache::default()),
             keys: Arc::new(RwLock::new(Arc::new(Keyring::ephemeral()))),
             heads: Arc::new(HeadCache::default()),
             verified_codes: Arc::new(VerifiedCodes::default()),
             limits: Arc::new(ClientLimits::new(&config.limits)),
             badge_images: Arc::new(BadgeImages::new(1, BADGE_CACHE_BYTES)),
+            draining: Arc::default(),
             config: Arc::new(config),
         }
     }
@@ -184,10 +198,21 @@ impl AppState {
         }
     }
 
-    /// Reads the keyring again from the database (another instance may have rotated it).
+    /// Reads the keyring again from the database (another instance may have rotated it, or
+    /// retired a key: then the codes verified with that key are forgotten too).
     pub async fn reload_keys(&self) -> Result<Arc<Keyring>, crate::error::AppError> {
-        let keys = Arc::new(store::keys::load(&self.db).await?);
+        if let Some(external) = &self.external_keys {
+            return Ok(external.clone());
+        }
+        let keys = Arc::new(store::keys::load(&self.db, &self.master_key).await?);
         if let Ok(mut current) = self.keys.write() {
+            let retired = current
+                .public
+                .keys()
+                .any(|kid| !keys.public.contains_key(kid));
+            if retired {
+                self.verified_codes.forget_all();
+            }
             *current = keys.clone();
         }
         Ok(keys)
@@ -222,11 +247,22 @@ impl Application {
         api::endpoint::build_app(self.state.clone())
     }
 
-    /// Serves HTTP on the configured address until `shutdown` completes.
+    /// Serves HTTP on the configured address until `shutdown` completes; then drains: for
+    /// `DRAIN_DELAY_MS` it still accepts (requests already queued in the kernel are served)
+    /// while `/readyz` answers 503, then it stops taking connections and answers the
+    /// requests already taken (within `SHUTDOWN_GRACE_SECS`).
     pub async fn serve(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send,
     ) -> std::io::Result<()> {
+        let draining = self.state.draining.clone();
+        let delay = self.state.config.limits.drain_delay;
+        let shutdown = async move {
+            shutdown.await;
+            draining.store(true, std::sync::atomic::Ordering::SeqCst);
+            tracing::info!(delay_ms = delay.as_millis() as u64, "draining");
+            tokio::time::sleep(delay).await;
+        };
         use poem::listener::Listener;
         let config = &self.state.config;
         let bind = config.bind.clone();
@@ -243,11 +279,42 @@ impl Application {
         );
         tracing::info!(%bind, "listening; API docs at {}/docs", config.public_url);
         spawn_forget_idle_clients(self.state.clone());
+        if let Some(metrics_bind) = config.metrics.bind.clone() {
+            spawn_metrics_server(self.state.clone(), metrics_bind);
+        }
         poem::Server::new_with_acceptor(acceptor)
             .idle_timeout(Duration::from_secs(75))
-            .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(Duration::from_secs(10)))
-            .await
+            .run_with_graceful_shutdown(
+                self.endpoint(),
+                shutdown,
+                Some(self.state.config.limits.shutdown_grace),
+            )
+            .await?;
+        // Every request taken was answered (or the grace ran out); what the queues were
+        // given was decided before those answers went out.
+        tracing::info!("stopped taking requests; every request taken was answered");
+        Ok(())
     }
+}
+
+/// `GET /metrics` on its own address (for a scraper on a private network).
+fn spawn_metrics_server(state: AppState, bind: String) {
+    use poem::EndpointExt;
+    tokio::spawn(async move {
+        tracing::info!(%bind, "metrics at /metrics");
+        let app = poem::Route::new()
+            .at(
+                "/metrics",
+                poem::get(crate::api::health::metrics_on_their_own_address),
+            )
+            .data(state);
+        if let Err(err) = poem::Server::new(poem::listener::TcpListener::bind(bind))
+            .run(app)
+            .await
+        {
+            tracing::error!(error = %err, "the metrics server stopped");
+        }
+    });
 }
 
 /// Rate-limit tables forget clients that went quiet, every minute.
@@ -273,4 +340,76 @@ fn spawn_key_reload(state: AppState) {
             }
         }
     });
+}
+
+/// The secrets an instance starts with, from the configuration and the database.
+struct Secrets {
+    master_key: MasterKey,
+    token_secret: Vec<u8>,
+    keys: Keyring,
+    external_keys: Option<Arc<Keyring>>,
+}
+
+impl Secrets {
+    /// Reads (or on first start creates) the master key, the token secret and the keyring:
+    /// from outside the database where configured, otherwise from it, sealed.
+    async fn resolve(config: &Config, db: &DatabaseConnection) -> Result<Secrets, String> {
+        let secrets = &config.secrets;
+        let master_key = match (&secrets.master_key, &secrets.master_key_file) {
+            (Some(hex), _) => MasterKey::from_hex(hex).map_err(|e| e.to_string())?,
+            (None, file) => {
+                let path = file
+                    .clone()
+                    .unwrap_or_else(|| config.data_dir.join("master.key"));
+                let (key, created) = MasterKey::load_or_create(&path).map_err(|e| e.to_string())?;
+                if created {
+                    tracing::warn!(
+                        path = %path.display(),
+                        "created a master key that seals the secrets in the database: back it \
+                         up apart from the database; other instances need the same key"
+                    );
+                }
+                key
+            }
+        };
+        let token_secret = match (&secrets.token_secret, &secrets.token_secret_file) {
+            (Some(hex), _) => external_secret(hex)?,
+            (None, Some(path)) => external_secret(
+                &std::fs::read_to_string(path)
+                    .map_err(|err| format!("TOKEN_SECRET_FILE {}: {err}", path.display()))?,
+            )?,
+            (None, None) => store::secrets::get_or_create(db, "token-derivation", &master_key)
+                .await
+                .map_err(|err| err.to_string())?,
+        };
+        let (keys, external_keys) = match &secrets.signing_keys_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|err| format!("SIGNING_KEYS_FILE {}: {err}", path.display()))?;
+                let keys = store::keys::from_file(&text)
+                    .map_err(|err| format!("SIGNING_KEYS_FILE {}: {err}", path.display()))?;
+                (keys.clone(), Some(Arc::new(keys)))
+            }
+            None => (
+                store::keys::load_or_create(db, &master_key)
+                    .await
+                    .map_err(|err| err.to_string())?,
+                None,
+            ),
+        };
+        Ok(Secrets {
+            master_key,
+            token_secret,
+            keys,
+            external_keys,
+        })
+    }
+}
+
+/// A token secret given from outside: hex, at least 32 bytes.
+fn external_secret(text: &str) -> Result<Vec<u8>, String> {
+    hex::decode(text.trim())
+        .ok()
+        .filter(|bytes| bytes.len() >= 32)
+        .ok_or_else(|| "TOKEN_SECRET must be at least 64 hex characters (32 bytes)".to_owned())
 }

@@ -19,12 +19,14 @@ struct Job<I, A> {
 
 /// The queue in front of one grouping task.
 pub struct Batcher<I, A> {
+    name: &'static str,
     sender: mpsc::Sender<Job<I, A>>,
 }
 
 impl<I, A> Clone for Batcher<I, A> {
     fn clone(&self) -> Self {
         Batcher {
+            name: self.name,
             sender: self.sender.clone(),
         }
     }
@@ -41,7 +43,7 @@ impl<I: Send + 'static, A: Send + 'static> Batcher<I, A> {
     {
         let (sender, receiver) = mpsc::channel(4096);
         tokio::spawn(run(name, max_items, receiver, group, failed));
-        Batcher { sender }
+        Batcher { name, sender }
     }
 
     /// Submits a job and waits for its answers, one per item in order; `None` when the task
@@ -51,7 +53,18 @@ impl<I: Send + 'static, A: Send + 'static> Batcher<I, A> {
             return Some(Vec::new());
         }
         let (reply, answers) = oneshot::channel();
-        self.sender.send(Job { items, reply }).await.ok()?;
+        let waiting = crate::metrics::metrics()
+            .queue_waiting
+            .get_or_create(&crate::metrics::QueueLabels {
+                queue: self.name.into(),
+            })
+            .clone();
+        waiting.inc_by(items.len() as i64);
+        let count = items.len() as i64;
+        if self.sender.send(Job { items, reply }).await.is_err() {
+            waiting.dec_by(count);
+            return None;
+        }
         answers.await.ok()
     }
 }
@@ -78,6 +91,16 @@ async fn run<I, A, F, Fut>(
                 Err(_) => break,
             }
         }
+        let metrics = crate::metrics::metrics();
+        let queue = crate::metrics::QueueLabels { queue: name.into() };
+        metrics
+            .queue_waiting
+            .get_or_create(&queue)
+            .dec_by(count as i64);
+        metrics
+            .group_size
+            .get_or_create(&queue)
+            .observe(count as f64);
         let mut sizes = Vec::with_capacity(jobs.len());
         let mut replies = Vec::with_capacity(jobs.len());
         let mut items = Vec::with_capacity(count);

@@ -20,12 +20,41 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Database pool size.
     pub max_connections: u32,
+    /// The longest wait for a database connection (while the database is down, requests are
+    /// answered 503 after it).
+    pub db_acquire_timeout: std::time::Duration,
     /// How e-mail is sent.
     pub mail: MailConfig,
     /// Limits that keep one client or a slow one from exhausting the service.
     pub limits: LimitsConfig,
     /// How long records kept for retries and audits live.
     pub retention: RetentionConfig,
+    /// Where operators read the metrics.
+    pub metrics: MetricsConfig,
+    /// Where the secrets come from.
+    pub secrets: SecretsConfig,
+}
+
+/// Where the secrets come from. Kept in the database (the default), the token secret and
+/// the signing keys are sealed with the master key: `master_key` (hex), else the file
+/// `master_key_file`, else `DATA_DIR/master.key` (created on first start). Or they come from
+/// outside the database altogether: `token_secret` / `token_secret_file` (hex, 32 bytes or
+/// more) and `signing_keys_file` (`<kid> <hex seed>` per line).
+#[derive(Debug, Clone, Default)]
+pub struct SecretsConfig {
+    pub master_key: Option<String>,
+    pub master_key_file: Option<PathBuf>,
+    pub token_secret: Option<String>,
+    pub token_secret_file: Option<PathBuf>,
+    pub signing_keys_file: Option<PathBuf>,
+}
+
+/// Where `GET /metrics` is served: on the service's port to holders of `token`, and on its
+/// own address `bind` to anyone who reaches it. Neither: not served.
+#[derive(Debug, Clone, Default)]
+pub struct MetricsConfig {
+    pub token: Option<String>,
+    pub bind: Option<String>,
 }
 
 /// Limits per client and per connection.
@@ -53,6 +82,11 @@ pub struct LimitsConfig {
     pub max_connections: usize,
     /// Badge images rendered at once (on blocking threads, off the request workers).
     pub badge_renders: usize,
+    /// On SIGTERM, how long requests already taken may still take before the server exits.
+    pub shutdown_grace: std::time::Duration,
+    /// On SIGTERM, how long the server still accepts connections (while `/readyz` answers
+    /// 503), so requests already queued in the kernel or sent on idle connections are served.
+    pub drain_delay: std::time::Duration,
 }
 
 impl LimitsConfig {
@@ -69,6 +103,8 @@ impl LimitsConfig {
             request_timeout: std::time::Duration::from_secs(30),
             max_connections: 2048,
             badge_renders: 2,
+            shutdown_grace: std::time::Duration::from_secs(30),
+            drain_delay: std::time::Duration::from_secs(1),
         }
     }
 }
@@ -170,6 +206,8 @@ impl Config {
             uid_host: "dialogue.localhost".into(),
             max_body_bytes: 256 * 1024,
             max_connections: 8,
+            // Many test databases share one PostgreSQL: waits are longer than in service.
+            db_acquire_timeout: std::time::Duration::from_secs(30),
             mail: MailConfig::off(),
             // Tests make many requests from one address; rate-limit tests turn them on.
             limits: LimitsConfig {
@@ -177,6 +215,12 @@ impl Config {
                 ..LimitsConfig::standard()
             },
             retention: RetentionConfig::standard(),
+            metrics: MetricsConfig::default(),
+            // A fixed master key: instances of one test share their database's secrets.
+            secrets: SecretsConfig {
+                master_key: Some("7e".repeat(32)),
+                ..SecretsConfig::default()
+            },
         }
     }
 }
@@ -207,6 +251,14 @@ pub struct Settings {
     /// Database pool size.
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
     pub db_max_connections: u32,
+    /// Seconds a request waits for a database connection before it is answered 503.
+    #[arg(
+        long,
+        env = "DB_ACQUIRE_TIMEOUT_SECS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub db_acquire_timeout_secs: u64,
     /// `smtp://user:pass@host:587` (STARTTLS), `smtps://user:pass@host:465` or
     /// `smtp://host:25?tls=none`; without it, e-mails are written to `DATA_DIR/mail/`.
     #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]
@@ -269,6 +321,13 @@ pub struct Settings {
         global = true
     )]
     pub request_timeout_secs: u64,
+    /// Seconds requests already taken may still take after SIGTERM before the server exits.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 30, global = true)]
+    pub shutdown_grace_secs: u64,
+    /// Milliseconds the server keeps accepting after SIGTERM (with `/readyz` answering 503)
+    /// before it stops taking connections.
+    #[arg(long, env = "DRAIN_DELAY_MS", default_value_t = 1000, global = true)]
+    pub drain_delay_ms: u64,
     /// Most HTTP connections served at once.
     #[arg(
         long,
@@ -285,6 +344,29 @@ pub struct Settings {
         global = true
     )]
     pub idempotency_keep_hours: u32,
+    /// A token that reads `GET /metrics` on the service's port (as a bearer token).
+    #[arg(long, env = "METRICS_TOKEN", global = true, hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// A separate address serving `GET /metrics` without a token (e.g. 127.0.0.1:9090).
+    #[arg(long, env = "METRICS_BIND", global = true)]
+    pub metrics_bind: Option<String>,
+    /// The master key that seals secrets kept in the database (64 hex characters).
+    #[arg(long, env = "MASTER_KEY", global = true, hide_env_values = true)]
+    pub master_key: Option<String>,
+    /// A file holding the master key; default `DATA_DIR/master.key` (created on first start).
+    #[arg(long, env = "MASTER_KEY_FILE", global = true)]
+    pub master_key_file: Option<PathBuf>,
+    /// The secret delegates' tokens are derived from (hex, 32+ bytes), instead of the
+    /// database's.
+    #[arg(long, env = "TOKEN_SECRET", global = true, hide_env_values = true)]
+    pub token_secret: Option<String>,
+    /// A file holding that secret.
+    #[arg(long, env = "TOKEN_SECRET_FILE", global = true)]
+    pub token_secret_file: Option<PathBuf>,
+    /// A file of badge-signing keys (`<kid> <64 hex>` per line; the highest kid signs),
+    /// instead of the database's.
+    #[arg(long, env = "SIGNING_KEYS_FILE", global = true)]
+    pub signing_keys_file: Option<PathBuf>,
     /// Days the scan audit log is kept (0: for ever).
     #[arg(long, env = "SCANS_KEEP_DAYS", default_value_t = 400, global = true)]
     pub scans_keep_days: u32,
@@ -305,6 +387,7 @@ impl Settings {
             uid_host: self.uid_host.clone(),
             max_body_bytes: 256 * 1024,
             max_connections: self.db_max_connections,
+            db_acquire_timeout: std::time::Duration::from_secs(self.db_acquire_timeout_secs.max(1)),
             mail: MailConfig {
                 smtp_url: self.smtp_url.clone().filter(|url| !url.trim().is_empty()),
                 files_dir: Some(self.data_dir.join("mail")),
@@ -323,6 +406,8 @@ impl Settings {
                 header_timeout: std::time::Duration::from_secs(self.header_timeout_secs.max(1)),
                 request_timeout: std::time::Duration::from_secs(self.request_timeout_secs.max(1)),
                 max_connections: self.max_http_connections.max(1),
+                shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace_secs),
+                drain_delay: std::time::Duration::from_millis(self.drain_delay_ms),
                 ..LimitsConfig::standard()
             },
             retention: RetentionConfig {
@@ -330,6 +415,17 @@ impl Settings {
                 scans: (self.scans_keep_days > 0)
                     .then(|| chrono::Duration::days(i64::from(self.scans_keep_days))),
                 ..RetentionConfig::standard()
+            },
+            metrics: MetricsConfig {
+                token: self.metrics_token.clone().filter(|t| !t.trim().is_empty()),
+                bind: self.metrics_bind.clone().filter(|b| !b.trim().is_empty()),
+            },
+            secrets: SecretsConfig {
+                master_key: self.master_key.clone().filter(|k| !k.trim().is_empty()),
+                master_key_file: self.master_key_file.clone(),
+                token_secret: self.token_secret.clone().filter(|k| !k.trim().is_empty()),
+                token_secret_file: self.token_secret_file.clone(),
+                signing_keys_file: self.signing_keys_file.clone(),
             },
         }
     }

@@ -28,7 +28,9 @@
 //! - [`i18n`]: the interface's words in tk, ru and en (Fluent), for pages, badges and feeds.
 //! - [`mail`]: e-mail to delegates: the outbox's sender, transports, messages.
 //! - [`limits`]: per-client rate limits on public writes and failed token look-ups.
+//! - [`metrics`]: Prometheus metrics of the process (`GET /metrics`).
 //! - [`net`]: connection limits and the header timeout, around the listener.
+//! - [`sealing`]: secrets kept in the database, sealed with a master key that is not.
 //! - [`badge`]: printable badges (SVG and PNG) with the QR code of the badge code.
 //! - [`bootstrap`]: the demo programme (its Turkmen and Russian texts in `bootstrap_texts`).
 
@@ -47,7 +49,9 @@ pub mod error;
 pub mod i18n;
 pub mod limits;
 pub mod mail;
+pub mod metrics;
 pub mod net;
+pub mod sealing;
 pub mod store;
 pub mod verified_codes;
 pub mod web;

@@ -1,5 +1,5 @@
 //! The `dialogue` command: `serve` (default), `migrate`, `token create|list|revoke`, `keys
-//! rotate`, `openapi`. It parses the command line, builds the [`Application`] and calls the
+//! rotate|retire`, `backup`, `mail test`, `openapi`. It parses the command line, builds the [`Application`] and calls the
 //! use cases; what it prints is its only business.
 
 use std::process::ExitCode;
@@ -52,6 +52,12 @@ enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// Copy the SQLite database, consistent and while the service runs, to a new file
+    /// (PostgreSQL: use pg_dump, see the README).
+    Backup {
+        /// The file to write (must not exist).
+        path: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -68,6 +74,11 @@ enum MailCommand {
 enum KeysCommand {
     /// Add a new signing key and sign new badges with it; older badges stay valid.
     Rotate,
+    /// Stop accepting badges signed with an old key (its delegates need new badges).
+    Retire {
+        /// The key id (the `kid` of the offline kit; `keys rotate` prints the new one).
+        kid: u8,
+    },
 }
 
 #[derive(Subcommand)]
@@ -181,6 +192,23 @@ async fn run(cli: Cli) -> Result<(), String> {
         } => {
             let kid = app::keys::rotate(state).await.map_err(say)?;
             println!("badge codes are now signed with key {kid}");
+            Ok(())
+        }
+        Command::Keys {
+            command: KeysCommand::Retire { kid },
+        } => {
+            app::keys::retire(state, kid)
+                .await
+                .map_err(|err| match err {
+                    AppError::NotFound(_) => format!("no signing key {kid}"),
+                    other => say(other),
+                })?;
+            println!("badges signed with key {kid} are no longer accepted");
+            Ok(())
+        }
+        Command::Backup { path } => {
+            let bytes = app::backup::backup(state, &path).await.map_err(say)?;
+            println!("backup written to {} ({bytes} bytes)", path.display());
             Ok(())
         }
         Command::Mail {

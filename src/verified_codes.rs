@@ -32,6 +32,11 @@ impl VerifiedCodes {
         }
     }
 
+    /// Forgets every code (a key was retired: its codes must be checked, and refused, again).
+    pub fn forget_all(&self) {
+        self.genuine.clear();
+    }
+
     /// Reads and verifies a scanned text exactly as [`badge_code::verify`] does, from memory
     /// when this very code passed before.
     pub fn verify(
@@ -41,7 +46,11 @@ impl VerifiedCodes {
     ) -> Result<BadgeClaims, CodeRejected> {
         let text = scanned.trim();
         if let Some(claims) = self.genuine.get(text) {
-            return Ok(claims);
+            // A key retired since is not trusted from memory either.
+            if key_of(claims.kid).is_some() {
+                return Ok(claims);
+            }
+            self.genuine.remove(text);
         }
         let claims = badge_code::verify(text, key_of)?;
         self.genuine.insert(text.to_owned(), claims);

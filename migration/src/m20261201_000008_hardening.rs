@@ -3,7 +3,8 @@
 //! a leaked one); erased registrations are marked; badge revocations carry a per-event
 //! sequence taken under the event row's lock, so scanners that ask "after N" never miss a
 //! commit; scan nonces are scoped to the token that sent them and kept with a fingerprint of
-//! the scan they answered; retention purges find old rows by index.
+//! the scan they answered; retention purges find old rows by index; a signing key can be
+//! retired (its badges stop being accepted).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -45,6 +46,10 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             ),
             (Alias::new("scans"), uuid_null(Alias::new("sender"))),
+            (
+                Alias::new("signing_keys"),
+                timestamp_with_time_zone_null(Alias::new("retired_at")),
+            ),
             (
                 Alias::new("scans"),
                 string_len_null(Alias::new("fingerprint"), 64),
@@ -134,6 +139,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         for (table, column) in [
+            ("signing_keys", "retired_at"),
             ("scans", "fingerprint"),
             ("scans", "sender"),
             ("events", "revocation_seq"),

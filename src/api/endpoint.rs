@@ -62,10 +62,27 @@ async fn log_request<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Result<Re
             err.data::<OperationId>().map(|id| id.0),
         ),
     };
-    let path = pattern
-        .map(|p| p.0.to_string())
-        .filter(|p| !p.is_empty())
-        .unwrap_or(raw_path);
+    let route = pattern.map(|p| p.0.to_string()).filter(|p| !p.is_empty());
+    let metrics = crate::metrics::metrics();
+    // API operations by their id, pages by their route; unmatched paths share one label, so
+    // scanners of random URLs cannot grow the series.
+    let label = operation
+        .map(str::to_owned)
+        .or_else(|| route.clone())
+        .unwrap_or_else(|| "(other)".to_owned());
+    metrics
+        .requests
+        .get_or_create(&crate::metrics::RequestLabels {
+            method: method.to_string(),
+            route: label.clone(),
+            status: status.as_u16().to_string(),
+        })
+        .inc();
+    metrics
+        .request_seconds
+        .get_or_create(&crate::metrics::RouteLabels { route: label })
+        .observe(started.elapsed().as_secs_f64());
+    let path = route.unwrap_or(raw_path);
     tracing::info!(
         method = %method,
         path = %path,

@@ -32,12 +32,20 @@ pub async fn guard<E: Endpoint>(
         if kind.carries_token
             && let Err(wait) = limits.blocked(client)
         {
-            return Ok(too_many(wait, "too many requests with unknown tokens"));
+            return Ok(too_many(
+                wait,
+                "bad_tokens",
+                "too many requests with unknown tokens",
+            ));
         }
         if kind.public_write
             && let Err(wait) = limits.write(client)
         {
-            return Ok(too_many(wait, "too many requests from this client"));
+            return Ok(too_many(
+                wait,
+                "writes",
+                "too many requests from this client",
+            ));
         }
     }
     let timeout = state.config.limits.request_timeout;
@@ -103,8 +111,12 @@ impl Kind {
 }
 
 /// `429` with `Retry-After`, as problem+json.
-fn too_many(wait: RetryAfter, detail: &str) -> Response {
+fn too_many(wait: RetryAfter, kind: &str, detail: &str) -> Response {
     let seconds = wait.seconds();
+    crate::metrics::metrics()
+        .rate_limited
+        .get_or_create(&crate::metrics::KindLabels { kind: kind.into() })
+        .inc();
     tracing::info!(status = 429, retry_after_s = seconds, "{detail}");
     let mut response = Problem::new(
         StatusCode::TOO_MANY_REQUESTS,

@@ -93,8 +93,15 @@ pub async fn scan(
 }
 
 /// A scan under a nonce its token used for another scan was kept in the log and decided
-/// nothing; the scanner hears of it as a field error (its nonces repeat).
+/// nothing; the scanner hears of it as a field error (its nonces repeat). Every decision is
+/// counted for the metrics here.
 fn refuse_reused_nonce(answer: ScanAnswer) -> Result<ScanAnswer, AppError> {
+    crate::metrics::metrics()
+        .checkins
+        .get_or_create(&crate::metrics::ResultLabels {
+            result: answer.decision.outcome.as_str().into(),
+        })
+        .inc();
     if answer.decision.outcome == crate::domain::checkin::Outcome::NonceReused {
         return Err(ValidationErrors::single(
             "nonce",

@@ -7,7 +7,8 @@
 //!
 //! - [`tokens`]: organizer and scanner tokens: create, list, revoke; the first organizer token.
 //! - [`principal`]: who calls (the holder of a token) and who reads (the public, organizers).
-//! - [`keys`]: the keys that sign badge codes: rotation.
+//! - [`keys`]: the keys that sign badge codes: rotation, retirement.
+//! - [`backup`]: a consistent copy of the SQLite database while the service runs.
 //! - [`events`]: events: create, read, list, change, publish, cancel.
 //! - [`programme`]: tracks, rooms and speakers: create, read, list, change, delete.
 //! - [`sessions`]: sessions: create and change (clashes), delete, read, list.
@@ -40,6 +41,7 @@ impl<T> Outcome<T> {
 }
 
 pub mod agenda;
+pub mod backup;
 pub mod badges;
 pub mod checkin;
 pub mod events;

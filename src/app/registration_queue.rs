@@ -34,6 +34,9 @@ use crate::store::idempotency::{Idempotency, Registered};
 use crate::store::registrations::{self, RegistrationRow};
 use crate::store::{registering, seats};
 
+/// How long a failed group waits to learn whether it committed when the database seems down.
+const UNAVAILABLE_CHECK: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Most registrations made in one transaction.
 const MAX_GROUP: usize = 128;
 
@@ -122,8 +125,18 @@ async fn make_group(
             Ok(made) => return made.into_iter().map(Ok).collect(),
             Err(err) => {
                 log_group_failure(group, &err);
-                // Whether the group committed after all is read, not guessed.
-                match already_made(db, group).await {
+                // Whether the group committed after all is read, not guessed; when the
+                // database is down, briefly, then every registration is answered 503 (to
+                // send again with its Idempotency-Key).
+                let check = already_made(db, group);
+                let checked = if matches!(err, AppError::Failed(Failure::Unavailable(_))) {
+                    tokio::time::timeout(UNAVAILABLE_CHECK, check)
+                        .await
+                        .unwrap_or_else(|_| Err(err.for_another_waiter()))
+                } else {
+                    check.await
+                };
+                match checked {
                     Ok(made) => made_before = made,
                     Err(check) => {
                         return group

@@ -20,6 +20,9 @@ use crate::domain::checkin::ScanAnswer;
 use crate::error::{AppError, Failure};
 use crate::store::scan_decisions::{PendingScan, answers_kept, decide_in};
 
+/// How long a failed group waits to learn whether it committed when the database seems down.
+const UNAVAILABLE_CHECK: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Most scans decided in one transaction.
 const MAX_GROUP: usize = 512;
 
@@ -111,8 +114,18 @@ async fn decide_group(
                     race = ?crate::store::race(&err),
                     "check-in group failed; deciding each scan alone"
                 );
-                // Whether the group committed after all is read, not guessed.
-                match answers_kept(db, scans).await {
+                // Whether the group committed after all is read, not guessed; when the
+                // database is down, briefly, then every scan is answered 503 (to send again).
+                let check = answers_kept(db, scans);
+                let checked = if crate::store::is_unavailable(&err) {
+                    let down = AppError::from(err);
+                    tokio::time::timeout(UNAVAILABLE_CHECK, check)
+                        .await
+                        .unwrap_or_else(|_| Err(down))
+                } else {
+                    check.await
+                };
+                match checked {
                     Ok(answers) => kept = answers,
                     Err(check) => {
                         return scans

@@ -45,11 +45,16 @@ impl RegistrationRequest {
     /// offending field at once, or the request with its values parsed.
     pub fn validate(&self) -> Result<ValidRegistration, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        errors.required_text("full_name", &self.full_name, SHORT_TEXT);
+        errors.shown_line("full_name", Some(&self.full_name), SHORT_TEXT, true);
         let email = Email::parse(&self.email).map_err(|message| errors.add("email", message));
-        errors.optional_text("organization", self.organization.as_deref(), MEDIUM_TEXT);
-        errors.optional_text("position", self.position.as_deref(), MEDIUM_TEXT);
-        errors.optional_text("country", self.country.as_deref(), MEDIUM_TEXT);
+        errors.shown_line(
+            "organization",
+            self.organization.as_deref(),
+            MEDIUM_TEXT,
+            false,
+        );
+        errors.shown_line("position", self.position.as_deref(), MEDIUM_TEXT, false);
+        errors.shown_line("country", self.country.as_deref(), MEDIUM_TEXT, false);
         let locale = Language::parse(&self.locale).map_err(|message| errors.add("locale", message));
         if !self.consent {
             errors.add(

@@ -90,6 +90,29 @@ impl ValidationErrors {
         }
     }
 
+    /// Checks a text a person typed about themselves (a name, an organization) that is shown
+    /// on badges, pages and exports: one line, at most `max` characters, no control
+    /// characters, and no invisible formatting (bidi overrides and isolates, zero-width
+    /// characters) that could make it display as something else. Empty passes unless
+    /// `required`.
+    pub fn shown_line(&mut self, field: &str, value: Option<&str>, max: usize, required: bool) {
+        let value = value.unwrap_or_default();
+        if value.trim().is_empty() {
+            if required {
+                self.add(field, "must not be empty");
+            }
+        } else if value.chars().any(char::is_control) {
+            self.add(field, "must be one line without tabs or control characters");
+        } else if value.chars().any(is_invisible_formatting) {
+            self.add(
+                field,
+                "must not contain invisible direction marks or zero-width characters",
+            );
+        } else {
+            self.max_chars(field, value, max);
+        }
+    }
+
     /// Checks an optional text field's length.
     pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) {
         if let Some(value) = value {
@@ -276,4 +299,18 @@ mod tests {
         errors.optional_text("abstract", Some("line one\nline two\ttabbed"), 100);
         assert_eq!(errors.errors.len(), 3);
     }
+}
+
+/// Characters that change how text around them is displayed without being seen: the bidi
+/// embeddings, overrides, isolates and marks, and the zero-width characters.
+pub fn is_invisible_formatting(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{061C}'
+            | '\u{FEFF}'
+    )
 }

@@ -1,5 +1,7 @@
-//! The keyring that signs badge codes: Ed25519 keys kept in the database so every instance
-//! signs and verifies alike. The first start creates key 1; `rotate` adds the next one.
+//! The keyring that signs badge codes: Ed25519 keys kept in the database (sealed with the
+//! master key) so every instance signs and verifies alike. The first start creates key 1;
+//! `rotate` adds the next one; `retire` stops accepting an old one. Or, with
+//! `SIGNING_KEYS_FILE`, the keys come from a file given at start and none is in the database.
 
 use std::collections::HashMap;
 
@@ -16,6 +18,7 @@ use entities::signing_keys;
 
 use super::is_unique_violation;
 use crate::error::{AppError, Failure};
+use crate::sealing::MasterKey;
 
 /// The keys an instance knows: the active one signs, all verify.
 #[derive(Clone)]
@@ -54,35 +57,66 @@ fn random_seed() -> [u8; 32] {
     seed
 }
 
-/// Loads the keyring, creating the first key when there is none.
-pub async fn load_or_create<C: ConnectionTrait>(db: &C) -> Result<Keyring, AppError> {
+/// Loads the keyring, creating the first key when there is none, and sealing keys an
+/// earlier release kept in plain hex.
+pub async fn load_or_create<C: ConnectionTrait>(
+    db: &C,
+    master: &MasterKey,
+) -> Result<Keyring, AppError> {
     if signing_keys::Entity::find().one(db).await?.is_none() {
-        let inserted = insert_key(db, 1).await;
+        let inserted = insert_key(db, 1, master).await;
         if let Err(err) = inserted
             && !matches!(&err, AppError::Failed(Failure::Database(db_err)) if is_unique_violation(db_err))
         {
             return Err(err);
         }
     }
-    load(db).await
+    for row in signing_keys::Entity::find().all(db).await? {
+        if !MasterKey::is_sealed(&row.secret_key) {
+            let name = key_name(row.kid);
+            let secret = master
+                .open(&name, &row.secret_key)
+                .map_err(|err| AppError::unexpected(err.to_string()))?;
+            signing_keys::Entity::update_many()
+                .col_expr(
+                    signing_keys::Column::SecretKey,
+                    Expr::value(master.seal(&name, &secret)),
+                )
+                .filter(signing_keys::Column::Kid.eq(row.kid))
+                .filter(signing_keys::Column::SecretKey.eq(row.secret_key))
+                .exec(db)
+                .await?;
+        }
+    }
+    load(db, master).await
 }
 
-async fn insert_key<C: ConnectionTrait>(db: &C, kid: i32) -> Result<(), AppError> {
+/// The name a key's seal is bound to.
+fn key_name(kid: i32) -> String {
+    format!("signing-key-{kid}")
+}
+
+async fn insert_key<C: ConnectionTrait>(
+    db: &C,
+    kid: i32,
+    master: &MasterKey,
+) -> Result<(), AppError> {
     let key = SigningKey::from_bytes(&random_seed());
     signing_keys::ActiveModel {
         kid: Set(kid),
-        secret_key: Set(hex::encode(key.to_bytes())),
+        secret_key: Set(master.seal(&key_name(kid), &key.to_bytes())),
         public_key: Set(hex::encode(key.verifying_key().to_bytes())),
         active: Set(true),
         created_at: Set(Utc::now()),
+        retired_at: Set(None),
     }
     .insert(db)
     .await?;
     Ok(())
 }
 
-/// Reads every key; the newest active key signs.
-pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Keyring, AppError> {
+/// Reads every key; the newest active key signs; retired keys verify nothing.
+pub async fn load<C: ConnectionTrait>(db: &C, master: &MasterKey) -> Result<Keyring, AppError> {
     let rows = signing_keys::Entity::find()
         .order_by_asc(signing_keys::Column::Kid)
         .all(db)
@@ -92,12 +126,15 @@ pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Keyring, AppError> {
     let mut active = None;
     for row in rows {
         let kid = u8::try_from(row.kid).map_err(|_| broken())?;
-        let secret: [u8; 32] = hex::decode(&row.secret_key)
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(broken)?;
+        let secret: [u8; 32] = master
+            .open(&key_name(row.kid), &row.secret_key)
+            .map_err(|err| AppError::unexpected(err.to_string()))?
+            .try_into()
+            .map_err(|_| broken())?;
         let key = SigningKey::from_bytes(&secret);
-        public.insert(kid, key.verifying_key());
+        if row.retired_at.is_none() {
+            public.insert(kid, key.verifying_key());
+        }
         if row.active {
             active = Some((kid, key));
         }
@@ -115,7 +152,7 @@ pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Keyring, AppError> {
 /// failure (or a crash) leaves the old key active, readers never see no active key, and
 /// rotations at the same moment (two processes, two hosts) run one after the other, each
 /// adding a key.
-pub async fn rotate(txn: &DatabaseTransaction) -> Result<Keyring, AppError> {
+pub async fn rotate(txn: &DatabaseTransaction, master: &MasterKey) -> Result<Keyring, AppError> {
     // A no-op update first locks every key row (PostgreSQL) or takes the write lock
     // (SQLite) before anything is read, so the newest kid read below cannot be stale: a
     // rotation at the same moment waits here until this one commits.
@@ -140,7 +177,67 @@ pub async fn rotate(txn: &DatabaseTransaction) -> Result<Keyring, AppError> {
         .filter(signing_keys::Column::Active.eq(true))
         .exec(txn)
         .await?;
-    insert_key(txn, newest + 1).await?;
-    let keys = load(txn).await?;
+    insert_key(txn, newest + 1, master).await?;
+    let keys = load(txn, master).await?;
     Ok(keys)
+}
+
+/// Retires key `kid`: codes signed with it are no longer accepted anywhere. The key that
+/// signs cannot be retired (rotate first); retiring twice changes nothing.
+pub async fn retire(txn: &DatabaseTransaction, kid: u8) -> Result<(), AppError> {
+    let key = signing_keys::Entity::find_by_id(i32::from(kid))
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("signing key"))?;
+    if key.active {
+        return Err(AppError::refused(
+            "this key signs new badges: rotate to a new key first (dialogue keys rotate)",
+        ));
+    }
+    signing_keys::Entity::update_many()
+        .col_expr(signing_keys::Column::RetiredAt, Expr::value(Utc::now()))
+        .filter(signing_keys::Column::Kid.eq(i32::from(kid)))
+        .filter(signing_keys::Column::RetiredAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// The keyring of a `SIGNING_KEYS_FILE`: one key per line, `<kid> <64 hex characters of the
+/// seed>`; the highest kid signs, all verify (retire a key by deleting its line). Blank lines
+/// and lines starting with `#` are skipped.
+pub fn from_file(text: &str) -> Result<Keyring, String> {
+    let mut public = HashMap::new();
+    let mut newest: Option<(u8, SigningKey)> = None;
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = || {
+            format!(
+                "line {}: expected `<kid 1-255> <64 hex characters>`",
+                number + 1
+            )
+        };
+        let (kid, seed) = line.split_once(char::is_whitespace).ok_or_else(bad)?;
+        let kid: u8 = kid.parse().ok().filter(|k| *k > 0).ok_or_else(bad)?;
+        let seed: [u8; 32] = hex::decode(seed.trim())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(bad)?;
+        let key = SigningKey::from_bytes(&seed);
+        if public.insert(kid, key.verifying_key()).is_some() {
+            return Err(format!("line {}: key {kid} appears twice", number + 1));
+        }
+        if newest.as_ref().is_none_or(|(n, _)| kid > *n) {
+            newest = Some((kid, key));
+        }
+    }
+    let (active_kid, active) = newest.ok_or("the file holds no key")?;
+    Ok(Keyring {
+        active_kid,
+        active,
+        public,
+    })
 }

@@ -49,6 +49,16 @@ const STATEMENT_CACHE: usize = 2000;
 /// into the database with `checkpoint_wal_in_background`, so a commit checkpoints only when
 /// that has fallen behind by 10,000 pages (a checkpoint there stalls the one writer).
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, max_connections, Duration::from_secs(30)).await
+}
+
+/// [`connect`], with the longest wait for a free connection: while the database is down a
+/// request waits at most this long, then is answered 503 (`Failure::Unavailable`).
+pub async fn connect_with(
+    url: &str,
+    max_connections: u32,
+    acquire_timeout: Duration,
+) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
@@ -58,15 +68,13 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         // before use (sqlx's default), so a dropped one is replaced then.
         .idle_timeout(None::<Duration>)
         .max_lifetime(None::<Duration>)
-        // While the database is down a request waits at most this long for a connection,
-        // then is answered 503 (`Failure::Unavailable`) instead of hanging.
         .connect_timeout(Duration::from_secs(3))
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(acquire_timeout)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true)
                 .pragma("wal_autocheckpoint", "10000")

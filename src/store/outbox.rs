@@ -471,13 +471,16 @@ pub async fn depth<C: ConnectionTrait>(db: &C) -> Result<u64, AppError> {
 /// How many messages of an event are queued, sent and failed.
 pub async fn counts<C: ConnectionTrait>(
     db: &C,
-    event_id: Uuid,
+    event_id: impl Into<Option<Uuid>>,
 ) -> Result<std::collections::HashMap<MailStatus, u64>, AppError> {
-    let rows: Vec<(MailStatus, i64)> = outbox::Entity::find()
+    let mut query = outbox::Entity::find()
         .select_only()
         .column(outbox::Column::Status)
-        .column_as(outbox::Column::Id.count(), "n")
-        .filter(outbox::Column::EventId.eq(event_id))
+        .column_as(outbox::Column::Id.count(), "n");
+    if let Some(event_id) = event_id.into() {
+        query = query.filter(outbox::Column::EventId.eq(event_id));
+    }
+    let rows: Vec<(MailStatus, i64)> = query
         .group_by(outbox::Column::Status)
         .into_tuple()
         .all(db)

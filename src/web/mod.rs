@@ -92,7 +92,7 @@ pub fn routes(state: &AppState) -> impl Endpoint<Output = Response> + use<> {
         .with(CookieJarManager::new())
 }
 
-/// Sends the API's paths (`/api/…`, `/docs`, `/healthz`, `/readyz`) to the API and every
+/// Sends the API's paths (`/api/…`, `/docs`, `/healthz`, `/readyz`, `/metrics`) to the API and every
 /// other path to the pages, whose unknown paths get the page "not found" in the visitor's
 /// language rather than a problem document.
 pub struct Split<A, P> {
@@ -110,7 +110,7 @@ impl<A, P> Split<A, P> {
 /// Whether a path belongs to the JSON API.
 fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
-        || matches!(path, "/api" | "/docs" | "/healthz" | "/readyz")
+        || matches!(path, "/api" | "/docs" | "/healthz" | "/readyz" | "/metrics")
         || path.starts_with("/docs/")
 }
 

@@ -16,6 +16,8 @@ fn command(db: &TestDb, args: &[&str]) -> Command {
     command
         .args(args)
         .env("DATABASE_URL", &db.url)
+        // The master key the test instances seal the database's secrets with.
+        .env("MASTER_KEY", "7e".repeat(32))
         .env_remove("DIALOGUE_ORGANIZER_TOKEN");
     command
 }

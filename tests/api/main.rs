@@ -20,6 +20,7 @@ mod limits;
 mod mail;
 mod malformed;
 mod openapi;
+mod operations;
 mod pages;
 mod programme;
 mod registrations;
