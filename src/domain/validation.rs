@@ -241,6 +241,20 @@ pub fn language_tag(value: &str) -> Result<(), String> {
     }
 }
 
+/// Characters that change how text around them is displayed without being seen: the bidi
+/// embeddings, overrides, isolates and marks, and the zero-width characters.
+pub fn is_invisible_formatting(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{061C}'
+            | '\u{FEFF}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,18 +313,4 @@ mod tests {
         errors.optional_text("abstract", Some("line one\nline two\ttabbed"), 100);
         assert_eq!(errors.errors.len(), 3);
     }
-}
-
-/// Characters that change how text around them is displayed without being seen: the bidi
-/// embeddings, overrides, isolates and marks, and the zero-width characters.
-pub fn is_invisible_formatting(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{061C}'
-            | '\u{FEFF}'
-    )
 }
