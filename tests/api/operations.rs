@@ -408,8 +408,7 @@ async fn postgresql_is_backed_up_with_its_own_tools() {
         let app = db.app().await;
         let refused = dialogue::app::backup::backup(&app.state, std::path::Path::new("/tmp/x.db"))
             .await
-            .err()
-            .expect("refused");
+            .expect_err("refused");
         assert!(refused.to_string().contains("pg_dump"));
     })
     .await;
