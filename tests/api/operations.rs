@@ -403,13 +403,59 @@ async fn a_backup_is_a_working_database() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgresql_is_backed_up_with_its_own_tools() {
+async fn postgresql_is_backed_up_and_restored_with_its_own_tools() {
     run(Backend::Postgres, |db| async move {
         let app = db.app().await;
         let refused = dialogue::app::backup::backup(&app.state, std::path::Path::new("/tmp/x.db"))
             .await
             .expect_err("refused");
         assert!(refused.to_string().contains("pg_dump"));
+        // As the README says: pg_dump, createdb, pg_restore.
+        let event = app.published_event(json!({})).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (token, _) = confirmed_badge(&app, &event, "restored@example.org").await;
+        let dir = std::env::temp_dir().join(format!("dialogue-pgdump-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let dump = dir.join("dialogue.dump");
+        let source = db.url.rsplit('/').next().unwrap().to_owned();
+        let target = format!("{source}_restored");
+        let tool = |program: &str, args: &[&str]| {
+            let output = std::process::Command::new(program)
+                .args(["-h", "127.0.0.1", "-U", "postgres"])
+                .args(args)
+                .output()
+                .unwrap_or_else(|err| panic!("{program}: {err}"));
+            assert!(
+                output.status.success(),
+                "{program}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        };
+        tool("pg_dump", &["-Fc", "-f", dump.to_str().unwrap(), &source]);
+        tool("createdb", &[&target]);
+        tool("pg_restore", &["-d", &target, dump.to_str().unwrap()]);
+        let url = db.url.replace(&format!("/{source}"), &format!("/{target}"));
+        let restored = dialogue::Application::build(dialogue::Config::for_database(url))
+            .await
+            .expect("the restored database opens with the same master key");
+        let client = poem::test::TestClient::new(restored.endpoint());
+        let me = read(
+            client
+                .get("/api/v1/registrations/me")
+                .header("Authorization", format!("Bearer {token}"))
+                .send()
+                .await
+                .0,
+        )
+        .await;
+        me.expect(200);
+        assert_eq!(me.body["email"], "restored@example.org");
+        drop(client);
+        drop(restored);
+        tool("dropdb", &["--force", &target]);
+        std::fs::remove_dir_all(&dir).ok();
     })
     .await;
 }
