@@ -5,7 +5,7 @@
 //! BENCH_BACKENDS=sqlite,postgres, BENCH_ONLY=registration,check-in (scenarios whose name
 //! contains one of these words; registration must run for check-in to have badges),
 //! BENCH_MAIL_SENDER=false (the server writes e-mails to its outbox without sending them),
-//! TEST_POSTGRES_URL).
+//! BENCH_SQLITE_SYNCHRONOUS=normal (the cost of the default `full`), TEST_POSTGRES_URL).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -461,6 +461,10 @@ fn start_server(port: u16, data_dir: &std::path::Path, database_url: Option<&str
         .env(
             "MAIL_SENDER",
             std::env::var("BENCH_MAIL_SENDER").unwrap_or_else(|_| "true".into()),
+        )
+        .env(
+            "SQLITE_SYNCHRONOUS",
+            std::env::var("BENCH_SQLITE_SYNCHRONOUS").unwrap_or_else(|_| "full".into()),
         )
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());

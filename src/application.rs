@@ -80,7 +80,10 @@ impl AppState {
         } else {
             config.max_connections
         };
-        let acquire = config.db_acquire_timeout;
+        let acquire = &store::PoolOptions {
+            acquire_timeout: config.db_acquire_timeout,
+            sqlite_full_sync: config.sqlite_full_sync,
+        };
         // On SQLite the one writer connection opens first and migrates alone, so no reader
         // connection opening meanwhile can meet the migration's locks.
         let (db, writer) = if url.starts_with("sqlite:") {

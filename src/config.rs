@@ -23,6 +23,8 @@ pub struct Config {
     /// The longest wait for a database connection (while the database is down, requests are
     /// answered 503 after it).
     pub db_acquire_timeout: std::time::Duration,
+    /// SQLite `synchronous=FULL` (default) rather than `NORMAL`.
+    pub sqlite_full_sync: bool,
     /// How e-mail is sent.
     pub mail: MailConfig,
     /// Limits that keep one client or a slow one from exhausting the service.
@@ -208,6 +210,7 @@ impl Config {
             max_connections: 8,
             // Many test databases share one PostgreSQL: waits are longer than in service.
             db_acquire_timeout: std::time::Duration::from_secs(30),
+            sqlite_full_sync: true,
             mail: MailConfig::off(),
             // Tests make many requests from one address; rate-limit tests turn them on.
             limits: LimitsConfig {
@@ -388,6 +391,10 @@ impl Settings {
             max_body_bytes: 256 * 1024,
             max_connections: self.db_max_connections,
             db_acquire_timeout: std::time::Duration::from_secs(self.db_acquire_timeout_secs.max(1)),
+            sqlite_full_sync: !self
+                .sqlite_synchronous
+                .trim()
+                .eq_ignore_ascii_case("normal"),
             mail: MailConfig {
                 smtp_url: self.smtp_url.clone().filter(|url| !url.trim().is_empty()),
                 files_dir: Some(self.data_dir.join("mail")),

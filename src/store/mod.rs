@@ -49,16 +49,41 @@ const STATEMENT_CACHE: usize = 2000;
 /// into the database with `checkpoint_wal_in_background`, so a commit checkpoints only when
 /// that has fallen behind by 10,000 pages (a checkpoint there stalls the one writer).
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
-    connect_with(url, max_connections, Duration::from_secs(30)).await
+    connect_with(url, max_connections, &PoolOptions::default()).await
 }
 
-/// [`connect`], with the longest wait for a free connection: while the database is down a
-/// request waits at most this long, then is answered 503 (`Failure::Unavailable`).
+/// How a pool waits and syncs.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    /// The longest wait for a free connection: while the database is down a request waits
+    /// at most this long, then is answered 503 (`Failure::Unavailable`).
+    pub acquire_timeout: Duration,
+    /// SQLite's `synchronous`: `FULL` (the default: an acknowledged commit survives a power
+    /// cut) or `NORMAL` (it may not; for storage that cannot lose power).
+    pub sqlite_full_sync: bool,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            acquire_timeout: Duration::from_secs(30),
+            sqlite_full_sync: true,
+        }
+    }
+}
+
+/// [`connect`] with [`PoolOptions`].
 pub async fn connect_with(
     url: &str,
     max_connections: u32,
-    acquire_timeout: Duration,
+    pool: &PoolOptions,
 ) -> Result<DatabaseConnection, DbErr> {
+    let acquire_timeout = pool.acquire_timeout;
+    let synchronous = if pool.sqlite_full_sync {
+        SqliteSynchronous::Full
+    } else {
+        SqliteSynchronous::Normal
+    };
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
@@ -74,7 +99,7 @@ pub async fn connect_with(
         .map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
+                .synchronous(synchronous)
                 .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true)
                 .pragma("wal_autocheckpoint", "10000")
