@@ -262,6 +262,15 @@ pub struct Settings {
         global = true
     )]
     pub db_acquire_timeout_secs: u64,
+    /// SQLite's `synchronous`: `full` (an acknowledged commit survives a power cut) or
+    /// `normal` (faster; only for storage that cannot lose power).
+    #[arg(
+        long,
+        env = "SQLITE_SYNCHRONOUS",
+        default_value = "full",
+        global = true
+    )]
+    pub sqlite_synchronous: String,
     /// `smtp://user:pass@host:587` (STARTTLS), `smtps://user:pass@host:465` or
     /// `smtp://host:25?tls=none`; without it, e-mails are written to `DATA_DIR/mail/`.
     #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]

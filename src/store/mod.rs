@@ -96,7 +96,7 @@ pub async fn connect_with(
         .connect_timeout(Duration::from_secs(3))
         .acquire_timeout(acquire_timeout)
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|opts| {
+        .map_sqlx_sqlite_opts(move |opts| {
             opts.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(synchronous)
