@@ -146,17 +146,21 @@ fn secure(response: &mut Response) {
     headers
         .entry(header::REFERRER_POLICY)
         .or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
-    let html = headers
+    let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if !html {
+        .unwrap_or_default();
+    let html = content_type.starts_with("text/html");
+    // A script's policy governs the worker it starts (the scanner's decoder and service
+    // worker): scripts keep the policy of the page that loads them.
+    let script = content_type.contains("javascript");
+    if !html && !script {
         headers
             .entry(header::CONTENT_SECURITY_POLICY)
             .or_insert(HeaderValue::from_static(
                 "default-src 'none'; frame-ancestors 'none'",
             ));
-    } else {
+    } else if html {
         headers
             .entry(header::X_FRAME_OPTIONS)
             .or_insert(HeaderValue::from_static("DENY"));

@@ -370,6 +370,22 @@ async fn wedge(client: &Client, code: &str) {
 
 /// A scanner token of the demo Dialogue, as an organizer hands one out.
 async fn scanner_token(state: &dialogue::AppState, label: &str) -> String {
+    // The doors open today: offline scans must fall within the event's days, and the demo
+    // Dialogue starts a month ahead.
+    {
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entities::events::Entity::update_many()
+            .col_expr(
+                entities::events::Column::StartsOn,
+                Expr::value(chrono::Utc::now().date_naive()),
+            )
+            .filter(entities::events::Column::Slug.eq("dialogue-2026"))
+            .exec(&state.writer)
+            .await
+            .expect("the doors open today");
+        state.agenda_changed();
+    }
     dialogue::app::tokens::create(
         state,
         dialogue::app::tokens::NewToken {
