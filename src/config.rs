@@ -258,7 +258,7 @@ pub struct Settings {
     #[arg(
         long,
         env = "DB_ACQUIRE_TIMEOUT_SECS",
-        default_value_t = 5,
+        default_value_t = 3,
         global = true
     )]
     pub db_acquire_timeout_secs: u64,
