@@ -172,3 +172,26 @@ mod tests {
         assert_eq!(doubler.submit(Vec::new()).await, Some(Vec::new()));
     }
 }
+
+/// For tests of group commits: when armed, the next group that commits has its answer lost
+/// (as when the connection drops during `COMMIT`), so the recovery from an unknown outcome
+/// runs. One per queue, so tests running side by side do not disarm each other's.
+#[derive(Clone, Default)]
+pub struct LostAnswer(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl LostAnswer {
+    /// Loses the answer of the next group commit.
+    pub fn arm(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether the answer still waits to be lost (no group has committed since).
+    pub fn armed(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Whether this commit's answer is to be lost (disarming it).
+    pub fn take(&self) -> bool {
+        self.0.swap(false, std::sync::atomic::Ordering::SeqCst)
+    }
+}

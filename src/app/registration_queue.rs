@@ -21,13 +21,12 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::work::Work;
-use crate::batcher::Batcher;
+use crate::batcher::{Batcher, LostAnswer};
 use crate::domain::registration::ValidRegistration;
 use crate::error::{AppError, Failure};
 use crate::store::idempotency::{Idempotency, Registered};
@@ -54,14 +53,14 @@ pub struct PendingRegistration {
 #[derive(Clone)]
 pub struct RegistrationQueue {
     batcher: Batcher<PendingRegistration, Result<Registered, AppError>>,
-    /// For tests: lose the answer of the next group commit (see [`Self::lose_next_commit_answer`]).
-    lose_answer: Arc<AtomicBool>,
+    /// For tests: lose the answer of the next group commit.
+    lose_answer: LostAnswer,
 }
 
 impl RegistrationQueue {
     /// Starts the task on `db` (on SQLite, the writer connection). `secret` derives tokens.
     pub fn start(db: DatabaseConnection, secret: Arc<Vec<u8>>) -> Self {
-        let lose_answer = Arc::new(AtomicBool::new(false));
+        let lose_answer = LostAnswer::default();
         let lose = lose_answer.clone();
         let batcher = Batcher::start(
             "registration",
@@ -83,13 +82,13 @@ impl RegistrationQueue {
     /// connection drops during `COMMIT`, so the recovery from an unknown outcome runs.
     #[doc(hidden)]
     pub fn lose_next_commit_answer(&self) {
-        self.lose_answer.store(true, Ordering::SeqCst);
+        self.lose_answer.arm();
     }
 
     /// For tests: whether the answer still waits to be lost (no group has committed since).
     #[doc(hidden)]
     pub fn commit_answer_still_to_lose(&self) -> bool {
-        self.lose_answer.load(Ordering::SeqCst)
+        self.lose_answer.armed()
     }
 
     /// Makes one registration, in turn with the others waiting.
@@ -110,13 +109,13 @@ async fn make_group(
     db: &DatabaseConnection,
     secret: &[u8],
     group: &[PendingRegistration],
-    lose_answer: &AtomicBool,
+    lose_answer: &LostAnswer,
 ) -> Vec<Result<Registered, AppError>> {
     let mut made_before = HashMap::new();
     if group.len() > 1 {
         let made = in_one_transaction(db, secret, group).await;
         let made = match made {
-            Ok(_) if lose_answer.swap(false, Ordering::SeqCst) => {
+            Ok(_) if lose_answer.take() => {
                 Err(Failure::Unavailable("the commit's answer was lost (test)".into()).into())
             }
             other => other,

@@ -9,13 +9,11 @@
 //! servers) or a PostgreSQL deadlock is retried, and then answered from the stored first answer.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use sea_orm::{DatabaseConnection, DbErr};
 
 use super::work::Work;
-use crate::batcher::Batcher;
+use crate::batcher::{Batcher, LostAnswer};
 use crate::domain::checkin::ScanAnswer;
 use crate::error::{AppError, Failure};
 use crate::store::scan_decisions::{PendingScan, answers_kept, decide_in};
@@ -31,7 +29,7 @@ const MAX_GROUP: usize = 512;
 pub struct ScanQueue {
     batcher: Batcher<PendingScan, Result<ScanAnswer, AppError>>,
     /// For tests: lose the answer of the next group commit.
-    lose_answer: Arc<AtomicBool>,
+    lose_answer: LostAnswer,
 }
 
 impl ScanQueue {
@@ -39,7 +37,7 @@ impl ScanQueue {
     /// gathers, and on PostgreSQL bigger groups beat overlapping smaller ones (two tasks were
     /// measured slower, at a longer tail; see the README's benchmark).
     pub fn start(db: DatabaseConnection) -> Self {
-        let lose_answer = Arc::new(AtomicBool::new(false));
+        let lose_answer = LostAnswer::default();
         let lose = lose_answer.clone();
         let batcher = Batcher::start(
             "check-in",
@@ -69,13 +67,13 @@ impl ScanQueue {
     /// connection drops during `COMMIT`, so the recovery from an unknown outcome runs.
     #[doc(hidden)]
     pub fn lose_next_commit_answer(&self) {
-        self.lose_answer.store(true, Ordering::SeqCst);
+        self.lose_answer.arm();
     }
 
     /// For tests: whether the answer still waits to be lost (no group has committed since).
     #[doc(hidden)]
     pub fn commit_answer_still_to_lose(&self) -> bool {
-        self.lose_answer.load(Ordering::SeqCst)
+        self.lose_answer.armed()
     }
 
     /// Decides scans in the order given; one answer (or error) per scan.
@@ -94,12 +92,12 @@ impl ScanQueue {
 async fn decide_group(
     db: &DatabaseConnection,
     scans: &[PendingScan],
-    lose_answer: &AtomicBool,
+    lose_answer: &LostAnswer,
 ) -> Vec<Result<ScanAnswer, AppError>> {
     let mut kept = HashMap::new();
     if scans.len() > 1 {
         let decided = match in_transaction(db, scans).await {
-            Ok(_) if lose_answer.swap(false, Ordering::SeqCst) => {
+            Ok(_) if lose_answer.take() => {
                 Err(DbErr::Custom("the commit's answer was lost (test)".into()))
             }
             other => other,
