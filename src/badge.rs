@@ -131,7 +131,8 @@ pub fn png_of_svg(svg: &str) -> Result<Vec<u8>, BadgeError> {
         .map_err(|e| BadgeError::Raster(e.to_string()))
 }
 
-fn fonts() -> Arc<resvg::usvg::fontdb::Database> {
+/// The fonts badges are drawn with (DejaVu Sans, regular and bold), loaded once.
+pub fn fonts() -> Arc<resvg::usvg::fontdb::Database> {
     static FONTS: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();
     FONTS
         .get_or_init(|| {

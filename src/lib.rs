@@ -32,6 +32,7 @@
 //! - [`net`]: connection limits and the header timeout, around the listener.
 //! - [`sealing`]: secrets kept in the database, sealed with a master key that is not.
 //! - [`badge`]: printable badges (SVG and PNG) with the QR code of the badge code.
+//! - [`print`]: PDF documents: badge sheets, one badge, the printable agenda (krilla).
 //! - [`bootstrap`]: the demo programme (its Turkmen and Russian texts in `bootstrap_texts`).
 
 pub mod api;
@@ -51,6 +52,7 @@ pub mod limits;
 pub mod mail;
 pub mod metrics;
 pub mod net;
+pub mod print;
 pub mod sealing;
 pub mod store;
 pub mod verified_codes;

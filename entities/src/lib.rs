@@ -3,6 +3,7 @@
 //! Enumerations are stored as text and read as enums ([`enums`]).
 
 pub mod api_tokens;
+pub mod console_sessions;
 pub mod enums;
 pub mod events;
 pub mod idempotency_keys;

@@ -13,6 +13,7 @@ mod m20261201_000005_scan_decisions;
 mod m20261201_000006_languages;
 mod m20261201_000007_outbox;
 mod m20261201_000008_hardening;
+mod m20261202_000009_console;
 
 /// Runs every migration of Dialogue in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_languages::Migration),
             Box::new(m20261201_000007_outbox::Migration),
             Box::new(m20261201_000008_hardening::Migration),
+            Box::new(m20261202_000009_console::Migration),
         ]
     }
 }

@@ -304,7 +304,7 @@ pub enum Events {
 }
 
 #[derive(DeriveIden, Clone, Copy)]
-enum ApiTokens {
+pub enum ApiTokens {
     Table,
     Id,
     TokenHash,

@@ -72,6 +72,15 @@ pub async fn guard<E: Endpoint>(
     Ok(response)
 }
 
+/// Whether the request carries a cookie named `name`.
+fn has_cookie(req: &Request, name: &str) -> bool {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(';').any(|pair| pair.trim_start().starts_with(&format!("{name}="))))
+}
+
 /// What the limits need to know of a request.
 struct Kind {
     /// A write anyone may make: registrations, the pages' forms, delegates' changes, `/r/`.
@@ -97,9 +106,13 @@ impl Kind {
             .uri()
             .query()
             .is_some_and(|q| q.split('&').any(|pair| pair.starts_with("token=")));
+        // The console's sign-in form presents a token; its other forms come from a signed-in
+        // organizer (a sign-in cookie that stands for nothing is sent back to sign in).
+        let sign_in = writes && path == "/admin";
+        let console = path.starts_with("/admin/") && has_cookie(req, "dlg_admin");
         Kind {
-            public_write: (writes && !staff) || manage_link,
-            carries_token: bearer.is_some() || manage_link || token_query,
+            public_write: (writes && !staff && !console) || manage_link,
+            carries_token: bearer.is_some() || manage_link || token_query || sign_in,
             manage_link,
         }
     }

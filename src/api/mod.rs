@@ -20,6 +20,7 @@ pub mod events;
 pub mod guard;
 pub mod health;
 pub mod outbox;
+pub mod print;
 pub mod problem;
 pub mod registration_export;
 pub mod registration_views;
@@ -59,6 +60,8 @@ pub enum ApiTags {
     Delegates,
     /// Printable badges with the signed QR code.
     Badges,
+    /// PDFs to print: badge sheets, one badge, the agenda.
+    Print,
     /// Scanning badges at the venue and room doors, online and offline.
     Checkins,
     /// Tokens for the scanners of an event: create, list, revoke.
@@ -81,6 +84,7 @@ pub type Apis = (
     registrations::RegistrationsApi,
     delegates::DelegatesApi,
     badges::BadgesApi,
+    print::PrintApi,
     checkins::CheckinsApi,
     checkin_tokens::CheckinTokensApi,
     calendar::CalendarApi,
@@ -118,6 +122,9 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         badges::BadgesApi {
+            state: state.clone(),
+        },
+        print::PrintApi {
             state: state.clone(),
         },
         checkins::CheckinsApi {

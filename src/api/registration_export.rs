@@ -76,7 +76,7 @@ fn cell(text: &str) -> String {
     }
 }
 
-pub(super) fn to_csv(rows: &[RegistrationRow], event: &events::Model) -> Result<String, AppError> {
+pub fn to_csv(rows: &[RegistrationRow], event: &events::Model) -> Result<String, AppError> {
     let tz = event_tz(event)?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [

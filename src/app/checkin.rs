@@ -452,3 +452,16 @@ pub async fn find_attendees(
     }
     Ok(attendees)
 }
+
+/// What each scanner device at the event's doors did since the start of today (event time).
+pub async fn doors_today(
+    state: &AppState,
+    scanner: &Principal,
+    event: &str,
+) -> Result<Vec<store::checkins::DeviceActivity>, AppError> {
+    let event = scanner_event(state, scanner, event).await?;
+    let tz = parse_timezone(&event.timezone).map_err(AppError::unexpected)?;
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let (since, _) = crate::domain::event::local_day_span(tz, today);
+    store::checkins::device_activity(&state.db, event.id, since).await
+}

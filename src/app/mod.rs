@@ -6,6 +6,7 @@
 //! happened (the domain events its transaction wrote to the journal).
 //!
 //! - [`tokens`]: organizer and scanner tokens: create, list, revoke; the first organizer token.
+//! - [`console`]: organizers' console sign-ins: open, find, end.
 //! - [`principal`]: who calls (the holder of a token) and who reads (the public, organizers).
 //! - [`keys`]: the keys that sign badge codes: rotation, retirement.
 //! - [`backup`]: a consistent copy of the SQLite database while the service runs.
@@ -16,6 +17,7 @@
 //!   cancel, replace the calendar link and the manage token; organizers' list, approve,
 //!   reject, erase.
 //! - [`badges`]: a registration's signed code and its badge (SVG, PNG).
+//! - [`print`]: badge sheets, one badge and the agenda as PDF.
 //! - [`outbox`]: the e-mails of an event for organizers: list, counts, send again.
 //! - [`retention`]: purging idempotency records and the scan log when their time is up.
 //!
@@ -44,11 +46,13 @@ pub mod agenda;
 pub mod backup;
 pub mod badges;
 pub mod checkin;
+pub mod console;
 pub mod events;
 pub mod feeds;
 pub mod keys;
 pub mod outbox;
 pub mod principal;
+pub mod print;
 pub mod programme;
 pub mod registration_queue;
 pub mod registrations;

@@ -19,6 +19,7 @@ use crate::store;
 pub struct Purged {
     pub idempotency_keys: u64,
     pub scans: u64,
+    pub console_sessions: u64,
 }
 
 /// Removes idempotency records and scans older than their retention, once.
@@ -37,9 +38,11 @@ pub async fn purge(state: &AppState) -> Result<Purged, AppError> {
         }
         None => 0,
     };
+    let console_sessions = store::console_sessions::purge_expired(&state.writer, now).await?;
     Ok(Purged {
         idempotency_keys,
         scans,
+        console_sessions,
     })
 }
 
@@ -55,6 +58,7 @@ pub fn spawn(state: AppState) {
                 Ok(purged) => tracing::info!(
                     idempotency_keys = purged.idempotency_keys,
                     scans = purged.scans,
+                    console_sessions = purged.console_sessions,
                     "old records purged"
                 ),
                 Err(err) => tracing::warn!(error = %err, "purging old records failed"),

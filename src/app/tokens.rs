@@ -84,6 +84,7 @@ pub async fn revoke(
     let revoked = store::tokens::revoke(work.db(), scope, id)
         .await?
         .ok_or(AppError::NotFound("token"))?;
+    store::console_sessions::close_all_of(work.db(), revoked.id).await?;
     work.commit_quietly().await?;
     Ok(revoked)
 }

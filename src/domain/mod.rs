@@ -4,6 +4,7 @@
 pub mod agenda;
 pub mod badge_code;
 pub mod checkin;
+pub mod day_plan;
 pub mod enums;
 pub mod event;
 pub mod happened;

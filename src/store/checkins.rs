@@ -443,3 +443,51 @@ pub async fn admissions_of<C: ConnectionTrait>(
         .all(db)
         .await?)
 }
+
+/// What one scanner device did since `since`: scans, admissions among them, the door of its
+/// last scan (`day:…` or `session:…`) and its time. Busiest first.
+pub async fn device_activity<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<Vec<DeviceActivity>, AppError> {
+    let rows = scans::Entity::find()
+        .filter(scans::Column::EventId.eq(event_id))
+        .filter(scans::Column::ScannedAt.gte(since))
+        .order_by_asc(scans::Column::ScannedAt)
+        .all(db)
+        .await?;
+    let mut devices: Vec<DeviceActivity> = Vec::new();
+    for row in rows {
+        let index = match devices.iter().position(|d| d.device == row.device) {
+            Some(index) => index,
+            None => {
+                devices.push(DeviceActivity {
+                    device: row.device.clone(),
+                    scans: 0,
+                    admissions: 0,
+                    last_scope: None,
+                    last_at: row.scanned_at,
+                });
+                devices.len() - 1
+            }
+        };
+        let device = &mut devices[index];
+        device.scans += 1;
+        device.admissions += i64::from(row.admission);
+        device.last_scope = row.scope.clone();
+        device.last_at = row.scanned_at;
+    }
+    devices.sort_by(|a, b| b.scans.cmp(&a.scans).then(a.device.cmp(&b.device)));
+    Ok(devices)
+}
+
+/// One scanner device's activity (see [`device_activity`]).
+#[derive(Debug, Clone)]
+pub struct DeviceActivity {
+    pub device: String,
+    pub scans: i64,
+    pub admissions: i64,
+    pub last_scope: Option<String>,
+    pub last_at: DateTime<Utc>,
+}

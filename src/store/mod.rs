@@ -4,6 +4,7 @@
 //! several of them. Locking and conditional updates live here and nowhere else.
 
 pub mod changes;
+pub mod console_sessions;
 pub mod checkins;
 mod db_errors;
 pub mod events;

@@ -9,6 +9,7 @@
 //!   the public pages; [`session_view`] is a session as they show it.
 //! - [`register_page`]: the registration form; [`me_page`]: the delegate's page and the
 //!   e-mailed link to it; [`delegate_cookie`]: the cookie that keeps the way back.
+//! - [`console`]: the organizers' console under `/admin`.
 //! - [`scan_page`]: the scanner for check-in staff (its script is `static/scan.js`).
 //! - [`forms`]: posted forms, CSRF, errors in the reader's language.
 //! - [`public`]: what the pages share (dates, registration state, not found, rendering).
@@ -18,6 +19,7 @@ pub use crate::i18n;
 pub mod agenda_page;
 pub mod assets;
 pub mod chrome;
+pub mod console;
 pub mod delegate_cookie;
 pub mod event_page;
 pub mod forms;
@@ -55,7 +57,7 @@ pub fn routes(state: &AppState) -> impl Endpoint<Output = Response> + use<> {
             .secure(secure)
             .http_only(true)
     };
-    Route::new()
+    let route = Route::new()
         .at("/", get(index_page::index_page))
         .at("/events/:slug", get(event_page::event_page))
         .at("/events/:slug/agenda", get(agenda_page::agenda_page))
@@ -88,8 +90,8 @@ pub fn routes(state: &AppState) -> impl Endpoint<Output = Response> + use<> {
         .at("/scan-sw.js", get(scan_page::service_worker))
         .at("/me/badge.svg", get(me_page::badge))
         .at("/me/badge.png", get(me_page::badge))
-        .at("/static/:hash/:name", get(assets::serve))
-        .with(CookieJarManager::new())
+        .at("/static/:hash/:name", get(assets::serve));
+    console::add_routes(route, csrf).with(CookieJarManager::new())
 }
 
 /// Sends the API's paths (`/api/…`, `/docs`, `/healthz`, `/readyz`, `/metrics`) to the API and every
