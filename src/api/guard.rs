@@ -78,7 +78,10 @@ fn has_cookie(req: &Request, name: &str) -> bool {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split(';').any(|pair| pair.trim_start().starts_with(&format!("{name}="))))
+        .any(|v| {
+            v.split(';')
+                .any(|pair| pair.trim_start().starts_with(&format!("{name}=")))
+        })
 }
 
 /// What the limits need to know of a request.

@@ -16,8 +16,8 @@ use crate::app::principal::Audience;
 use crate::app::print::{self as print_app, BadgeSelection};
 use crate::application::AppState;
 use crate::cache::Rendered;
-use crate::domain::validation::ValidationErrors;
 use crate::domain::enums as domain;
+use crate::domain::validation::ValidationErrors;
 
 #[derive(ApiResponse)]
 enum PrivatePdf {
@@ -108,7 +108,10 @@ impl PrintApi {
                     .map(|id| id.trim().parse::<uuid::Uuid>())
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(|_| {
-                        ValidationErrors::single("ids", "must be registration ids separated by commas")
+                        ValidationErrors::single(
+                            "ids",
+                            "must be registration ids separated by commas",
+                        )
                     })?,
             ),
             None => None,

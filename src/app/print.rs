@@ -122,14 +122,16 @@ async fn agenda_document(
         let starts = s.starts_at.with_timezone(&tz);
         let ends = s.ends_at.with_timezone(&tz);
         let mut details = Vec::new();
-        let room = s
-            .room_id
-            .and_then(|id| refs.rooms.get(&id))
-            .map(|r| Texts::new(&r.translations, language).text("name", &r.name).to_owned());
-        let track = s
-            .track_id
-            .and_then(|id| refs.tracks.get(&id))
-            .map(|t| Texts::new(&t.translations, language).text("name", &t.name).to_owned());
+        let room = s.room_id.and_then(|id| refs.rooms.get(&id)).map(|r| {
+            Texts::new(&r.translations, language)
+                .text("name", &r.name)
+                .to_owned()
+        });
+        let track = s.track_id.and_then(|id| refs.tracks.get(&id)).map(|t| {
+            Texts::new(&t.translations, language)
+                .text("name", &t.name)
+                .to_owned()
+        });
         let mut place = vec![m.t(&format!("session-kind-{}", s.kind.as_str()))];
         place.extend(room);
         place.extend(track);
@@ -150,19 +152,25 @@ async fn agenda_document(
         if !speakers.is_empty() {
             details.push(speakers.join(", "));
         }
-        days.entry(starts.date_naive()).or_default().push(AgendaItem {
-            time: format!("{}–{}", starts.format("%H:%M"), ends.format("%H:%M")),
-            title: Texts::new(&s.translations, language)
-                .text("title", &s.title)
-                .to_owned(),
-            details,
-            note: (s.status == SessionStatus::Cancelled).then(|| m.t("session-cancelled")),
-        });
+        days.entry(starts.date_naive())
+            .or_default()
+            .push(AgendaItem {
+                time: format!("{}–{}", starts.format("%H:%M"), ends.format("%H:%M")),
+                title: Texts::new(&s.translations, language)
+                    .text("title", &s.title)
+                    .to_owned(),
+                details,
+                note: (s.status == SessionStatus::Cancelled).then(|| m.t("session-cancelled")),
+            });
     }
     let dates = if event.starts_on == event.ends_on {
         m.date_long(event.starts_on)
     } else {
-        format!("{} – {}", m.date_short(event.starts_on), m.date_short(event.ends_on))
+        format!(
+            "{} – {}",
+            m.date_short(event.starts_on),
+            m.date_short(event.ends_on)
+        )
     };
     let venue = [
         event.venue.as_deref().map(|v| event_text("venue", v)),

@@ -115,11 +115,15 @@ pub fn plan(sessions: &[Planned], rooms: &[Uuid], tz: Tz) -> DayPlan {
             None => s.room.is_none_or(|r| !rooms.contains(&r)),
         }) {
             let start = local_minutes(s.starts_at);
-            let first_slot = (((start.saturating_sub(first)) / SLOT_MINUTES) as usize).min(slots - 1);
+            let first_slot =
+                (((start.saturating_sub(first)) / SLOT_MINUTES) as usize).min(slots - 1);
             let length = (s.ends_at - s.starts_at).num_minutes().max(1) as u32;
             let slots_taken = (length.div_ceil(SLOT_MINUTES) as usize).clamp(1, slots - first_slot);
             let end_slot = (first_slot + slots_taken) as u32;
-            let lane = match lanes.iter().position(|free_from| *free_from <= first_slot as u32) {
+            let lane = match lanes
+                .iter()
+                .position(|free_from| *free_from <= first_slot as u32)
+            {
                 Some(lane) => {
                     lanes[lane] = end_slot;
                     lane
@@ -135,12 +139,16 @@ pub fn plan(sessions: &[Planned], rooms: &[Uuid], tz: Tz) -> DayPlan {
         for lane in 0..lanes.len().max(1) {
             columns.push(Column { room, lane });
         }
-        placed.extend(in_room.into_iter().map(|(id, lane, first_slot, slots)| Placed {
-            id,
-            column: base + lane,
-            first_slot,
-            slots,
-        }));
+        placed.extend(
+            in_room
+                .into_iter()
+                .map(|(id, lane, first_slot, slots)| Placed {
+                    id,
+                    column: base + lane,
+                    first_slot,
+                    slots,
+                }),
+        );
     }
     DayPlan {
         first: NaiveTime::from_num_seconds_from_midnight_opt(first * 60, 0).unwrap_or_default(),
@@ -163,7 +171,12 @@ mod tests {
             .with_timezone(&Utc)
     }
 
-    fn session(room: Option<Uuid>, from: (u32, u32), to: (u32, u32), speakers: Vec<Uuid>) -> Planned {
+    fn session(
+        room: Option<Uuid>,
+        from: (u32, u32),
+        to: (u32, u32),
+        speakers: Vec<Uuid>,
+    ) -> Planned {
         Planned {
             id: Uuid::new_v4(),
             room,
@@ -181,7 +194,11 @@ mod tests {
         let a = session(Some(hall), (9, 0), (10, 0), vec![]);
         let b = session(Some(hall), (9, 30), (10, 30), vec![]);
         let c = session(Some(other), (9, 0), (10, 0), vec![]);
-        let day = plan(&[a.clone(), b.clone(), c.clone()], &[hall, other], chrono_tz::Asia::Ashgabat);
+        let day = plan(
+            &[a.clone(), b.clone(), c.clone()],
+            &[hall, other],
+            chrono_tz::Asia::Ashgabat,
+        );
         assert_eq!(day.columns.len(), 3);
         assert!(day.clashing.contains(&a.id) && day.clashing.contains(&b.id));
         assert!(!day.clashing.contains(&c.id));

@@ -24,10 +24,16 @@ pub struct AgendaItem {
     pub details: Vec<String>,
     pub note: Option<String>,
 }
-pub fn badge_sheets(_b: &[String], _f: Arc<resvg::usvg::fontdb::Database>) -> Result<Vec<u8>, PrintError> {
+pub fn badge_sheets(
+    _b: &[String],
+    _f: Arc<resvg::usvg::fontdb::Database>,
+) -> Result<Vec<u8>, PrintError> {
     Err(PrintError::NotYet)
 }
-pub fn single_badge(_b: &str, _f: Arc<resvg::usvg::fontdb::Database>) -> Result<Vec<u8>, PrintError> {
+pub fn single_badge(
+    _b: &str,
+    _f: Arc<resvg::usvg::fontdb::Database>,
+) -> Result<Vec<u8>, PrintError> {
     Err(PrintError::NotYet)
 }
 pub fn agenda(_d: &AgendaDocument) -> Result<Vec<u8>, PrintError> {

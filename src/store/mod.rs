@@ -4,8 +4,8 @@
 //! several of them. Locking and conditional updates live here and nowhere else.
 
 pub mod changes;
-pub mod console_sessions;
 pub mod checkins;
+pub mod console_sessions;
 mod db_errors;
 pub mod events;
 pub mod failure;

@@ -10,6 +10,7 @@ mod calendar;
 mod checkins;
 mod command_line;
 mod concurrency;
+mod console;
 mod declared_statuses;
 mod delegate_pages;
 mod events;

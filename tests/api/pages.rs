@@ -213,11 +213,17 @@ db_test!(the_agenda_filters_narrow_the_sessions, |app| async move {
 #[test]
 fn every_message_exists_in_every_language() {
     let keys = |language: &str| -> Vec<String> {
-        let text = std::fs::read_to_string(format!(
-            "{}/locales/{language}/main.ftl",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
+        let text = ["main", "console"]
+            .iter()
+            .map(|file| {
+                std::fs::read_to_string(format!(
+                    "{}/locales/{language}/{file}.ftl",
+                    env!("CARGO_MANIFEST_DIR")
+                ))
+                .unwrap()
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
         text.lines()
             .filter(|line| !line.starts_with(' ') && !line.starts_with('#'))
             .filter_map(|line| line.split_once(" = ").map(|(key, _)| key.trim().to_owned()))

@@ -85,7 +85,11 @@ struct DoorsPage {
     console_js: String,
 }
 
-async fn attendance_html(state: &AppState, desk: &Desk, event: &events::Model) -> Result<String, AppError> {
+async fn attendance_html(
+    state: &AppState,
+    desk: &Desk,
+    event: &events::Model,
+) -> Result<String, AppError> {
     let m = &desk.m;
     let reference = event.id.to_string();
     let figures = checkin_app::attendance(state, &desk.principal, &reference).await?;
@@ -136,7 +140,10 @@ async fn attendance_html(state: &AppState, desk: &Desk, event: &events::Model) -
             .sessions
             .iter()
             .map(|(id, title, f)| Figure {
-                name: session_titles.get(id).cloned().unwrap_or_else(|| title.clone()),
+                name: session_titles
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| title.clone()),
                 checked_in: f.checked_in,
                 inside: f.inside,
                 expected: f.confirmed,
@@ -188,7 +195,11 @@ async fn show(
             .iter()
             .map(|t| TokenRow {
                 label: t.label.clone(),
-                created: t.created_at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+                created: t
+                    .created_at
+                    .with_timezone(&tz)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
                 revoked: t
                     .revoked_at
                     .map(|at| at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()),
@@ -227,7 +238,18 @@ pub async fn doors(
     Path(reference): Path<String>,
 ) -> Response {
     match event_desk(&state, req, csrf, &reference).await {
-        Ok((desk, event)) => show(&state, req, &desk, &event, None, FormErrors::none(), String::new()).await,
+        Ok((desk, event)) => {
+            show(
+                &state,
+                req,
+                &desk,
+                &event,
+                None,
+                FormErrors::none(),
+                String::new(),
+            )
+            .await
+        }
         Err(response) => response,
     }
 }
@@ -244,7 +266,12 @@ fn qr_svg(link: &str, label: &str) -> Result<String, AppError> {
     // Drop the XML declaration; name the image for screen readers.
     let image = image
         .split_once("<svg")
-        .map(|(_, rest)| format!("<svg role=\"img\" aria-label=\"{}\" class=\"pairing-qr\"{rest}", askama_escape(label)))
+        .map(|(_, rest)| {
+            format!(
+                "<svg role=\"img\" aria-label=\"{}\" class=\"pairing-qr\"{rest}",
+                askama_escape(label)
+            )
+        })
         .unwrap_or(image);
     Ok(image)
 }
@@ -272,7 +299,12 @@ pub async fn create_token(
     };
     let posted = Posted::parse(&body);
     if !posted.csrf_ok(verifier) {
-        return refused_form(&state, req, &desk, &format!("/admin/events/{}/doors", event.slug));
+        return refused_form(
+            &state,
+            req,
+            &desk,
+            &format!("/admin/events/{}/doors", event.slug),
+        );
     }
     let label = posted.value("label");
     let created = tokens_app::create(
@@ -301,7 +333,16 @@ pub async fn create_token(
                 link,
                 qr_svg: qr,
             };
-            show(&state, req, &desk, &event, Some(paired), FormErrors::none(), String::new()).await
+            show(
+                &state,
+                req,
+                &desk,
+                &event,
+                Some(paired),
+                FormErrors::none(),
+                String::new(),
+            )
+            .await
         }
         Err(err) => match FormErrors::of(&desk.m, &err) {
             Some(mut errors) => {

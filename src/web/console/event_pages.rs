@@ -125,7 +125,10 @@ fn form_of(m: &Messages, plain: Plain<'_>, texts: Vec<TextField>) -> EventForm {
     EventForm {
         slug: plain.slug.to_owned(),
         kinds: options(EventKind::ALL, plain.kind, |k| {
-            (k.as_str(), m.t(&format!("console-event-kind-{}", k.as_str())))
+            (
+                k.as_str(),
+                m.t(&format!("console-event-kind-{}", k.as_str())),
+            )
         }),
         timezone: plain.timezone.to_owned(),
         starts_on: plain.starts_on,

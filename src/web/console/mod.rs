@@ -31,7 +31,6 @@ use poem::web::cookie::{Cookie, CookieJar, SameSite};
 use poem::web::{CsrfToken, CsrfVerifier};
 use poem::{EndpointExt, Request, Response, Route, get, post};
 
-
 use entities::events;
 
 use super::chrome::{Chrome, asked, query_pairs};
@@ -180,7 +179,14 @@ pub struct ConsoleChrome {
 
 /// The outcomes of console forms that the layout announces after their redirect.
 const DONE: [&str; 8] = [
-    "created", "saved", "published", "cancelled", "added", "deleted", "revoked", "signed-in",
+    "created",
+    "saved",
+    "published",
+    "cancelled",
+    "added",
+    "deleted",
+    "revoked",
+    "signed-in",
 ];
 
 /// The menu of one event's pages.
@@ -274,15 +280,22 @@ pub fn html<T: Template>(template: &T) -> Result<String, askama::Error> {
 /// Routes are declared by the caller ([`super::routes`]); these are the paths.
 pub fn add_routes(route: Route, csrf: impl Fn() -> poem::middleware::Csrf) -> Route {
     route
-        .at("/admin", get(sign_in::home).post(sign_in::sign_in).with(csrf()))
+        .at(
+            "/admin",
+            get(sign_in::home).post(sign_in::sign_in).with(csrf()),
+        )
         .at("/admin/logout", post(sign_in::sign_out).with(csrf()))
         .at(
             "/admin/events/new",
-            get(event_pages::new_form).post(event_pages::create).with(csrf()),
+            get(event_pages::new_form)
+                .post(event_pages::create)
+                .with(csrf()),
         )
         .at(
             "/admin/events/:event",
-            get(event_pages::overview).post(event_pages::save).with(csrf()),
+            get(event_pages::overview)
+                .post(event_pages::save)
+                .with(csrf()),
         )
         .at(
             "/admin/events/:event/status",

@@ -14,8 +14,8 @@ use crate::app::outbox as outbox_app;
 use crate::application::AppState;
 use crate::domain::enums::MailStatus;
 use crate::error::AppError;
-use crate::web::forms::SelectOption;
 use crate::web::forms::Posted;
+use crate::web::forms::SelectOption;
 use crate::web::i18n::Messages;
 use crate::web::public::zone;
 
@@ -91,7 +91,10 @@ pub async fn outbox(
                     .recipient
                     .clone()
                     .unwrap_or_else(|| m.t("console-recipient-erased")),
-                kind: m.t(&format!("console-mail-kind-{}", mail.row.kind.as_str().replace('_', "-"))),
+                kind: m.t(&format!(
+                    "console-mail-kind-{}",
+                    mail.row.kind.as_str().replace('_', "-")
+                )),
                 status: mail.row.status.as_str(),
                 status_text: label(mail.row.status),
                 attempts: mail.row.attempts,

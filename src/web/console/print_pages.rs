@@ -100,7 +100,9 @@ pub fn selection(category: Option<&str>, ids: Option<&str>) -> Result<BadgeSelec
             ids.split(',')
                 .map(|id| id.trim().parse::<Uuid>())
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|_| ValidationErrors::single("ids", "must be registration ids separated by commas"))?,
+                .map_err(|_| {
+                    ValidationErrors::single("ids", "must be registration ids separated by commas")
+                })?,
         ),
         None => None,
     };

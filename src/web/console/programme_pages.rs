@@ -139,7 +139,10 @@ struct Values {
 fn track_values(t: &tracks::Model) -> Values {
     Values {
         plain: vec![("color", t.color.clone().unwrap_or_default())],
-        texts: vec![("name", Some(t.name.clone())), ("description", t.description.clone())],
+        texts: vec![
+            ("name", Some(t.name.clone())),
+            ("description", t.description.clone()),
+        ],
         translations: t.translations.clone(),
     }
 }
@@ -150,7 +153,10 @@ fn room_values(r: &rooms::Model) -> Values {
             "capacity",
             r.capacity.map(|c| c.to_string()).unwrap_or_default(),
         )],
-        texts: vec![("name", Some(r.name.clone())), ("description", r.description.clone())],
+        texts: vec![
+            ("name", Some(r.name.clone())),
+            ("description", r.description.clone()),
+        ],
         translations: r.translations.clone(),
     }
 }
@@ -174,7 +180,11 @@ fn speaker_values(s: &speakers::Model) -> Values {
 
 fn empty_values(kind: Kind) -> Values {
     Values {
-        plain: kind.plain().iter().map(|(n, _)| (*n, String::new())).collect(),
+        plain: kind
+            .plain()
+            .iter()
+            .map(|(n, _)| (*n, String::new()))
+            .collect(),
         texts: kind.texts().iter().map(|(n, _, _)| (*n, None)).collect(),
         translations: Translations::default(),
     }
@@ -243,7 +253,13 @@ fn form(
                 required: *name == "full_name",
             })
             .collect(),
-        texts: texts::fields(m, &event.default_language, &specs, &values.translations, &errors),
+        texts: texts::fields(
+            m,
+            &event.default_language,
+            &specs,
+            &values.translations,
+            &errors,
+        ),
         errors,
     }
 }
@@ -347,7 +363,14 @@ async fn sections(
     };
     let mut form_for = |kind: Kind| match failed.take_if(|(k, _)| *k == kind) {
         Some((_, form)) => form,
-        None => form(m, event, kind, None, &empty_values(kind), FormErrors::none()),
+        None => form(
+            m,
+            event,
+            kind,
+            None,
+            &empty_values(kind),
+            FormErrors::none(),
+        ),
     };
     Ok(vec![
         Section {
@@ -498,12 +521,16 @@ async fn stored_values(
     let reference = event.id.to_string();
     let audience = super::ORGANIZERS;
     Ok(match kind {
-        Kind::Tracks => {
-            track_values(&programme_app::find::<TrackFields>(state, &reference, audience, id).await?.1)
-        }
-        Kind::Rooms => {
-            room_values(&programme_app::find::<RoomFields>(state, &reference, audience, id).await?.1)
-        }
+        Kind::Tracks => track_values(
+            &programme_app::find::<TrackFields>(state, &reference, audience, id)
+                .await?
+                .1,
+        ),
+        Kind::Rooms => room_values(
+            &programme_app::find::<RoomFields>(state, &reference, audience, id)
+                .await?
+                .1,
+        ),
         Kind::Speakers => speaker_values(
             &programme_app::find::<SpeakerFields>(state, &reference, audience, id)
                 .await?
@@ -512,7 +539,13 @@ async fn stored_values(
     })
 }
 
-fn show_item(state: &AppState, req: &Request, desk: &Desk, event: &events::Model, form: ItemForm) -> Response {
+fn show_item(
+    state: &AppState,
+    req: &Request,
+    desk: &Desk,
+    event: &events::Model,
+    form: ItemForm,
+) -> Response {
     let status = form.errors.status;
     let page = ItemPage {
         c: desk.event_chrome(req, event, "programme"),

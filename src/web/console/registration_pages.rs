@@ -240,12 +240,14 @@ pub async fn list(
             label: m.t("console-all"),
             selected: filter.session_id.is_none(),
         })
-        .chain(sessions.iter().map(|s| SelectOption {
-            value: s.session.id.to_string(),
-            label: Texts::new(&s.session.translations, &m.language)
-                .text("title", &s.session.title)
-                .to_owned(),
-            selected: filter.session_id == Some(s.session.id),
+        .chain(sessions.iter().map(|s| {
+            SelectOption {
+                value: s.session.id.to_string(),
+                label: Texts::new(&s.session.translations, &m.language)
+                    .text("title", &s.session.title)
+                    .to_owned(),
+                selected: filter.session_id == Some(s.session.id),
+            }
         }))
         .collect(),
         q: filter.search.clone().unwrap_or_default(),
@@ -290,7 +292,12 @@ impl Decision {
     }
 }
 
-async fn decide(state: &AppState, event: &str, id: Uuid, decision: Decision) -> Result<(), AppError> {
+async fn decide(
+    state: &AppState,
+    event: &str,
+    id: Uuid,
+    decision: Decision,
+) -> Result<(), AppError> {
     match decision {
         Decision::Approve => registrations_app::approve(state, event, id).await.map(drop),
         Decision::Reject => registrations_app::reject(state, event, id).await.map(drop),
@@ -416,7 +423,13 @@ pub async fn delegate(
     let badge_svg = (reg.status == RegistrationStatus::Confirmed && !erased)
         .then(|| crate::app::badges::svg(&state, &r, &event).ok())
         .flatten()
-        .map(|svg| svg.replacen("<svg ", "<svg role=\"img\" aria-label=\"badge\" class=\"badge-preview\" ", 1));
+        .map(|svg| {
+            svg.replacen(
+                "<svg ",
+                "<svg role=\"img\" aria-label=\"badge\" class=\"badge-preview\" ",
+                1,
+            )
+        });
     let chosen = r
         .choices
         .iter()
@@ -445,7 +458,9 @@ pub async fn delegate(
         can_approve: reg.status == RegistrationStatus::Pending,
         can_reject: matches!(
             reg.status,
-            RegistrationStatus::Pending | RegistrationStatus::Waitlisted | RegistrationStatus::Confirmed
+            RegistrationStatus::Pending
+                | RegistrationStatus::Waitlisted
+                | RegistrationStatus::Confirmed
         ) && !erased,
         badge_svg,
         badge_pdf: format!("{base}/badge.pdf"),

@@ -194,7 +194,11 @@ fn cell(
     Cell {
         href: format!("/admin/events/{}/sessions/{}", event.slug, row.session.id),
         title: title_of(row, &m.language),
-        time: format!("{}–{}", time(row.session.starts_at), time(row.session.ends_at)),
+        time: format!(
+            "{}–{}",
+            time(row.session.starts_at),
+            time(row.session.ends_at)
+        ),
         rowspan,
         status: row.session.status.as_str(),
         status_text: status_text(m, row.session.status),
@@ -342,7 +346,11 @@ pub async fn day_view(
 /// The texts of a session: field, long, required.
 const TEXTS: [(&str, bool, bool); 2] = [("title", false, true), ("abstract", true, false)];
 
-fn choices<T: Copy>(all: &[T], selected: &str, label: impl Fn(T) -> (String, String)) -> Vec<Choice> {
+fn choices<T: Copy>(
+    all: &[T],
+    selected: &str,
+    label: impl Fn(T) -> (String, String),
+) -> Vec<Choice> {
     all.iter()
         .map(|value| {
             let (value, label) = label(*value);
@@ -493,7 +501,10 @@ fn optional_id(errors: &mut ValidationErrors, posted: &Posted, name: &str) -> Op
     if text.is_empty() {
         return None;
     }
-    errors.check(name, text.parse::<Uuid>().map_err(|_| "is not an id".to_owned()))
+    errors.check(
+        name,
+        text.parse::<Uuid>().map_err(|_| "is not an id".to_owned()),
+    )
 }
 
 /// A local time of `day` in the event's zone; an end at or before the start is on the next day.
@@ -508,14 +519,26 @@ fn read(posted: &Posted, event: &events::Model) -> Result<SessionFields, AppErro
     let mut errors = ValidationErrors::new();
     let names: Vec<&'static str> = TEXTS.iter().map(|(n, _, _)| *n).collect();
     let texts = texts::read(posted, &event.default_language, &names);
-    let kind = errors.check("kind", posted.value("kind").parse::<SessionKind>().map_err(|e| e.to_string()));
+    let kind = errors.check(
+        "kind",
+        posted
+            .value("kind")
+            .parse::<SessionKind>()
+            .map_err(|e| e.to_string()),
+    );
     let status = errors.check(
         "status",
-        posted.value("status").parse::<SessionStatus>().map_err(|e| e.to_string()),
+        posted
+            .value("status")
+            .parse::<SessionStatus>()
+            .map_err(|e| e.to_string()),
     );
     let day = errors.check(
         "day",
-        posted.value("day").parse::<NaiveDate>().map_err(|_| "must be a day of the event".to_owned()),
+        posted
+            .value("day")
+            .parse::<NaiveDate>()
+            .map_err(|_| "must be a day of the event".to_owned()),
     );
     let time = |errors: &mut ValidationErrors, name: &str| {
         errors.check(
@@ -532,7 +555,12 @@ fn read(posted: &Posted, event: &events::Model) -> Result<SessionFields, AppErro
     let speaker_ids: Vec<Uuid> = posted
         .values("speaker_ids")
         .iter()
-        .filter_map(|id| errors.check("speaker_ids", id.parse().map_err(|_| "is not an id".to_owned())))
+        .filter_map(|id| {
+            errors.check(
+                "speaker_ids",
+                id.parse().map_err(|_| "is not an id".to_owned()),
+            )
+        })
         .collect();
     let tz = zone(event);
     let (starts_at, ends_at) = match (day, starts, ends) {
@@ -545,18 +573,21 @@ fn read(posted: &Posted, event: &events::Model) -> Result<SessionFields, AppErro
             (
                 errors.check(
                     "starts",
-                    local_at(tz, day, starts).ok_or_else(|| "does not exist on that day".to_owned()),
+                    local_at(tz, day, starts)
+                        .ok_or_else(|| "does not exist on that day".to_owned()),
                 ),
                 errors.check(
                     "ends",
-                    local_at(tz, end_day, ends).ok_or_else(|| "does not exist on that day".to_owned()),
+                    local_at(tz, end_day, ends)
+                        .ok_or_else(|| "does not exist on that day".to_owned()),
                 ),
             )
         }
         _ => (None, None),
     };
     errors.into_result(())?;
-    let (Some(kind), Some(status), Some(starts_at), Some(ends_at)) = (kind, status, starts_at, ends_at)
+    let (Some(kind), Some(status), Some(starts_at), Some(ends_at)) =
+        (kind, status, starts_at, ends_at)
     else {
         return Err(AppError::unexpected("a checked field was missing"));
     };
@@ -581,7 +612,12 @@ fn read(posted: &Posted, event: &events::Model) -> Result<SessionFields, AppErro
     })
 }
 
-fn clash_views(m: &Messages, event: &events::Model, err: &AppError, speakers: &[(Uuid, String)]) -> Vec<ClashView> {
+fn clash_views(
+    m: &Messages,
+    event: &events::Model,
+    err: &AppError,
+    speakers: &[(Uuid, String)],
+) -> Vec<ClashView> {
     let AppError::Refused(refusal) = err else {
         return Vec::new();
     };
@@ -628,7 +664,14 @@ async fn event_desk(
     }
 }
 
-fn show_form(state: &AppState, req: &Request, desk: &Desk, event: &events::Model, form: SessionForm, errors: FormErrors) -> Response {
+fn show_form(
+    state: &AppState,
+    req: &Request,
+    desk: &Desk,
+    event: &events::Model,
+    form: SessionForm,
+    errors: FormErrors,
+) -> Response {
     let status = errors.status;
     let page = FormPage {
         c: desk.event_chrome(req, event, "sessions"),
@@ -641,7 +684,12 @@ fn show_form(state: &AppState, req: &Request, desk: &Desk, event: &events::Model
 
 /// `GET /admin/events/{event}/sessions/new?day=`.
 #[handler]
-pub async fn new_form(req: &Request, state: Data<&AppState>, csrf: &CsrfToken, Path(reference): Path<String>) -> Response {
+pub async fn new_form(
+    req: &Request,
+    state: Data<&AppState>,
+    csrf: &CsrfToken,
+    Path(reference): Path<String>,
+) -> Response {
     let (desk, event, programme) = match event_desk(&state, req, csrf, &reference).await {
         Ok(found) => found,
         Err(response) => return response,
@@ -650,7 +698,10 @@ pub async fn new_form(req: &Request, state: Data<&AppState>, csrf: &CsrfToken, P
     let texts = texts::fields(
         &desk.m,
         &event.default_language,
-        &[("title", None, false, true), ("abstract", None, true, false)],
+        &[
+            ("title", None, false, true),
+            ("abstract", None, true, false),
+        ],
         &Translations::default(),
         &errors,
     );
@@ -666,7 +717,16 @@ pub async fn new_form(req: &Request, state: Data<&AppState>, csrf: &CsrfToken, P
         capacity: String::new(),
         speakers: Vec::new(),
     };
-    let form = session_form(&desk.m, &event, &programme, None, typed, texts, Vec::new(), false);
+    let form = session_form(
+        &desk.m,
+        &event,
+        &programme,
+        None,
+        typed,
+        texts,
+        Vec::new(),
+        false,
+    );
     show_form(&state, req, &desk, &event, form, errors)
 }
 
@@ -701,7 +761,16 @@ pub async fn edit_form(
         &errors,
     );
     let typed = typed_from(&row, &event);
-    let form = session_form(&desk.m, &event, &programme, Some(id), typed, texts, Vec::new(), false);
+    let form = session_form(
+        &desk.m,
+        &event,
+        &programme,
+        Some(id),
+        typed,
+        texts,
+        Vec::new(),
+        false,
+    );
     show_form(&state, req, &desk, &event, form, errors)
 }
 
@@ -735,7 +804,11 @@ async fn submit(
     match result {
         Ok(outcome) => {
             let (_, row) = outcome.value;
-            let day = row.session.starts_at.with_timezone(&zone(&event)).date_naive();
+            let day = row
+                .session
+                .starts_at
+                .with_timezone(&zone(&event))
+                .date_naive();
             done(&format!("{back}?day={day}&done=saved"))
         }
         Err(err) => {
@@ -751,8 +824,23 @@ async fn submit(
             }
             let names: Vec<&'static str> = TEXTS.iter().map(|(n, _, _)| *n).collect();
             let posted_texts = texts::read(&posted, &event.default_language, &names);
-            let texts = texts::fields_posted(&desk.m, &event.default_language, &TEXTS, &posted_texts, &errors);
-            let form = session_form(&desk.m, &event, &programme, id, typed_of(&posted), texts, clashes, false);
+            let texts = texts::fields_posted(
+                &desk.m,
+                &event.default_language,
+                &TEXTS,
+                &posted_texts,
+                &errors,
+            );
+            let form = session_form(
+                &desk.m,
+                &event,
+                &programme,
+                id,
+                typed_of(&posted),
+                texts,
+                clashes,
+                false,
+            );
             show_form(state, req, &desk, &event, form, errors)
         }
     }

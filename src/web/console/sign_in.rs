@@ -156,7 +156,12 @@ pub async fn sign_in(
     match console_app::sign_in(&state, &posted.value("token")).await {
         Ok(signed_in) => {
             let lasts = SIGN_IN_LASTS.to_std().unwrap_or_default();
-            keep_sign_in(req.cookie(), &signed_in.secret, lasts, secure_cookies(&state));
+            keep_sign_in(
+                req.cookie(),
+                &signed_in.secret,
+                lasts,
+                secure_cookies(&state),
+            );
             see_other(after_sign_in(&next))
         }
         Err(AppError::Denied(_)) => {

@@ -126,7 +126,15 @@ pub fn fields_posted(
     let with_plain: Vec<(&'static str, Option<&str>, bool, bool)> = names
         .iter()
         .zip(plain.iter())
-        .map(|((field, long, required), (_, value))| (*field, Some(value.as_str()), *long, *required))
+        .map(|((field, long, required), (_, value))| {
+            (*field, Some(value.as_str()), *long, *required)
+        })
         .collect();
-    fields(m, default_language, &with_plain, &posted.translations, errors)
+    fields(
+        m,
+        default_language,
+        &with_plain,
+        &posted.translations,
+        errors,
+    )
 }
