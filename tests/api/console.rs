@@ -744,10 +744,7 @@ db_test!(
         let link = field(&created.text, "pairing_link").replace("&#38;", "&");
         assert_eq!(decoded, link);
         assert!(decoded.starts_with("http"), "{decoded}");
-        assert!(
-            decoded.contains(&format!("/scan#token=dlg_chk_")),
-            "{decoded}"
-        );
+        assert!(decoded.contains("/scan#token=dlg_chk_"), "{decoded}");
         assert!(decoded.ends_with(&format!("&event={slug}")));
         let token = decoded
             .split("token=")
