@@ -76,7 +76,7 @@ pub fn svg(content: &BadgeContent<'_>) -> Result<String, BadgeError> {
         r#"<rect width="{WIDTH_MM}" height="{HEIGHT_MM}" fill="white"/><rect width="{WIDTH_MM}" height="20" fill="{color}"/>"#
     ));
     out.push_str(&format!(
-        r#"<text x="52.5" y="13" font-size="7" font-weight="bold" fill="white" text-anchor="middle" letter-spacing="0.8">{label}</text>"#
+        r#"<text x="52.5" y="13" font-size="7" font-weight="bold" fill="white" text-anchor="middle">{label}</text>"#
     ));
     let mut y = 30.0;
     for line in wrap(content.event_title, 34, 2) {
@@ -131,14 +131,19 @@ pub fn png_of_svg(svg: &str) -> Result<Vec<u8>, BadgeError> {
         .map_err(|e| BadgeError::Raster(e.to_string()))
 }
 
+/// DejaVu Sans (it covers Turkmen and Cyrillic letters), embedded once for badges and PDFs.
+pub static DEJAVU_SANS: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+/// DejaVu Sans Bold.
+pub static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
+
 /// The fonts badges are drawn with (DejaVu Sans, regular and bold), loaded once.
 pub fn fonts() -> Arc<resvg::usvg::fontdb::Database> {
     static FONTS: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();
     FONTS
         .get_or_init(|| {
             let mut db = resvg::usvg::fontdb::Database::new();
-            db.load_font_data(include_bytes!("../assets/fonts/DejaVuSans.ttf").to_vec());
-            db.load_font_data(include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf").to_vec());
+            db.load_font_data(DEJAVU_SANS.to_vec());
+            db.load_font_data(DEJAVU_SANS_BOLD.to_vec());
             db.set_sans_serif_family("DejaVu Sans");
             Arc::new(db)
         })

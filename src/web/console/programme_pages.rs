@@ -90,6 +90,8 @@ pub struct PlainInput {
 /// The form of one item (new or stored).
 pub struct ItemForm {
     pub kind: &'static str,
+    /// Put before every element id, so that several forms share a page (`rooms-`).
+    pub prefix: String,
     pub heading: String,
     pub action: String,
     pub plain: Vec<PlainInput>,
@@ -210,8 +212,14 @@ fn form(
     kind: Kind,
     id: Option<Uuid>,
     values: &Values,
-    errors: FormErrors,
+    mut errors: FormErrors,
 ) -> ItemForm {
+    // The add forms share the programme page: their element ids carry the kind.
+    let prefix = if id.is_none() {
+        format!("{}-", kind.as_str())
+    } else {
+        String::new()
+    };
     let base = format!("/admin/events/{}/programme/{}", event.slug, kind.as_str());
     let specs: Vec<(&'static str, Option<&str>, bool, bool)> = kind
         .texts()
@@ -253,14 +261,25 @@ fn form(
                 required: *name == "full_name",
             })
             .collect(),
-        texts: texts::fields(
-            m,
-            &event.default_language,
-            &specs,
-            &values.translations,
-            &errors,
+        texts: texts::prefixed(
+            texts::fields(
+                m,
+                &event.default_language,
+                &specs,
+                &values.translations,
+                &errors,
+            ),
+            &prefix,
         ),
-        errors,
+        errors: {
+            for item in &mut errors.items {
+                if let Some(field) = &item.field {
+                    item.field = Some(format!("{prefix}{field}"));
+                }
+            }
+            errors
+        },
+        prefix,
     }
 }
 

@@ -138,3 +138,14 @@ pub fn fields_posted(
         errors,
     )
 }
+
+/// The same fields with `prefix` put before their element ids (`field-rooms-name`), for a
+/// page with several forms.
+pub fn prefixed(mut fields: Vec<TextField>, prefix: &str) -> Vec<TextField> {
+    for field in &mut fields {
+        for input in &mut field.inputs {
+            input.id = input.id.replacen("field-", &format!("field-{prefix}"), 1);
+        }
+    }
+    fields
+}
