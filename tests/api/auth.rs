@@ -49,18 +49,7 @@ async fn send(
     if let Some(body) = body {
         request = request.body_json(body);
     }
-    let response = request.send().await.0;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().into_bytes().await.expect("read body");
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Reply {
-        status,
-        headers,
-        text,
-        body,
-    }
+    crate::helpers::read(request.send().await.0).await
 }
 
 /// An event (draft) with one track, room and speaker, and a session.

@@ -262,6 +262,8 @@ pub struct Reply {
     pub text: String,
     /// The body as JSON (`Value::Null` when it is not JSON).
     pub body: Value,
+    /// The body as sent (PDFs, images).
+    pub raw: bytes::Bytes,
 }
 
 impl Reply {
@@ -550,5 +552,6 @@ pub async fn read(response: Response) -> Reply {
         headers,
         text,
         body,
+        raw: bytes,
     }
 }

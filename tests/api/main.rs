@@ -23,6 +23,7 @@ mod malformed;
 mod openapi;
 mod operations;
 mod pages;
+mod print;
 mod programme;
 mod registrations;
 mod scan_audit;

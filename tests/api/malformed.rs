@@ -83,15 +83,7 @@ async fn without_content_type(app: &TestApp, method: Method, path: &str, body: &
         .send()
         .await
         .0;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().into_bytes().await.expect("read body");
-    Reply {
-        status,
-        headers,
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    }
+    crate::helpers::read(response).await
 }
 
 /// A resource as the organizer sees it.
