@@ -36,7 +36,12 @@ async fn page_text(client: &Client) -> String {
 }
 
 /// The whole organizer's journey; `organizer` is a valid organizer token.
-pub async fn organizer_journey(client: &Client, base: &str, state: &dialogue::AppState, organizer: &str) {
+pub async fn organizer_journey(
+    client: &Client,
+    base: &str,
+    state: &dialogue::AppState,
+    organizer: &str,
+) {
     client.delete_all_cookies().await.expect("a new browser");
     client
         .goto(&format!("{base}/admin?lang=en"))
@@ -49,7 +54,10 @@ pub async fn organizer_journey(client: &Client, base: &str, state: &dialogue::Ap
         .find(Locator::Css("#field-token"))
         .await
         .expect("the token field");
-    assert_eq!(invalid.attr("aria-invalid").await.expect("attr").as_deref(), Some("true"));
+    assert_eq!(
+        invalid.attr("aria-invalid").await.expect("attr").as_deref(),
+        Some("true")
+    );
     accessible(client, "console sign-in with an error").await;
     type_into(client, "#field-token", organizer).await;
     follow(client, "main form button[type=submit]").await;
@@ -60,34 +68,48 @@ pub async fn organizer_journey(client: &Client, base: &str, state: &dialogue::Ap
     // A new event, texts in three languages.
     follow(client, "a[href='/admin/events/new']").await;
     accessible(client, "new event form").await;
-    type_into(client, "#field-title_tk", "Sanly howpsuzlyk boýunça maslahat").await;
-    type_into(client, "#field-title_ru", "Совещание по цифровой безопасности").await;
+    type_into(client, "#field-title", "Sanly howpsuzlyk boýunça maslahat").await;
+    type_into(
+        client,
+        "#field-title_ru",
+        "Совещание по цифровой безопасности",
+    )
+    .await;
     type_into(client, "#field-title_en", "Meeting on digital security").await;
     type_into(client, "#field-slug", "security-meeting").await;
     set_value(client, "#field-starts_on", "2026-12-10").await;
     set_value(client, "#field-ends_on", "2026-12-11").await;
     select(client, "#field-registration_mode", "approval").await;
     follow(client, "main form.stacked button[type=submit]").await;
-    assert!(path_of(client).await.starts_with("/admin/events/security-meeting"));
+    assert!(
+        path_of(client)
+            .await
+            .starts_with("/admin/events/security-meeting")
+    );
     accessible(client, "event overview").await;
 
     // A room and a speaker.
     follow(client, "a[href='/admin/events/security-meeting/programme']").await;
     accessible(client, "programme").await;
     click(client, "#rooms summary").await;
-    type_into(client, "#rooms #field-name", "Mejlis zaly").await;
+    type_into(client, "#field-rooms-name", "Mejlis zaly").await;
     follow(client, "#rooms form button[type=submit]").await;
     click(client, "#speakers summary").await;
-    type_into(client, "#speakers #field-full_name", "Aýna Berdiýewa").await;
+    type_into(client, "#field-speakers-full_name", "Aýna Berdiýewa").await;
     follow(client, "#speakers form button[type=submit]").await;
     let text = page_text(client).await;
-    assert!(text.contains("Mejlis zaly") && text.contains("Aýna Berdiýewa"), "{text}");
+    assert!(
+        text.contains("Mejlis zaly") && text.contains("Aýna Berdiýewa"),
+        "{text}"
+    );
     accessible(client, "programme with items").await;
 
     // Two sessions in the room at overlapping times.
     let add_session = |title: &'static str, starts: &'static str, ends: &'static str| async move {
         client
-            .goto(&format!("{base}/admin/events/security-meeting/sessions/new?lang=en"))
+            .goto(&format!(
+                "{base}/admin/events/security-meeting/sessions/new?lang=en"
+            ))
             .await
             .expect("new session");
         type_into(client, "#field-title", title).await;
@@ -119,28 +141,46 @@ pub async fn organizer_journey(client: &Client, base: &str, state: &dialogue::Ap
     click(client, "#field-keep_overlap").await;
     follow(client, "main form.stacked button[type=submit]").await;
     assert!(path_of(client).await.contains("/sessions?day=2026-12-10"));
-    let marked = script(client, "return document.querySelectorAll('td.slot.clash').length;").await;
-    assert_eq!(marked, Value::from(2), "both sessions are marked as clashing");
+    let marked = script(
+        client,
+        "return document.querySelectorAll('td.slot.clash').length;",
+    )
+    .await;
+    assert_eq!(
+        marked,
+        Value::from(2),
+        "both sessions are marked as clashing"
+    );
     accessible(client, "day view").await;
     client
         .set_window_size(1280, 900)
         .await
         .expect("a desktop window");
     screenshot(client, "console-day-view-desktop").await;
-    client.set_window_size(360, 780).await.expect("a phone window");
+    client
+        .set_window_size(360, 780)
+        .await
+        .expect("a phone window");
 
     // Published, the sessions are on the public agenda.
     client
         .goto(&format!("{base}/admin/events/security-meeting?lang=en"))
         .await
         .expect("overview");
-    follow(client, "form[action$='/status'] input[value=published] ~ button").await;
+    follow(
+        client,
+        "form[action$='/status'] input[value=published] ~ button",
+    )
+    .await;
     client
         .goto(&format!("{base}/events/security-meeting/agenda?lang=en"))
         .await
         .expect("the public agenda");
     let agenda = page_text(client).await;
-    assert!(agenda.contains("Threat briefing") && agenda.contains("Tabletop exercise"), "{agenda}");
+    assert!(
+        agenda.contains("Threat briefing") && agenda.contains("Tabletop exercise"),
+        "{agenda}"
+    );
 
     // A pending registration approved; the delegate's page says confirmed.
     let request = dialogue::domain::registration::RegistrationRequest {
@@ -154,18 +194,23 @@ pub async fn organizer_journey(client: &Client, base: &str, state: &dialogue::Ap
         locale: "tk".into(),
         consent: true,
     };
-    let manage_token = match dialogue::app::registrations::register(state, "security-meeting", request, None)
-        .await
-        .expect("a registration")
-    {
-        dialogue::app::registrations::Registration::Created { manage_token, row, .. } => {
-            assert_eq!(row.registration.status.as_str(), "pending");
-            manage_token
-        }
-        _ => panic!("a new registration"),
-    };
+    let manage_token =
+        match dialogue::app::registrations::register(state, "security-meeting", request, None)
+            .await
+            .expect("a registration")
+        {
+            dialogue::app::registrations::Registration::Created {
+                manage_token, row, ..
+            } => {
+                assert_eq!(row.registration.status.as_str(), "pending");
+                manage_token
+            }
+            _ => panic!("a new registration"),
+        };
     client
-        .goto(&format!("{base}/admin/events/security-meeting/registrations?status=pending&lang=en"))
+        .goto(&format!(
+            "{base}/admin/events/security-meeting/registrations?status=pending&lang=en"
+        ))
         .await
         .expect("registrations");
     accessible(client, "registrations").await;
@@ -174,7 +219,18 @@ pub async fn organizer_journey(client: &Client, base: &str, state: &dialogue::Ap
     follow(client, "button[name=action][value=approve]").await;
     let done = page_text(client).await;
     assert!(done.contains("Approved: 1"), "{done}");
+    client
+        .goto(&format!(
+            "{base}/admin/events/security-meeting/registrations?lang=en"
+        ))
+        .await
+        .expect("every registration");
     follow(client, "table.registrations a").await;
+    let page = page_text(client).await;
+    assert!(
+        page.contains("Gülşat Ňazowa") && page.contains("Confirmed"),
+        "{page}"
+    );
     accessible(client, "delegate's page in the console").await;
     client
         .goto(&format!("{base}/r/{manage_token}"))
@@ -184,11 +240,16 @@ pub async fn organizer_journey(client: &Client, base: &str, state: &dialogue::Ap
         .find(Locator::Css("[data-status]"))
         .await
         .expect("status");
-    assert_eq!(status.attr("data-status").await.expect("attr").as_deref(), Some("confirmed"));
+    assert_eq!(
+        status.attr("data-status").await.expect("attr").as_deref(),
+        Some("confirmed")
+    );
 
     // A scanner token: its QR, read off the page, pairs the scanner.
     client
-        .goto(&format!("{base}/admin/events/security-meeting/doors?lang=en"))
+        .goto(&format!(
+            "{base}/admin/events/security-meeting/doors?lang=en"
+        ))
         .await
         .expect("doors");
     accessible(client, "doors").await;
@@ -196,9 +257,16 @@ pub async fn organizer_journey(client: &Client, base: &str, state: &dialogue::Ap
     follow(client, "form[action$='/doors'] button[type=submit]").await;
     accessible(client, "doors with a pairing QR").await;
     screenshot(client, "console-pairing-360").await;
-    let svg = script(client, "return document.querySelector('svg.pairing-qr').outerHTML;").await;
+    let svg = script(
+        client,
+        "return document.querySelector('svg.pairing-qr').outerHTML;",
+    )
+    .await;
     let link = crate::decode_qr_svg(svg.as_str().expect("the QR"));
-    assert!(link.starts_with(base) && link.contains("/scan#token=dlg_chk_"), "{link}");
+    assert!(
+        link.starts_with(base) && link.contains("/scan#token=dlg_chk_"),
+        "{link}"
+    );
     client.goto(&link).await.expect("the pairing link");
     let paired = script(
         client,
@@ -206,18 +274,26 @@ pub async fn organizer_journey(client: &Client, base: &str, state: &dialogue::Ap
          return s && s.event;",
     )
     .await;
-    assert_eq!(paired, Value::from("security-meeting"), "the scanner is paired");
+    assert_eq!(
+        paired,
+        Value::from("security-meeting"),
+        "the scanner is paired"
+    );
 
     // The remaining console pages pass axe too.
     for page in ["outbox", "print", "sessions/new"] {
         client
-            .goto(&format!("{base}/admin/events/security-meeting/{page}?lang=ru"))
+            .goto(&format!(
+                "{base}/admin/events/security-meeting/{page}?lang=ru"
+            ))
             .await
             .expect(page);
         accessible(client, &format!("console {page} (ru)")).await;
     }
     client
-        .goto(&format!("{base}/admin/events/security-meeting/programme?lang=tk"))
+        .goto(&format!(
+            "{base}/admin/events/security-meeting/programme?lang=tk"
+        ))
         .await
         .expect("programme in Turkmen");
     accessible(client, "console programme (tk)").await;

@@ -1,11 +1,13 @@
 //! The pages in a real browser (headless Chromium driven over WebDriver): a delegate registers
 //! through the form in Turkmen, Russian and English, lands on `/me`, sees the badge, changes a
 //! session and cancels; a wrong e-mail shows its error next to the field; the agenda's
-//! filters work; check-in staff pair the scanner and scan with a keyboard wedge. axe-core checks every page on the way (no serious or critical WCAG 2 A/AA
+//! filters work; check-in staff pair the scanner and scan with a keyboard wedge; an organizer
+//! works through the console (`console`). axe-core checks every page on the way (no serious or critical WCAG 2 A/AA
 //! violation), and 360 px screenshots of the form, the delegate's page and the agenda are
 //! saved under `target/screenshots/`. Runs on SQLite and PostgreSQL; with `CI=true` a missing
 //! browser fails the test.
 
+mod console;
 mod harness;
 #[allow(dead_code, unused_imports)]
 #[path = "../api/helpers.rs"]
@@ -366,6 +368,44 @@ async fn wedge(client: &Client, code: &str) {
         .send_keys(&format!("{code}\u{E007}"))
         .await
         .expect("type the code and Enter");
+}
+
+/// A new organizer token, as `dialogue token create --role organizer` makes one.
+async fn organizer_token(state: &dialogue::AppState) -> String {
+    dialogue::app::tokens::create(
+        state,
+        dialogue::app::tokens::NewToken {
+            role: dialogue::domain::enums::TokenRole::Organizer,
+            event: None,
+            label: "Browser test organizer",
+        },
+    )
+    .await
+    .expect("an organizer token")
+    .issued
+    .token
+}
+
+/// Draws an SVG QR code and decodes it, as a phone camera reads it off the screen.
+pub fn decode_qr_svg(svg: &str) -> String {
+    let tree = resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default()).expect("svg");
+    let size = tree.size();
+    let scale = 600.0 / size.width();
+    let height = (size.height() * scale).ceil() as u32;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(600, height).expect("a canvas");
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    let image = image::RgbaImage::from_raw(pixmap.width(), pixmap.height(), pixmap.data().to_vec())
+        .expect("an image");
+    let gray = image::DynamicImage::ImageRgba8(image).to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(gray);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code");
+    grids[0].decode().expect("decodes").1
 }
 
 /// A scanner token of the demo Dialogue, as an organizer hands one out.
@@ -776,6 +816,8 @@ async fn journey(backend: Backend) {
         }
         agenda_filters(&browser.client, &base).await;
         scanner(&browser.client, &base, &state).await;
+        let organizer = organizer_token(&state).await;
+        console::organizer_journey(&browser.client, &base, &state, &organizer).await;
         browser.close().await;
     })
     .await;
