@@ -5,7 +5,8 @@
 //! BENCH_BACKENDS=sqlite,postgres, BENCH_ONLY=registration,check-in (scenarios whose name
 //! contains one of these words; registration must run for check-in to have badges),
 //! BENCH_MAIL_SENDER=false (the server writes e-mails to its outbox without sending them),
-//! BENCH_SQLITE_SYNCHRONOUS=normal (the cost of the default `full`), TEST_POSTGRES_URL).
+//! BENCH_SQLITE_SYNCHRONOUS=normal (the cost of the default `full`), TEST_POSTGRES_URL). Last,
+//! it times `badges.pdf` for 1,000 confirmed delegates (BENCH_ONLY=badges.pdf for that alone).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -121,6 +122,9 @@ async fn run_backend(backend: &str, seconds: u64, connections: usize) {
     }
     let rss = peak_rss_kib(server.id());
     print_table(&results, rss);
+    if wanted("badges.pdf") {
+        badge_sheets(&client, &base).await;
+    }
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&data_dir);
@@ -177,6 +181,7 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
         })
         .unwrap_or_default();
     let event_page = format!("/events/{event}?lang=ru");
+    let agenda_pdf = format!("/api/v1/events/{event}/agenda.pdf?lang=ru");
     vec![
         Scenario {
             name: "GET /healthz (ceiling)".into(),
@@ -244,6 +249,11 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
             ok: &[200],
         },
         Scenario {
+            name: "GET agenda.pdf, 300 sessions (kept per version)".into(),
+            make: Arc::new(move |_| get(&agenda_pdf)),
+            ok: &[200],
+        },
+        Scenario {
             name: "POST registration, new delegate".into(),
             make: Arc::new(move |n| Spec {
                 method: Method::POST,
@@ -263,6 +273,80 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
             ok: &[201],
         },
     ]
+}
+
+/// How many badges the sheet measurement prints.
+const BADGES: usize = 1000;
+
+/// Times `badges.pdf` for an event of [`BADGES`] confirmed delegates (a print run before the
+/// event: one request at a time, as an organizer makes it).
+async fn badge_sheets(client: &Client, base: &str) {
+    let event = call(
+        client,
+        base,
+        Method::POST,
+        "/api/v1/events",
+        json!({"slug": "bench-badges", "title": "Sanly hyzmatdaşlyk boýunça okuw", "kind": "training",
+               "timezone": "Asia/Ashgabat", "starts_on": "2026-11-16", "ends_on": "2026-11-20"}),
+    )
+    .await;
+    let id = event["id"].as_str().expect("event id").to_owned();
+    call(
+        client,
+        base,
+        Method::POST,
+        &format!("/api/v1/events/{id}/publish"),
+        Value::Null,
+    )
+    .await;
+    let names = [
+        "Aýna Orazowa",
+        "Аннаев Мурат",
+        "Gülşat Ňazowa",
+        "Сергей Иванов",
+    ];
+    let registrations = format!("/api/v1/events/{id}/registrations");
+    for chunk in (0..BADGES).collect::<Vec<_>>().chunks(50) {
+        let requests = chunk.iter().map(|n| {
+            call(
+                client,
+                base,
+                Method::POST,
+                &registrations,
+                json!({"full_name": format!("{} {n}", names[n % names.len()]),
+                       "email": format!("badge{n}@example.org"),
+                       "organization": "Ministry of Digital Development", "category": "delegate",
+                       "locale": "tk", "consent": true}),
+            )
+        });
+        futures::future::join_all(requests).await;
+    }
+    let mut seconds = Vec::new();
+    let mut size = 0;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let response = client
+            .get(format!("{base}/api/v1/events/{id}/badges.pdf"))
+            .bearer_auth(ORGANIZER_TOKEN)
+            .send()
+            .await
+            .expect("badges.pdf");
+        assert!(
+            response.status().is_success(),
+            "badges.pdf: {}",
+            response.status()
+        );
+        size = response.bytes().await.map(|b| b.len()).unwrap_or(0);
+        seconds.push(started.elapsed().as_secs_f64());
+    }
+    seconds.sort_by(f64::total_cmp);
+    println!(
+        "badges.pdf, {BADGES} badges ({} pages, {:.1} MB): best {:.2} s, median {:.2} s of 3",
+        BADGES.div_ceil(4),
+        size as f64 / 1e6,
+        seconds[0],
+        seconds[1]
+    );
 }
 
 /// Every confirmed badge code of the event, read page by page as an organizer.
