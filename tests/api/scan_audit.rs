@@ -90,9 +90,9 @@ db_test!(
 
         // Back to the schema that kept rendered answers, as a database of the earlier release.
         let db = &app.state.writer;
-        // Down past the hardening (8), the outbox (7), the languages (6) and the scan
-        // decisions (5) migrations.
-        migration::Migrator::down(db, Some(4)).await.unwrap();
+        // Down past the console (9), the hardening (8), the outbox (7), the languages (6) and
+        // the scan decisions (5) migrations.
+        migration::Migrator::down(db, Some(5)).await.unwrap();
         db.execute_unprepared(
             "UPDATE scans SET http_status = CASE result WHEN 'ok' THEN 200 \
              WHEN 'already_checked_in' THEN 409 ELSE 404 END",
