@@ -17,6 +17,11 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction
 use serde_json::Value;
 use uuid::Uuid;
 
+/// Held by tests that load the CPU for long (PDF rendering and decoding) and by the test that
+/// measures `/healthz` while badges are drawn, so that the one does not starve the other on a
+/// two-core machine.
+pub static CPU_HEAVY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Which store a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -301,6 +301,7 @@ async fn a_slowloris_client_does_not_stop_other_clients() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_badge_images_at_once_leave_health_checks_fast() {
     run(Backend::Sqlite, |db| async move {
+        let _heavy = crate::helpers::CPU_HEAVY.lock().await;
         let (app, addr) = db.serve_with(|_| {}).await;
         let event = app.published_event(json!({"capacity": null})).await["id"]
             .as_str()

@@ -217,6 +217,7 @@ fn code(app: &TestApp, event: &str, registration: &str) -> String {
 }
 
 db_test!(badge_sheets_pass_the_independent_checks, |app| async move {
+    let _heavy = crate::helpers::CPU_HEAVY.lock().await;
     let (event, ids, _) = printed_event(&app).await;
     let path = format!("/api/v1/events/{event}/badges.pdf");
     // Organizers only.
@@ -274,6 +275,7 @@ db_test!(badge_sheets_pass_the_independent_checks, |app| async move {
 db_test!(
     one_badge_for_the_delegate_and_for_organizers,
     |app| async move {
+        let _heavy = crate::helpers::CPU_HEAVY.lock().await;
         let (event, ids, tokens) = printed_event(&app).await;
         let mine = app
             .get_as("/api/v1/registrations/me/badge.pdf", &tokens[1])
@@ -331,6 +333,7 @@ db_test!(
 );
 
 db_test!(the_printable_agenda_in_each_language, |app| async move {
+    let _heavy = crate::helpers::CPU_HEAVY.lock().await;
     let (event, _, _) = printed_event(&app).await;
     let path = format!("/api/v1/events/{event}/agenda.pdf");
     let ru = app.get(&format!("{path}?lang=ru")).await;
@@ -386,6 +389,7 @@ db_test!(the_printable_agenda_in_each_language, |app| async move {
 });
 
 db_test!(the_console_prints_with_its_sign_in, |app| async move {
+    let _heavy = crate::helpers::CPU_HEAVY.lock().await;
     let (event, ids, _) = printed_event(&app).await;
     let mut v = crate::visitor::Visitor::new(&app);
     crate::console::sign_in(&mut v, &app.organizer)
