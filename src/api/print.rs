@@ -17,7 +17,6 @@ use crate::app::print::{self as print_app, BadgeSelection};
 use crate::application::AppState;
 use crate::cache::Rendered;
 use crate::domain::enums as domain;
-use crate::domain::validation::ValidationErrors;
 
 #[derive(ApiResponse)]
 enum PrivatePdf {
@@ -103,17 +102,7 @@ impl PrintApi {
         ids: Query<Option<String>>,
     ) -> Result<PrivatePdf, PrintError> {
         let ids = match ids.0.filter(|i| !i.trim().is_empty()) {
-            Some(ids) => Some(
-                ids.split(',')
-                    .map(|id| id.trim().parse::<uuid::Uuid>())
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|_| {
-                        ValidationErrors::single(
-                            "ids",
-                            "must be registration ids separated by commas",
-                        )
-                    })?,
-            ),
+            Some(ids) => Some(BadgeSelection::parse_ids(&ids)?),
             None => None,
         };
         let selection = BadgeSelection {

@@ -17,6 +17,7 @@ use crate::application::AppState;
 use crate::domain::enums::{Category, RegistrationStatus, SessionStatus};
 use crate::domain::event::parse_timezone;
 use crate::domain::language::Texts;
+use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
 use crate::i18n::Messages;
 use crate::print::{self, AgendaDay, AgendaDocument, AgendaItem};
@@ -29,6 +30,18 @@ use crate::store::sessions::SessionFilter;
 pub struct BadgeSelection {
     pub category: Option<Category>,
     pub ids: Option<Vec<Uuid>>,
+}
+
+impl BadgeSelection {
+    /// The registration ids of an `ids` filter: ids separated by commas.
+    pub fn parse_ids(text: &str) -> Result<Vec<Uuid>, ValidationErrors> {
+        text.split(',')
+            .map(|id| id.trim().parse::<Uuid>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| {
+                ValidationErrors::single("ids", "must be registration ids separated by commas")
+            })
+    }
 }
 
 /// The most badges one sheet PDF holds.

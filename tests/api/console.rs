@@ -740,7 +740,7 @@ db_test!(
         // The QR decodes to the pairing link shown beside it.
         let svg_start = created.text.find("<svg role=\"img\"").expect("the QR");
         let svg_end = svg_start + created.text[svg_start..].find("</svg>").unwrap() + 6;
-        let decoded = decode_qr_svg(&created.text[svg_start..svg_end]);
+        let decoded = crate::helpers::decode_qr_svg(&created.text[svg_start..svg_end]);
         let link = field(&created.text, "pairing_link").replace("&#38;", "&");
         assert_eq!(decoded, link);
         assert!(decoded.starts_with("http"), "{decoded}");
@@ -855,28 +855,6 @@ db_test!(the_outbox_lists_and_sends_again, |app| async move {
     v.post(&action, &[("csrf_token", &csrf)]).await.expect(303);
     assert_eq!(app.count_rows("outbox WHERE status = 'queued'").await, 1);
 });
-
-/// Draws an SVG QR code and decodes it, as a phone camera would read it off the screen.
-pub fn decode_qr_svg(svg: &str) -> String {
-    let tree = resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default()).expect("svg");
-    let size = tree.size().to_int_size();
-    let scale = 600.0 / size.width() as f32;
-    let mut pixmap =
-        resvg::tiny_skia::Pixmap::new(600, (size.height() as f32 * scale) as u32).unwrap();
-    pixmap.fill(resvg::tiny_skia::Color::WHITE);
-    resvg::render(
-        &tree,
-        resvg::tiny_skia::Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
-    let image = image::RgbaImage::from_raw(pixmap.width(), pixmap.height(), pixmap.data().to_vec())
-        .unwrap();
-    let gray = image::DynamicImage::ImageRgba8(image).to_luma8();
-    let mut prepared = rqrr::PreparedImage::prepare(gray);
-    let grids = prepared.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code");
-    grids[0].decode().expect("decodes").1
-}
 
 /// What the console's forms could change, counted.
 async fn snapshot(app: &TestApp) -> (i64, i64, i64, i64, i64, i64) {

@@ -560,3 +560,25 @@ pub async fn read(response: Response) -> Reply {
         raw: bytes,
     }
 }
+
+/// Draws an SVG QR code and decodes it, as a phone camera would read it off the screen.
+pub fn decode_qr_svg(svg: &str) -> String {
+    let tree = resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default()).expect("svg");
+    let size = tree.size().to_int_size();
+    let scale = 600.0 / size.width() as f32;
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(600, (size.height() as f32 * scale) as u32).unwrap();
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    let image = image::RgbaImage::from_raw(pixmap.width(), pixmap.height(), pixmap.data().to_vec())
+        .unwrap();
+    let gray = image::DynamicImage::ImageRgba8(image).to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(gray);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code");
+    grids[0].decode().expect("decodes").1
+}

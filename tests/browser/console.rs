@@ -262,7 +262,7 @@ pub async fn organizer_journey(
         "return document.querySelector('svg.pairing-qr').outerHTML;",
     )
     .await;
-    let link = crate::decode_qr_svg(svg.as_str().expect("the QR"));
+    let link = crate::helpers::decode_qr_svg(svg.as_str().expect("the QR"));
     assert!(
         link.starts_with(base) && link.contains("/scan#token=dlg_chk_"),
         "{link}"

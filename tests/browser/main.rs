@@ -386,28 +386,6 @@ async fn organizer_token(state: &dialogue::AppState) -> String {
     .token
 }
 
-/// Draws an SVG QR code and decodes it, as a phone camera reads it off the screen.
-pub fn decode_qr_svg(svg: &str) -> String {
-    let tree = resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default()).expect("svg");
-    let size = tree.size();
-    let scale = 600.0 / size.width();
-    let height = (size.height() * scale).ceil() as u32;
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(600, height).expect("a canvas");
-    pixmap.fill(resvg::tiny_skia::Color::WHITE);
-    resvg::render(
-        &tree,
-        resvg::tiny_skia::Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
-    let image = image::RgbaImage::from_raw(pixmap.width(), pixmap.height(), pixmap.data().to_vec())
-        .expect("an image");
-    let gray = image::DynamicImage::ImageRgba8(image).to_luma8();
-    let mut prepared = rqrr::PreparedImage::prepare(gray);
-    let grids = prepared.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code");
-    grids[0].decode().expect("decodes").1
-}
-
 /// A scanner token of the demo Dialogue, as an organizer hands one out.
 async fn scanner_token(state: &dialogue::AppState, label: &str) -> String {
     // The doors open today: offline scans must fall within the event's days, and the demo

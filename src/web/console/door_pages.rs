@@ -216,19 +216,6 @@ async fn show(
     desk.page(state, status, page.render())
 }
 
-async fn event_desk(
-    state: &AppState,
-    req: &Request,
-    csrf: &CsrfToken,
-    reference: &str,
-) -> Result<(Desk, events::Model), Response> {
-    let desk = Desk::of(state, req, csrf).await?;
-    match crate::app::events::visible(state, reference, super::ORGANIZERS).await {
-        Ok(event) => Ok((desk, event)),
-        Err(err) => Err(desk.failed(state, err)),
-    }
-}
-
 /// `GET /admin/events/{event}/doors`.
 #[handler]
 pub async fn doors(
@@ -237,7 +224,7 @@ pub async fn doors(
     csrf: &CsrfToken,
     Path(reference): Path<String>,
 ) -> Response {
-    match event_desk(&state, req, csrf, &reference).await {
+    match Desk::with_event(&state, req, csrf, &reference).await {
         Ok((desk, event)) => {
             show(
                 &state,
@@ -269,18 +256,11 @@ fn qr_svg(link: &str, label: &str) -> Result<String, AppError> {
         .map(|(_, rest)| {
             format!(
                 "<svg role=\"img\" aria-label=\"{}\" class=\"pairing-qr\"{rest}",
-                askama_escape(label)
+                crate::badge::escape(label)
             )
         })
         .unwrap_or(image);
     Ok(image)
-}
-
-fn askama_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// `POST /admin/events/{event}/doors`: creates a scanner token and shows its pairing QR once.
@@ -293,7 +273,7 @@ pub async fn create_token(
     Path(reference): Path<String>,
     body: String,
 ) -> Response {
-    let (desk, event) = match event_desk(&state, req, csrf, &reference).await {
+    let (desk, event) = match Desk::with_event(&state, req, csrf, &reference).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -371,7 +351,7 @@ pub async fn revoke_token(
     Path((reference, id)): Path<(String, String)>,
     body: String,
 ) -> Response {
-    let (desk, event) = match event_desk(&state, req, csrf, &reference).await {
+    let (desk, event) = match Desk::with_event(&state, req, csrf, &reference).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -393,10 +373,10 @@ pub async fn revoke_token(
 pub async fn attendance_fragment(
     req: &Request,
     state: Data<&AppState>,
+    csrf: &CsrfToken,
     Path(reference): Path<String>,
 ) -> Response {
-    let csrf = CsrfToken(String::new());
-    let (desk, event) = match event_desk(&state, req, &csrf, &reference).await {
+    let (desk, event) = match Desk::with_event(&state, req, csrf, &reference).await {
         Ok(found) => found,
         Err(_) => {
             return Response::builder()

@@ -462,17 +462,13 @@ pub async fn overview(
     csrf: &CsrfToken,
     Path(reference): Path<String>,
 ) -> Response {
-    let desk = match Desk::of(&state, req, csrf).await {
-        Ok(desk) => desk,
-        Err(response) => return response,
-    };
-    match events_app::visible(&state, &reference, super::ORGANIZERS).await {
-        Ok(event) => {
+    match Desk::with_event(&state, req, csrf, &reference).await {
+        Ok((desk, event)) => {
             let errors = FormErrors::none();
             let form = stored_form(&desk.m, &event, &errors);
             show(&state, req, &desk, Some(&event), form, errors)
         }
-        Err(err) => desk.failed(&state, err),
+        Err(response) => response,
     }
 }
 
@@ -486,13 +482,9 @@ pub async fn save(
     Path(reference): Path<String>,
     body: String,
 ) -> Response {
-    let desk = match Desk::of(&state, req, csrf).await {
-        Ok(desk) => desk,
+    let (desk, event) = match Desk::with_event(&state, req, csrf, &reference).await {
+        Ok(found) => found,
         Err(response) => return response,
-    };
-    let event = match events_app::visible(&state, &reference, super::ORGANIZERS).await {
-        Ok(event) => event,
-        Err(err) => return desk.failed(&state, err),
     };
     let posted = Posted::parse(&body);
     if !posted.csrf_ok(verifier) {
@@ -547,24 +539,16 @@ pub async fn change_status(
             event.slug,
             event.status.as_str()
         )),
-        Err(err @ (AppError::Invalid(_) | AppError::Refused(_))) => {
-            let page = super::sign_in::MessagePage {
-                c: desk.chrome(req),
-                m: desk.m.clone(),
-                heading: desk.m.t("console-not-done"),
-                text: match &err {
-                    AppError::Refused(refusal) => refusal.detail.clone(),
-                    _ => desk.m.t("console-confirm-needed"),
-                },
-                back,
-            };
-            let status = if matches!(err, AppError::Refused(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            desk.page(&state, status, page.render())
+        Err(AppError::Refused(refusal)) => {
+            desk.not_done(&state, req, StatusCode::CONFLICT, refusal.detail, back)
         }
+        Err(AppError::Invalid(_)) => desk.not_done(
+            &state,
+            req,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            desk.m.t("console-confirm-needed"),
+            back,
+        ),
         Err(err) => desk.failed(&state, err),
     }
 }

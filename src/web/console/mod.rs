@@ -126,6 +126,53 @@ impl Desk {
         failed(state, &self.asked, &self.m, err)
     }
 
+    /// The signed-in organizer and the event `reference` names (drafts too), or the answer to
+    /// give instead (sign in, or "not found").
+    pub async fn with_event(
+        state: &AppState,
+        req: &Request,
+        csrf: &CsrfToken,
+        reference: &str,
+    ) -> Result<(Desk, events::Model), Response> {
+        let desk = Desk::of(state, req, csrf).await?;
+        match crate::app::events::visible(state, reference, ORGANIZERS).await {
+            Ok(event) => Ok((desk, event)),
+            Err(err) => Err(desk.failed(state, err)),
+        }
+    }
+
+    /// A short page with `status`: a heading (`heading_key`), what happened, and the way back.
+    pub fn message(
+        &self,
+        state: &AppState,
+        req: &Request,
+        status: StatusCode,
+        heading_key: &str,
+        text: String,
+        back: String,
+    ) -> Response {
+        let page = sign_in::MessagePage {
+            c: self.chrome(req),
+            m: self.m.clone(),
+            heading: self.m.t(heading_key),
+            text,
+            back,
+        };
+        self.page(state, status, page.render())
+    }
+
+    /// "Nothing was changed": a refusal (`409`) or a missing confirmation (`422`), and why.
+    pub fn not_done(
+        &self,
+        state: &AppState,
+        req: &Request,
+        status: StatusCode,
+        text: String,
+        back: String,
+    ) -> Response {
+        self.message(state, req, status, "console-not-done", text, back)
+    }
+
     /// Whether a posted form carries this visitor's CSRF token.
     pub fn csrf_ok(&self, posted: &Posted, verifier: &CsrfVerifier) -> bool {
         posted.csrf_ok(verifier)

@@ -49,13 +49,9 @@ pub async fn print_page(
     csrf: &CsrfToken,
     Path(reference): Path<String>,
 ) -> Response {
-    let desk = match Desk::of(&state, req, csrf).await {
-        Ok(desk) => desk,
+    let (desk, event) = match Desk::with_event(&state, req, csrf, &reference).await {
+        Ok(found) => found,
         Err(response) => return response,
-    };
-    let event = match crate::app::events::visible(&state, &reference, super::ORGANIZERS).await {
-        Ok(event) => event,
-        Err(err) => return desk.failed(&state, err),
     };
     let m = &desk.m;
     let page = PrintPage {
@@ -96,14 +92,7 @@ pub fn selection(category: Option<&str>, ids: Option<&str>) -> Result<BadgeSelec
         None => None,
     };
     let ids = match ids.filter(|i| !i.is_empty()) {
-        Some(ids) => Some(
-            ids.split(',')
-                .map(|id| id.trim().parse::<Uuid>())
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|_| {
-                    ValidationErrors::single("ids", "must be registration ids separated by commas")
-                })?,
-        ),
+        Some(ids) => Some(BadgeSelection::parse_ids(ids)?),
         None => None,
     };
     Ok(BadgeSelection { category, ids })
@@ -130,19 +119,13 @@ pub async fn badge_sheets(
     match result {
         Ok((event, bytes)) => pdf(bytes, &format!("badges-{}.pdf", event.slug)),
         Err(err @ (AppError::Refused(_) | AppError::Invalid(_))) => {
-            let page = super::sign_in::MessagePage {
-                c: desk.chrome(req),
-                m: desk.m.clone(),
-                heading: desk.m.t("console-not-done"),
-                text: err.to_string(),
-                back: format!("/admin/events/{reference}/print"),
-            };
             let status = if matches!(err, AppError::Refused(_)) {
                 StatusCode::CONFLICT
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            desk.page(&state, status, page.render())
+            let back = format!("/admin/events/{reference}/print");
+            desk.not_done(&state, req, status, err.to_string(), back)
         }
         Err(err) => desk.failed(&state, err),
     }

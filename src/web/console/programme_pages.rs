@@ -14,7 +14,6 @@ use super::event_pages::optional_number;
 use super::sign_in::refused_form;
 use super::texts::{self, TextField};
 use super::{ConsoleChrome, Desk, done};
-use crate::app::events as events_app;
 use crate::app::programme as programme_app;
 use crate::application::AppState;
 use crate::domain::language::Translations;
@@ -441,19 +440,6 @@ async fn sections(
     ])
 }
 
-async fn event_and_desk(
-    state: &AppState,
-    req: &Request,
-    csrf: &CsrfToken,
-    reference: &str,
-) -> Result<(Desk, events::Model), Response> {
-    let desk = Desk::of(state, req, csrf).await?;
-    match events_app::visible(state, reference, super::ORGANIZERS).await {
-        Ok(event) => Ok((desk, event)),
-        Err(err) => Err(desk.failed(state, err)),
-    }
-}
-
 async fn show_programme(
     state: &AppState,
     req: &Request,
@@ -486,7 +472,7 @@ pub async fn programme(
     csrf: &CsrfToken,
     Path(reference): Path<String>,
 ) -> Response {
-    match event_and_desk(&state, req, csrf, &reference).await {
+    match Desk::with_event(&state, req, csrf, &reference).await {
         Ok((desk, event)) => show_programme(&state, req, &desk, &event, None).await,
         Err(response) => response,
     }
@@ -502,7 +488,7 @@ pub async fn add(
     Path((reference, kind)): Path<(String, String)>,
     body: String,
 ) -> Response {
-    let (desk, event) = match event_and_desk(&state, req, csrf, &reference).await {
+    let (desk, event) = match Desk::with_event(&state, req, csrf, &reference).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -583,7 +569,7 @@ pub async fn edit_form(
     csrf: &CsrfToken,
     Path((reference, kind, id)): Path<(String, String, String)>,
 ) -> Response {
-    let (desk, event) = match event_and_desk(&state, req, csrf, &reference).await {
+    let (desk, event) = match Desk::with_event(&state, req, csrf, &reference).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -609,7 +595,7 @@ pub async fn save(
     Path((reference, kind, id)): Path<(String, String, String)>,
     body: String,
 ) -> Response {
-    let (desk, event) = match event_and_desk(&state, req, csrf, &reference).await {
+    let (desk, event) = match Desk::with_event(&state, req, csrf, &reference).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -648,7 +634,7 @@ pub async fn delete(
     Path((reference, kind, id)): Path<(String, String, String)>,
     body: String,
 ) -> Response {
-    let (desk, event) = match event_and_desk(&state, req, csrf, &reference).await {
+    let (desk, event) = match Desk::with_event(&state, req, csrf, &reference).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -668,14 +654,7 @@ pub async fn delete(
     match result {
         Ok(()) => done(&format!("{back}?done=deleted#{}", kind.as_str())),
         Err(AppError::Refused(refusal)) => {
-            let page = super::sign_in::MessagePage {
-                c: desk.event_chrome(req, &event, "programme"),
-                m: desk.m.clone(),
-                heading: desk.m.t("console-not-done"),
-                text: refusal.detail,
-                back,
-            };
-            desk.page(&state, StatusCode::CONFLICT, page.render())
+            desk.not_done(&state, req, StatusCode::CONFLICT, refusal.detail, back)
         }
         Err(err) => desk.failed(&state, err),
     }

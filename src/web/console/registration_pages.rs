@@ -315,13 +315,9 @@ pub async fn decide_many(
     Path(reference): Path<String>,
     body: String,
 ) -> Response {
-    let desk = match Desk::of(&state, req, csrf).await {
-        Ok(desk) => desk,
+    let (desk, event) = match Desk::with_event(&state, req, csrf, &reference).await {
+        Ok(found) => found,
         Err(response) => return response,
-    };
-    let event = match crate::app::events::visible(&state, &reference, super::ORGANIZERS).await {
-        Ok(event) => event,
-        Err(err) => return desk.failed(&state, err),
     };
     let base = format!("/admin/events/{}/registrations", event.slug);
     let posted = Posted::parse(&body);
@@ -498,14 +494,7 @@ pub async fn decide_one(
     match decide(&state, &reference, id, decision).await {
         Ok(()) => done(&format!("{back}?done={}", decision.done())),
         Err(AppError::Refused(refusal)) => {
-            let page = super::sign_in::MessagePage {
-                c: desk.chrome(req),
-                m: desk.m.clone(),
-                heading: desk.m.t("console-not-done"),
-                text: refusal.detail,
-                back,
-            };
-            desk.page(&state, StatusCode::CONFLICT, page.render())
+            desk.not_done(&state, req, StatusCode::CONFLICT, refusal.detail, back)
         }
         Err(err) => desk.failed(&state, err),
     }

@@ -220,15 +220,7 @@ pub async fn day_view(
     };
     let m = &desk.m;
     let result = async {
-        let (event, _) = sessions_app::list(
-            &state,
-            &reference,
-            super::ORGANIZERS,
-            SessionQuery::default(),
-            None,
-            0,
-        )
-        .await?;
+        let event = crate::app::events::visible(&state, &reference, super::ORGANIZERS).await?;
         let days = event_days(&event);
         let day = query_value(req, "day")
             .and_then(|d| d.parse::<NaiveDate>().ok())
@@ -651,15 +643,9 @@ async fn event_desk(
     csrf: &CsrfToken,
     reference: &str,
 ) -> Result<(Desk, events::Model, Programme), Response> {
-    let desk = Desk::of(state, req, csrf).await?;
-    let found = async {
-        let event = crate::app::events::visible(state, reference, super::ORGANIZERS).await?;
-        let programme = programme(state, &event, &desk.m.language).await?;
-        Ok::<_, AppError>((event, programme))
-    }
-    .await;
-    match found {
-        Ok((event, programme)) => Ok((desk, event, programme)),
+    let (desk, event) = Desk::with_event(state, req, csrf, reference).await?;
+    match programme(state, &event, &desk.m.language).await {
+        Ok(programme) => Ok((desk, event, programme)),
         Err(err) => Err(desk.failed(state, err)),
     }
 }

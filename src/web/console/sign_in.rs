@@ -204,14 +204,14 @@ pub async fn sign_out(
 
 /// The answer to a console form without a valid CSRF token: `403` and nothing done.
 pub fn refused_form(state: &AppState, req: &Request, desk: &Desk, back: &str) -> Response {
-    let page = MessagePage {
-        c: desk.chrome(req),
-        m: desk.m.clone(),
-        heading: desk.m.t("console-form-refused"),
-        text: desk.m.t("error-csrf"),
-        back: back.to_owned(),
-    };
-    desk.page(state, StatusCode::FORBIDDEN, page.render())
+    desk.message(
+        state,
+        req,
+        StatusCode::FORBIDDEN,
+        "console-form-refused",
+        desk.m.t("error-csrf"),
+        back.to_owned(),
+    )
 }
 
 #[cfg(test)]
