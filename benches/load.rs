@@ -182,6 +182,27 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
         .unwrap_or_default();
     let event_page = format!("/events/{event}?lang=ru");
     let agenda_pdf = format!("/api/v1/events/{event}/agenda.pdf?lang=ru");
+    let schedule_xml = format!("/api/v1/events/{event}/schedule.xml?lang=ru");
+    let schedule_xml_gzip = schedule_xml.clone();
+    let schedule_json = format!("/api/v1/events/{event}/schedule.json?lang=ru");
+    // The first request of each export renders it (later ones are served from the cache).
+    for path in [&schedule_xml, &schedule_json] {
+        let started = Instant::now();
+        let bytes = client
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map(|r| r.bytes());
+        let size = match bytes {
+            Ok(body) => body.await.map(|b| b.len()).unwrap_or(0),
+            Err(_) => 0,
+        };
+        println!(
+            "first (uncached) render of {path}: {:.1} ms, {size} bytes",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     vec![
         Scenario {
             name: "GET /healthz (ceiling)".into(),
@@ -251,6 +272,24 @@ async fn scenarios(client: &Client, base: &str, event: &str) -> Vec<Scenario> {
         Scenario {
             name: "GET agenda.pdf, 300 sessions (kept per version)".into(),
             make: Arc::new(move |_| get(&agenda_pdf)),
+            ok: &[200],
+        },
+        Scenario {
+            name: "GET schedule.xml, 300 sessions".into(),
+            make: Arc::new(move |_| get(&schedule_xml)),
+            ok: &[200],
+        },
+        Scenario {
+            name: "GET schedule.xml, gzip".into(),
+            make: Arc::new(move |_| Spec {
+                header: Some(("accept-encoding", "gzip".into())),
+                ..get(&schedule_xml_gzip)
+            }),
+            ok: &[200],
+        },
+        Scenario {
+            name: "GET schedule.json, 300 sessions".into(),
+            make: Arc::new(move |_| get(&schedule_json)),
             ok: &[200],
         },
         Scenario {

@@ -162,6 +162,7 @@ async fn add_rooms(
             name: (*name).to_owned(),
             capacity: Some(*capacity),
             description: None,
+            position: None,
             translations: translated(&[("name", name)]),
         };
         ids.push(

@@ -33,6 +33,7 @@
 //! - [`sealing`]: secrets kept in the database, sealed with a master key that is not.
 //! - [`badge`]: printable badges (SVG and PNG) with the QR code of the badge code.
 //! - [`print`]: PDF documents: badge sheets, one badge, the printable agenda (krilla).
+//! - [`schedule`]: the schedule for conference apps (frab `schedule.xml`, c3voc `schedule.json`).
 //! - [`bootstrap`]: the demo programme (its Turkmen and Russian texts in `bootstrap_texts`).
 
 pub mod api;
@@ -53,6 +54,7 @@ pub mod mail;
 pub mod metrics;
 pub mod net;
 pub mod print;
+pub mod schedule;
 pub mod sealing;
 pub mod store;
 pub mod verified_codes;

@@ -15,6 +15,7 @@ pub mod registrations;
 pub mod rooms;
 pub mod scans;
 pub mod server_secrets;
+pub mod session_numbers;
 pub mod session_speakers;
 pub mod session_tombstones;
 pub mod sessions;

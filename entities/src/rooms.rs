@@ -12,6 +12,8 @@ pub struct Model {
     pub name: String,
     pub capacity: Option<i32>,
     pub description: Option<String>,
+    /// The order rooms are listed in (exports, the console's day view): lowest first.
+    pub position: i32,
     /// Texts in other languages than the event's default.
     pub translations: Translations,
 }

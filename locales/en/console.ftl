@@ -51,6 +51,7 @@ console-field-organization = Organization
 console-field-bio = Biography
 console-field-color = Colour (#RRGGBB)
 console-field-capacity = Seats
+console-field-order = Order in lists (0 first)
 console-field-full-name = Full name
 console-field-country = Country
 console-field-email = E-mail (organizers only)

@@ -32,6 +32,10 @@ subscribe-title = Add the agenda to your calendar
 subscribe-webcal = Subscribe in your calendar app
 subscribe-google = Add to Google Calendar
 subscribe-copy = Calendar address to copy
+apps-title = Conference apps
+apps-note = Giggity, ConfClerk, EventFahrplan and other conference apps read the programme from these addresses.
+apps-schedule-xml = Programme for apps (frab XML)
+apps-schedule-json = Programme for apps (c3voc JSON)
 
 agenda-title = Agenda
 agenda-filters = Filter the agenda

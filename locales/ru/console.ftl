@@ -51,6 +51,7 @@ console-field-organization = Организация
 console-field-bio = Биография
 console-field-color = Цвет (#RRGGBB)
 console-field-capacity = Число мест
+console-field-order = Порядок в списках (0 — первым)
 console-field-full-name = Фамилия и имя
 console-field-country = Страна
 console-field-email = Адрес электронной почты (виден только организаторам)

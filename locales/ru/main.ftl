@@ -32,6 +32,10 @@ subscribe-title = Добавить программу в календарь
 subscribe-webcal = Подписаться в приложении календаря
 subscribe-google = Добавить в Google Календарь
 subscribe-copy = Адрес календаря для копирования
+apps-title = Приложения для конференций
+apps-note = Giggity, ConfClerk, EventFahrplan и другие приложения для конференций читают программу по этим адресам.
+apps-schedule-xml = Программа для приложений (frab XML)
+apps-schedule-json = Программа для приложений (c3voc JSON)
 
 agenda-title = Программа
 agenda-filters = Отбор сессий

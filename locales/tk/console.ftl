@@ -51,6 +51,7 @@ console-field-organization = Edara
 console-field-bio = Terjimehal
 console-field-color = Reňk (#RRGGBB)
 console-field-capacity = Orunlaryň sany
+console-field-order = Sanawdaky tertibi (0 — birinji)
 console-field-full-name = Familiýasy we ady
 console-field-country = Ýurt
 console-field-email = E-poçta (diňe guramaçylar üçin)

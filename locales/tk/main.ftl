@@ -32,6 +32,10 @@ subscribe-title = Maksatnamany senenamaňyza goşuň
 subscribe-webcal = Senenama programmasynda ýazylmak
 subscribe-google = Google Senenama goşmak
 subscribe-copy = Göçürmek üçin senenama salgysy
+apps-title = Konferensiýa programmalary
+apps-note = Giggity, ConfClerk, EventFahrplan we beýleki konferensiýa programmalary maksatnamany şu salgylardan okaýar.
+apps-schedule-xml = Programmalar üçin maksatnama (frab XML)
+apps-schedule-json = Programmalar üçin maksatnama (c3voc JSON)
 
 agenda-title = Maksatnama
 agenda-filters = Maksatnamany saýlamak

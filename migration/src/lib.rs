@@ -14,6 +14,7 @@ mod m20261201_000006_languages;
 mod m20261201_000007_outbox;
 mod m20261201_000008_hardening;
 mod m20261202_000009_console;
+mod m20261207_000010_exports;
 
 /// Runs every migration of Dialogue in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_outbox::Migration),
             Box::new(m20261201_000008_hardening::Migration),
             Box::new(m20261202_000009_console::Migration),
+            Box::new(m20261207_000010_exports::Migration),
         ]
     }
 }

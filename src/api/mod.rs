@@ -27,6 +27,7 @@ pub mod registration_views;
 pub mod registrations;
 pub mod rooms;
 pub mod scan_response;
+pub mod schedule;
 pub mod sessions;
 pub mod speakers;
 pub mod tracks;
@@ -68,6 +69,8 @@ pub enum ApiTags {
     CheckinTokens,
     /// iCalendar feeds to subscribe to.
     Calendar,
+    /// The schedule for conference apps: frab `schedule.xml`, c3voc `schedule.json`.
+    Exports,
     /// E-mails to delegates: what was sent, what failed and why, send again.
     Outbox,
 }
@@ -88,6 +91,7 @@ pub type Apis = (
     checkins::CheckinsApi,
     checkin_tokens::CheckinTokensApi,
     calendar::CalendarApi,
+    schedule::ScheduleApi,
     outbox::OutboxApi,
 );
 
@@ -134,6 +138,9 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         calendar::CalendarApi {
+            state: state.clone(),
+        },
+        schedule::ScheduleApi {
             state: state.clone(),
         },
         outbox::OutboxApi {

@@ -32,6 +32,9 @@ pub struct Room {
     /// Seats in the room; informational (session capacity is what limits sign-ups).
     pub capacity: Option<i32>,
     pub description: Option<String>,
+    /// Where the room is listed (lowest first): the order of the rooms in the schedule
+    /// exports and the console's day view.
+    pub position: i32,
     /// Texts in other languages, by language (left out where the texts above are already
     /// in the reader's language, as in the agenda).
     #[oai(default, skip_serializing_if_is_empty)]
@@ -45,6 +48,7 @@ impl From<&rooms::Model> for Room {
             name: model.name.clone(),
             capacity: model.capacity,
             description: model.description.clone(),
+            position: model.position,
             translations: PlaceTexts::all_of(&model.translations),
         }
     }
@@ -70,6 +74,8 @@ pub struct NewRoom {
     pub name: String,
     pub capacity: Option<i32>,
     pub description: Option<String>,
+    /// Where the room is listed, 0–9999, lowest first (default: after the other rooms).
+    pub position: Option<i32>,
     /// Texts in other languages, by language.
     pub translations: Option<BTreeMap<String, PlaceTexts>>,
 }
@@ -80,6 +86,8 @@ pub struct RoomPatch {
     pub name: Option<String>,
     pub capacity: MaybeUndefined<i32>,
     pub description: MaybeUndefined<String>,
+    /// Where the room is listed, 0–9999, lowest first.
+    pub position: Option<i32>,
     /// Replaces the languages it names; `{}` for a language removes it.
     pub translations: Option<BTreeMap<String, PlaceTexts>>,
 }
@@ -129,6 +137,7 @@ impl RoomsApi {
             name: body.0.name,
             capacity: body.0.capacity,
             description: body.0.description,
+            position: body.0.position,
             translations: body
                 .0
                 .translations
@@ -233,6 +242,7 @@ impl RoomsApi {
                 name: body.0.name.unwrap_or(current.name),
                 capacity: patch_value(current.capacity, body.0.capacity),
                 description: patch_value(current.description, body.0.description),
+                position: body.0.position.or(current.position),
                 translations: patched(
                     current.translations,
                     body.0.translations.map(PlaceTexts::domain),

@@ -58,6 +58,7 @@ pub mod registration_queue;
 pub mod registrations;
 pub mod retention;
 pub mod scan_queue;
+pub mod schedule;
 pub mod sessions;
 pub mod tokens;
 pub mod work;

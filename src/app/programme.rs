@@ -185,6 +185,7 @@ impl Item for RoomFields {
             name: model.name.clone(),
             capacity: model.capacity,
             description: model.description.clone(),
+            position: Some(model.position),
             translations: model.translations.clone(),
         }
     }

@@ -74,14 +74,28 @@ pub struct RoomFields {
     pub name: String,
     pub capacity: Option<i32>,
     pub description: Option<String>,
+    /// Where the room is listed (lowest first); `None` puts a new room after the others and
+    /// keeps a room's place when it is replaced.
+    pub position: Option<i32>,
     pub translations: Translations,
 }
+
+/// The highest room position.
+pub const MAX_ROOM_POSITION: i32 = 9999;
 
 impl RoomFields {
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
         errors.required_text("name", &self.name, SHORT_TEXT);
         errors.capacity("capacity", self.capacity);
+        if let Some(position) = self.position
+            && !(0..=MAX_ROOM_POSITION).contains(&position)
+        {
+            errors.add(
+                "position",
+                format!("must be between 0 and {MAX_ROOM_POSITION}"),
+            );
+        }
         errors.optional_text("description", self.description.as_deref(), LONG_TEXT);
         check_translations(&mut errors, &self.translations, &PLACE_TRANSLATABLE);
         errors.into_result(())

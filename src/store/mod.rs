@@ -24,6 +24,7 @@ pub mod scoped;
 pub mod seats;
 pub mod secrets;
 pub mod session_changes;
+pub mod session_numbers;
 pub mod sessions;
 pub mod speakers;
 pub mod token_lookups;

@@ -1,10 +1,12 @@
-//! Tracks and rooms of an event. Every write bumps the event's agenda version first; a track
+//! Tracks and rooms of an event (rooms in the order of their position). Every write bumps the event's agenda version first; a track
 //! or room still used by a session cannot be deleted.
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -140,12 +142,18 @@ pub async fn save_room(
     fields: &RoomFields,
 ) -> Result<rooms::Model, AppError> {
     touch_agenda(txn, event_id, Utc::now()).await?;
+    let position = match (fields.position, id) {
+        (Some(position), _) => Set(position),
+        (None, Some(_)) => NotSet,
+        (None, None) => Set(next_room_position(txn, event_id).await?),
+    };
     let model = rooms::ActiveModel {
         id: Set(id.unwrap_or_else(Uuid::now_v7)),
         event_id: Set(event_id),
         name: Set(fields.name.clone()),
         capacity: Set(fields.capacity),
         description: Set(fields.description.clone()),
+        position,
         translations: Set(fields.translations.clone()),
     };
     let saved = if id.is_some() {
@@ -154,6 +162,20 @@ pub async fn save_room(
         model.insert(txn).await?
     };
     Ok(saved)
+}
+
+/// The position after the event's last room (read under the agenda lock `touch_agenda` takes).
+async fn next_room_position(txn: &DatabaseTransaction, event_id: Uuid) -> Result<i32, AppError> {
+    let last: Option<Option<i32>> = rooms::Entity::find()
+        .select_only()
+        .column_as(rooms::Column::Position.max(), "last")
+        .filter(rooms::Column::EventId.eq(event_id))
+        .into_tuple()
+        .one(txn)
+        .await?;
+    Ok(last.flatten().map_or(0, |last| {
+        (last + 1).min(crate::domain::speaker::MAX_ROOM_POSITION)
+    }))
 }
 
 /// Deletes a room no session uses.

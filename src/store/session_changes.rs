@@ -190,6 +190,7 @@ pub async fn save(
             model.seats_taken = Set(0);
             model.created_at = Set(now);
             let saved = model.insert(txn).await?;
+            super::session_numbers::allocate(txn, saved.id).await?;
             insert_speakers(txn, saved.id, &fields.speaker_ids).await?;
             saved
         }

@@ -28,6 +28,10 @@ struct EventWords {
     webcal: String,
     google: String,
     copy: String,
+    apps: String,
+    apps_note: String,
+    schedule_xml: String,
+    schedule_json: String,
 }
 
 #[derive(Template)]
@@ -50,6 +54,9 @@ struct EventPage {
     webcal: String,
     google: String,
     feed: String,
+    /// Absolute addresses: they are copied into conference apps.
+    schedule_xml: String,
+    schedule_json: String,
 }
 
 /// `GET /events/{slug}`: the event, its registration state, the agenda and subscribe links.
@@ -106,6 +113,10 @@ pub async fn event_page(
             webcal: messages.t("subscribe-webcal"),
             google: messages.t("subscribe-google"),
             copy: messages.t("subscribe-copy"),
+            apps: messages.t("apps-title"),
+            apps_note: messages.t("apps-note"),
+            schedule_xml: messages.t("apps-schedule-xml"),
+            schedule_json: messages.t("apps-schedule-json"),
         },
         title: texts.text("title", &event.title).to_owned(),
         cancelled: event.status == EventStatus::Cancelled,
@@ -140,6 +151,14 @@ pub async fn event_page(
         ),
         webcal,
         feed,
+        schedule_xml: format!(
+            "{}/api/v1/events/{}/schedule.xml?lang={language}",
+            state.config.public_url, event.slug
+        ),
+        schedule_json: format!(
+            "{}/api/v1/events/{}/schedule.json?lang={language}",
+            state.config.public_url, event.slug
+        ),
     };
     render(&state, &asked, StatusCode::OK, template.render())
 }

@@ -29,6 +29,7 @@ mod registrations;
 mod scan_audit;
 mod scanner_js;
 mod scanner_tokens;
+mod schedule_exports;
 mod sessions;
 mod smtp;
 mod visitor;

@@ -65,7 +65,7 @@ impl Kind {
     fn plain(self) -> &'static [(&'static str, &'static str)] {
         match self {
             Kind::Tracks => &[("color", "text")],
-            Kind::Rooms => &[("capacity", "number")],
+            Kind::Rooms => &[("capacity", "number"), ("order", "number")],
             Kind::Speakers => &[
                 ("full_name", "text"),
                 ("country", "text"),
@@ -150,10 +150,13 @@ fn track_values(t: &tracks::Model) -> Values {
 
 fn room_values(r: &rooms::Model) -> Values {
     Values {
-        plain: vec![(
-            "capacity",
-            r.capacity.map(|c| c.to_string()).unwrap_or_default(),
-        )],
+        plain: vec![
+            (
+                "capacity",
+                r.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            ),
+            ("order", r.position.to_string()),
+        ],
         texts: vec![
             ("name", Some(r.name.clone())),
             ("description", r.description.clone()),
@@ -306,11 +309,13 @@ fn read(kind: Kind, posted: &Posted, event: &events::Model) -> Result<Fields, Ap
         Kind::Rooms => {
             let mut errors = ValidationErrors::new();
             let capacity = optional_number(&mut errors, posted, "capacity");
+            let position = optional_number(&mut errors, posted, "order");
             errors.into_result(())?;
             Fields::Room(RoomFields {
                 name: texts.plain("name"),
                 capacity,
                 description: texts.optional("description"),
+                position,
                 translations: texts.translations,
             })
         }
