@@ -10,7 +10,7 @@
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, Method};
@@ -119,6 +119,9 @@ async fn run_backend(backend: &str, seconds: u64, connections: usize) {
     let checkin = checkin_scenario(&event, codes);
     if wanted(&checkin.name) {
         results.push(drive(&client, &base, &checkin, seconds, connections).await);
+    }
+    if wanted(DRAWING) {
+        results.push(healthz_while_drawing(&client, &base, &event, seconds, connections).await);
     }
     let rss = peak_rss_kib(server.id());
     print_table(&results, rss);
@@ -408,6 +411,77 @@ async fn badge_codes(client: &Client, base: &str, event: &str) -> Vec<String> {
             return codes;
         }
     }
+}
+
+const DRAWING: &str = "GET /healthz while badge PNGs are drawn";
+
+/// `/healthz` while 16 connections keep asking for the badge PNGs of distinct confirmed
+/// registrations (each drawn once, two at a time on blocking threads, then cached): what
+/// drawing costs every other request. Compare its p50/p99 with the ceiling's.
+async fn healthz_while_drawing(
+    client: &Client,
+    base: &str,
+    event: &str,
+    seconds: u64,
+    connections: usize,
+) -> Figures {
+    let mut ids = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/api/v1/events/{event}/registrations?status=confirmed&limit=500");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page = call(client, base, Method::GET, &path, Value::Null).await;
+        for item in page["items"].as_array().into_iter().flatten() {
+            if let Some(id) = item["id"].as_str() {
+                ids.push(id.to_owned());
+            }
+        }
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    let ids = Arc::new(ids);
+    let next = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut drawers = Vec::new();
+    for _ in 0..16 {
+        let (client, base, event) = (client.clone(), base.to_owned(), event.to_owned());
+        let (ids, next, stop) = (ids.clone(), next.clone(), stop.clone());
+        drawers.push(tokio::spawn(async move {
+            let mut drawn = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                let n = next.fetch_add(1, Ordering::Relaxed) as usize;
+                let Some(id) = ids.get(n) else { break };
+                let url = format!("{base}/api/v1/events/{event}/registrations/{id}/badge.png");
+                if let Ok(response) = client.get(url).bearer_auth(ORGANIZER_TOKEN).send().await
+                    && response.status().is_success()
+                    && response.bytes().await.is_ok()
+                {
+                    drawn += 1;
+                }
+            }
+            drawn
+        }));
+    }
+    let healthz = Scenario {
+        name: DRAWING.into(),
+        make: Arc::new(|_| get("/healthz")),
+        ok: &[200],
+    };
+    let figures = drive(client, base, &healthz, seconds, connections).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut drawn = 0;
+    for drawer in drawers {
+        drawn += drawer.await.unwrap_or(0);
+    }
+    println!(
+        "({drawn} badge PNGs drawn during the {seconds} s of /healthz, of {} registrations)",
+        ids.len()
+    );
+    figures
 }
 
 /// Scans distinct badges at the venue door: each pass over all badges alternates entry and

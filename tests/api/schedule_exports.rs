@@ -486,34 +486,39 @@ db_test!(
         let tk = export(&app, &event, "schedule.xml", "tk").await;
         assert!(tk.text.contains("<title>Gijeki çalşyk</title>"));
 
-        // Ids stay when sessions come and go, and a deleted session's id is never given again.
-        app.call(
-            poem::http::Method::DELETE,
-            &format!("/api/v1/events/{event}/sessions/{}", ids["after-midnight"]),
-            Some(&app.organizer),
-            None,
-        )
-        .await
-        .expect(204);
-        let added = session(
-            &app,
-            &event,
-            json!({"title": "Added later",
-            "starts_at": "2026-10-26T16:00:00+01:00", "ends_at": "2026-10-26T17:00:00+01:00"}),
-        )
+        // Ids stay when sessions come and go, and a deleted session's id is never given again:
+        // the newest session (the highest number) is deleted, then one is added.
+        let newest = session(&app, &event, json!({"title": "Short-lived",
+            "starts_at": "2026-10-26T12:00:00+01:00", "ends_at": "2026-10-26T12:30:00+01:00"}))
+        .await;
+        let with_newest = Parsed::of(&export(&app, &event, "schedule.xml", "en").await.text);
+        let newest_id = with_newest.events[&newest].id;
+        assert!(parsed.events.values().all(|e| e.id < newest_id));
+        for gone in [&newest, &ids["after-midnight"]] {
+            app.call(
+                poem::http::Method::DELETE,
+                &format!("/api/v1/events/{event}/sessions/{gone}"),
+                Some(&app.organizer),
+                None,
+            )
+            .await
+            .expect(204);
+        }
+        let added = session(&app, &event, json!({"title": "Added later",
+            "starts_at": "2026-10-26T16:00:00+01:00", "ends_at": "2026-10-26T17:00:00+01:00"}))
         .await;
         let again = Parsed::of(&export(&app, &event, "schedule.xml", "en").await.text);
         assert_eq!(again.events.len(), 5);
         assert!(!again.events.contains_key(&ids["after-midnight"]));
+        assert!(!again.events.contains_key(&newest));
         for (guid, before) in &parsed.events {
             if let Some(now) = again.events.get(guid) {
                 assert_eq!(now.id, before.id, "{} kept its id", now.title);
             }
         }
-        let new_id = again.events[&added].id;
         assert!(
-            parsed.events.values().all(|e| e.id < new_id),
-            "a new session gets a number never used before"
+            again.events[&added].id > newest_id,
+            "a new session gets a number never used before, not the deleted newest one's"
         );
     }
 );
