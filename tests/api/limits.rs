@@ -1,7 +1,8 @@
 //! Limits that keep one client from exhausting the service: per-client rate limits on public
 //! writes and failed token look-ups (`429` with `Retry-After`), slow request heads and too
-//! many connections, badge drawing off the request threads, and the security headers every
-//! response carries.
+//! many connections, and the security headers every response carries. What drawing badge
+//! images costs other requests is measured, not asserted: the benchmark's scenario
+//! "GET /healthz while badge PNGs are drawn" (`cargo bench --bench load`).
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -294,76 +295,6 @@ async fn a_slowloris_client_does_not_stop_other_clients() {
             "{closed} of 130 closed at once (limit 100 per client)"
         );
         assert_eq!(get_status("127.0.0.1", addr, "/healthz").await, 200);
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a timed assertion: on two cores shared with the whole suite (the PDF and console \
-            tests) /healthz stalls past the request timeout; run it alone with --ignored until \
-            it becomes a bench scenario"]
-async fn a_hundred_badge_images_at_once_leave_health_checks_fast() {
-    run(Backend::Sqlite, |db| async move {
-        let _heavy = crate::helpers::CPU_HEAVY.lock().await;
-        let (app, addr) = db.serve_with(|_| {}).await;
-        let event = app.published_event(json!({"capacity": null})).await["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let mut tokens = Vec::new();
-        for n in 0..100 {
-            let reply = app
-                .call(
-                    Method::POST,
-                    &format!("/api/v1/events/{event}/registrations"),
-                    None,
-                    Some(&delegate(&format!("badge{n}@example.org"), &[])),
-                )
-                .await;
-            reply.expect(201);
-            tokens.push(reply.body["manage_token"].as_str().unwrap().to_owned());
-        }
-        let client = reqwest::Client::new();
-        let badges: Vec<_> = tokens
-            .into_iter()
-            .map(|token| {
-                let client = client.clone();
-                tokio::spawn(async move {
-                    client
-                        .get(format!("http://{addr}/api/v1/registrations/me/badge.png"))
-                        .bearer_auth(token)
-                        .send()
-                        .await
-                        .map(|r| r.status().as_u16())
-                })
-            })
-            .collect();
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let mut times = Vec::new();
-        for _ in 0..21 {
-            let started = Instant::now();
-            let status = client
-                .get(format!("http://{addr}/healthz"))
-                .send()
-                .await
-                .expect("healthz")
-                .status();
-            assert_eq!(status.as_u16(), 200);
-            times.push(started.elapsed());
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        for badge in badges {
-            assert_eq!(badge.await.expect("task").expect("badge"), 200);
-        }
-        // The median of 21 probes: one probe may meet the scheduler at a bad moment on a
-        // machine running other tests; a stalled request thread would slow them all.
-        times.sort();
-        assert!(
-            times[10] < Duration::from_millis(50),
-            "/healthz took {:?} (median), {:?} (slowest)",
-            times[10],
-            times[20]
-        );
     })
     .await;
 }
