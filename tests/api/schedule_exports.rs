@@ -488,8 +488,12 @@ db_test!(
 
         // Ids stay when sessions come and go, and a deleted session's id is never given again:
         // the newest session (the highest number) is deleted, then one is added.
-        let newest = session(&app, &event, json!({"title": "Short-lived",
-            "starts_at": "2026-10-26T12:00:00+01:00", "ends_at": "2026-10-26T12:30:00+01:00"}))
+        let newest = session(
+            &app,
+            &event,
+            json!({"title": "Short-lived",
+            "starts_at": "2026-10-26T12:00:00+01:00", "ends_at": "2026-10-26T12:30:00+01:00"}),
+        )
         .await;
         let with_newest = Parsed::of(&export(&app, &event, "schedule.xml", "en").await.text);
         let newest_id = with_newest.events[&newest].id;
@@ -504,8 +508,12 @@ db_test!(
             .await
             .expect(204);
         }
-        let added = session(&app, &event, json!({"title": "Added later",
-            "starts_at": "2026-10-26T16:00:00+01:00", "ends_at": "2026-10-26T17:00:00+01:00"}))
+        let added = session(
+            &app,
+            &event,
+            json!({"title": "Added later",
+            "starts_at": "2026-10-26T16:00:00+01:00", "ends_at": "2026-10-26T17:00:00+01:00"}),
+        )
         .await;
         let again = Parsed::of(&export(&app, &event, "schedule.xml", "en").await.text);
         assert_eq!(again.events.len(), 5);
