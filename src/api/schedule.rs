@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use poem_openapi::param::{Header, Path, Query};
-use poem_openapi::payload::Binary;
+use poem_openapi::payload::{Binary, Json};
 use poem_openapi::{ApiResponse, OpenApi};
 
 use super::ApiTags;
@@ -49,8 +49,13 @@ enum ScheduleXml {
 
 #[derive(ApiResponse)]
 enum ScheduleJson {
-    /// The c3voc `schedule.json`, valid against its JSON schema.
-    #[oai(status = 200, content_type = "application/json")]
+    /// The c3voc `schedule.json`, valid against its JSON schema
+    /// (<https://c3voc.de/schedule/schema.json>).
+    #[oai(
+        status = 200,
+        content_type = "application/json",
+        actual_type = "Json<serde_json::Value>"
+    )]
     Ok(
         Binary<bytes::Bytes>,
         /// Strong validator over the bytes.
