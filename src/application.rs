@@ -62,6 +62,8 @@ pub struct AppState {
     pub badge_images: Arc<BadgeImages>,
     /// Set when the service was asked to stop: `/readyz` answers 503 while it drains.
     pub draining: Arc<AtomicBool>,
+    /// The keys that sign certificates of attendance, loaded on first use.
+    pub certificate_keys: Arc<tokio::sync::OnceCell<Arc<Keyring>>>,
 }
 
 impl AppState {
@@ -144,6 +146,7 @@ impl AppState {
             limits: Arc::new(ClientLimits::new(&config_limits)),
             badge_images: Arc::new(BadgeImages::new(badge_renders, BADGE_CACHE_BYTES)),
             draining: Arc::default(),
+            certificate_keys: Arc::default(),
         })
     }
 
@@ -165,6 +168,7 @@ impl AppState {
             limits: Arc::new(ClientLimits::new(&config.limits)),
             badge_images: Arc::new(BadgeImages::new(1, BADGE_CACHE_BYTES)),
             draining: Arc::default(),
+            certificate_keys: Arc::default(),
             config: Arc::new(config),
         }
     }

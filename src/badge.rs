@@ -180,7 +180,7 @@ fn qr_path(qr: &QrCode) -> String {
 }
 
 /// Splits text into at most `max_lines` lines of about `width` characters, by words.
-fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {

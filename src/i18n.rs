@@ -108,7 +108,7 @@ impl Messages {
         // Every argument a message may use, so that formatting succeeds.
         let args: HashMap<&str, FluentValue<'_>> = [
             "zone", "date", "count", "weekday", "day", "month", "year", "place", "event",
-            "session", "name", "time", "speaker", "label",
+            "session", "name", "time", "speaker", "label", "hours", "sessions", "number", "keys",
         ]
         .into_iter()
         .map(|name| (name, FluentValue::from("1")))

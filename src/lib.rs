@@ -45,6 +45,7 @@ pub mod bootstrap;
 mod bootstrap_texts;
 pub mod cache;
 pub mod calendar;
+pub mod certificate;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -199,6 +199,7 @@ text_enum!(
         SessionMoved = "session_moved",
         SessionReroomed = "session_reroomed",
         SessionCancelled = "session_cancelled",
+        CertificateIssued = "certificate_issued",
         Test = "test",
     }
 );

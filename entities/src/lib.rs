@@ -3,6 +3,9 @@
 //! Enumerations are stored as text and read as enums ([`enums`]).
 
 pub mod api_tokens;
+pub mod certificate_keys;
+pub mod certificate_rules;
+pub mod certificates;
 pub mod console_sessions;
 pub mod enums;
 pub mod events;

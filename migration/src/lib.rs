@@ -15,6 +15,7 @@ mod m20261201_000007_outbox;
 mod m20261201_000008_hardening;
 mod m20261202_000009_console;
 mod m20261207_000010_exports;
+mod m20261207_000011_certificates;
 
 /// Runs every migration of Dialogue in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_hardening::Migration),
             Box::new(m20261202_000009_console::Migration),
             Box::new(m20261207_000010_exports::Migration),
+            Box::new(m20261207_000011_certificates::Migration),
         ]
     }
 }

@@ -80,7 +80,7 @@ api_enum!(
     MailKind <=> MailKind {
         Confirmed, Waitlisted, Pending, Promoted, SessionSeatGiven, Approved,
         ApprovedWaitlisted, Rejected, Cancelled, SessionMoved, SessionReroomed,
-        SessionCancelled, Test
+        SessionCancelled, CertificateIssued, Test
     }
 );
 api_enum!(

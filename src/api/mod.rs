@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod auth;
 pub mod badges;
 pub mod calendar;
+pub mod certificates;
 pub mod checkin_tokens;
 pub mod checkin_types;
 pub mod checkins;
@@ -71,6 +72,8 @@ pub enum ApiTags {
     Calendar,
     /// The schedule for conference apps: frab `schedule.xml`, c3voc `schedule.json`.
     Exports,
+    /// Certificates of attendance: rules, issuing from check-ins, verification by anyone.
+    Certificates,
     /// E-mails to delegates: what was sent, what failed and why, send again.
     Outbox,
 }
@@ -91,7 +94,9 @@ pub type Apis = (
     checkins::CheckinsApi,
     checkin_tokens::CheckinTokensApi,
     calendar::CalendarApi,
-    schedule::ScheduleApi,
+    // poem-openapi joins at most 16 APIs in one tuple: the exports and the certificates
+    // are one member.
+    (schedule::ScheduleApi, certificates::CertificatesApi),
     outbox::OutboxApi,
 );
 
@@ -140,9 +145,14 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
         calendar::CalendarApi {
             state: state.clone(),
         },
-        schedule::ScheduleApi {
-            state: state.clone(),
-        },
+        (
+            schedule::ScheduleApi {
+                state: state.clone(),
+            },
+            certificates::CertificatesApi {
+                state: state.clone(),
+            },
+        ),
         outbox::OutboxApi {
             state: state.clone(),
         },

@@ -48,6 +48,8 @@ pub enum Happened {
     },
     /// A session that was public was cancelled or deleted.
     SessionCancelled { session: Uuid, sequence: i32 },
+    /// A certificate of attendance was issued to the registration.
+    CertificateIssued { registration: Uuid },
 }
 
 impl Happened {
@@ -64,6 +66,7 @@ impl Happened {
             Happened::SessionMoved { .. } => "session_moved",
             Happened::SessionReroomed { .. } => "session_reroomed",
             Happened::SessionCancelled { .. } => "session_cancelled",
+            Happened::CertificateIssued { .. } => "certificate_issued",
         }
     }
 
@@ -76,7 +79,8 @@ impl Happened {
             | Happened::Approved { registration, .. }
             | Happened::Rejected { registration }
             | Happened::Cancelled { registration }
-            | Happened::Erased { registration } => Some(registration),
+            | Happened::Erased { registration }
+            | Happened::CertificateIssued { registration } => Some(registration),
             _ => None,
         }
     }
@@ -114,7 +118,10 @@ impl Happened {
             | Happened::Approved { registration, .. }
             | Happened::Rejected { registration }
             | Happened::Cancelled { registration }
-            | Happened::Erased { registration } => format!("{}:{registration}", self.kind()),
+            | Happened::Erased { registration }
+            | Happened::CertificateIssued { registration } => {
+                format!("{}:{registration}", self.kind())
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod agenda;
 pub mod badge_code;
+pub mod certificate;
 pub mod checkin;
 pub mod day_plan;
 pub mod enums;

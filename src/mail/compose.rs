@@ -367,6 +367,18 @@ async fn attachments(
             feeds::personal_entries(state, r.id, Some(&calendar_token), None).await?;
         files.push(ics(state, event, &r.locale, &entries));
     }
+    if row.kind == MailKind::CertificateIssued {
+        match crate::app::certificates::my_pdf(state, r.id).await {
+            Ok(pdf) => files.push(File {
+                name: "certificate.pdf".into(),
+                content_type: "application/pdf",
+                bytes: pdf,
+            }),
+            // Revoked before the message left: it goes without the certificate.
+            Err(AppError::Refused(_)) => {}
+            Err(err) => return Err(err),
+        }
+    }
     if let (Some(session), true) = (
         row.details.session_id,
         matches!(

@@ -11,12 +11,12 @@ use krilla::geom::Size;
 use krilla::page::PageSettings;
 
 pub use agenda::{AgendaDay, AgendaDocument, AgendaItem, agenda};
-pub use sheet::{badge_sheets, single_badge};
+pub use sheet::{badge_sheets, certificates, single_badge};
 
 /// Why a PDF could not be produced.
 #[derive(Debug, thiserror::Error)]
 pub enum PrintError {
-    #[error("there are no badges to print")]
+    #[error("there is nothing to print")]
     NoBadges,
     #[error("badge {index} is not a valid SVG document: {message}")]
     Svg { index: usize, message: String },

@@ -77,6 +77,36 @@ pub fn single_badge(svg: &str, fonts: Arc<usvg::fontdb::Database>) -> Result<Vec
     finish(document)
 }
 
+/// Certificates of attendance, one A4 landscape page each, from the SVG pages that
+/// `certificate::svg` draws.
+pub fn certificates(
+    pages: &[String],
+    fonts: Arc<usvg::fontdb::Database>,
+) -> Result<Vec<u8>, PrintError> {
+    if pages.is_empty() {
+        return Err(PrintError::NoBadges);
+    }
+    let options = svg_options(&fonts);
+    let landscape = (A4.1, A4.0);
+    let size = Size::from_wh(landscape.0, landscape.1).ok_or(PrintError::Geometry("A4"))?;
+    let mut document = Document::new();
+    for (index, svg) in pages.iter().enumerate() {
+        let tree = parse(svg, index, &options)?;
+        let mut page = document.start_page_with(page_settings(landscape)?);
+        let mut surface = page.surface();
+        let drawn = surface.draw_svg(&tree, size, SETTINGS);
+        surface.finish();
+        page.finish();
+        drawn.ok_or(PrintError::Draw { index })?;
+    }
+    document.set_metadata(
+        Metadata::new()
+            .title(format!("Certificates of attendance ({})", pages.len()))
+            .creator("Dialogue".into()),
+    );
+    finish(document)
+}
+
 /// The top-left corner of badge slot 0..4 on a sheet, in points.
 fn slot_origin(slot: usize) -> (f32, f32) {
     let column = (slot % 2) as f32;

@@ -131,6 +131,13 @@ async fn plan<C: ConnectionTrait>(
         }
         // Nothing is written to an address that was just erased.
         Happened::Erased { .. } => {}
+        Happened::CertificateIssued { registration } => {
+            planned.push(to_one(
+                registration,
+                MailKind::CertificateIssued,
+                MailDetails::default(),
+            ));
+        }
         Happened::Cancelled { registration } => {
             planned.push(to_one(
                 registration,

@@ -31,6 +31,7 @@ pub mod scan_page;
 pub mod session_page;
 pub mod session_view;
 pub mod speaker_pages;
+pub mod verify_page;
 
 use poem::http::StatusCode;
 use poem::middleware::{CookieJarManager, Csrf};
@@ -86,6 +87,7 @@ pub fn routes(state: &AppState) -> impl Endpoint<Output = Response> + use<> {
             get(me_page::cancel_form).post(me_page::cancel).with(csrf()),
         )
         .at("/me/forget", post(me_page::forget_device).with(csrf()))
+        .at("/verify/:code", get(verify_page::verify_page))
         .at("/scan", get(scan_page::scan_page))
         .at("/scan-sw.js", get(scan_page::service_worker))
         .at("/me/badge.svg", get(me_page::badge))

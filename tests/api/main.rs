@@ -7,6 +7,7 @@ mod agenda;
 mod auth;
 mod bootstrap;
 mod calendar;
+mod certificates;
 mod checkins;
 mod command_line;
 mod concurrency;

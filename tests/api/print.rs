@@ -17,7 +17,7 @@ use crate::helpers::{Reply, TestApp};
 use crate::registrations::{delegate, register};
 
 /// Whether an external tool can be run; with `CI=true` a missing tool fails the test.
-fn tools_present() -> bool {
+pub(crate) fn tools_present() -> bool {
     let present = ["qpdf", "pdfinfo", "pdffonts", "pdftotext", "pdftoppm"]
         .iter()
         .all(|tool| Command::new(tool).arg("-v").output().is_ok());
@@ -33,13 +33,13 @@ fn tools_present() -> bool {
 }
 
 /// A PDF written to a temporary file for the tools.
-struct PdfFile {
+pub(crate) struct PdfFile {
     dir: PathBuf,
     path: PathBuf,
 }
 
 impl PdfFile {
-    fn new(bytes: &[u8]) -> PdfFile {
+    pub(crate) fn new(bytes: &[u8]) -> PdfFile {
         let dir =
             std::env::temp_dir().join(format!("dialogue-pdf-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -69,7 +69,7 @@ impl PdfFile {
 
     /// `qpdf --check` passes and `pdffonts` lists only embedded fonts; answers the page count
     /// and size in points.
-    fn check(&self) -> (u32, (f64, f64)) {
+    pub(crate) fn check(&self) -> (u32, (f64, f64)) {
         self.run("qpdf", &["--check"]);
         let fonts = self.run("pdffonts", &[]);
         let rows: Vec<&str> = fonts.lines().skip(2).collect();
@@ -97,7 +97,7 @@ impl PdfFile {
     }
 
     /// The text, its words joined by single spaces (wrapped lines become one).
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.run("pdftotext", &["-enc", "UTF-8"])
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -105,7 +105,7 @@ impl PdfFile {
     }
 
     /// The QR codes found on every page rendered at 150 dpi.
-    fn qr_codes(&self) -> BTreeSet<String> {
+    pub(crate) fn qr_codes(&self) -> BTreeSet<String> {
         let prefix = self.dir.join("page");
         let status = Command::new("pdftoppm")
             .args(["-r", "150", "-png"])
@@ -164,7 +164,7 @@ fn a4(size: (f64, f64)) -> bool {
     (size.0 - 595.28).abs() < 1.0 && (size.1 - 841.89).abs() < 1.0
 }
 
-fn pdf_of(reply: &Reply) -> Vec<u8> {
+pub(crate) fn pdf_of(reply: &Reply) -> Vec<u8> {
     reply.expect(200);
     assert_eq!(reply.header("content-type"), Some("application/pdf"));
     reply.raw.to_vec()

@@ -12,11 +12,13 @@
 //!   export, one delegate's page, erasure.
 //! - [`door_pages`]: scanner tokens with their pairing QR, live attendance.
 //! - [`outbox_pages`]: the e-mails sent and failed, sending again.
+//! - [`certificate_pages`]: certificates of attendance: rules, who qualifies, issuing, revoking, counts.
 //! - [`print_pages`]: badge sheets, one badge and the agenda as PDF.
 //! - [`texts`]: reading and showing texts in the three languages side by side.
 
 pub mod door_pages;
 pub mod event_pages;
+pub mod certificate_pages;
 pub mod outbox_pages;
 pub mod print_pages;
 pub mod programme_pages;
@@ -262,6 +264,7 @@ impl EventMenu {
             ("doors", "/doors"),
             ("outbox", "/outbox"),
             ("print", "/print"),
+            ("certificates", "/certificates"),
         ]
         .into_iter()
         .map(|(key, path)| MenuLink {
@@ -429,6 +432,26 @@ pub fn add_routes(route: Route, csrf: impl Fn() -> poem::middleware::Csrf) -> Ro
         .at(
             "/admin/events/:event/outbox/:id/resend",
             post(outbox_pages::resend).with(csrf()),
+        )
+        .at(
+            "/admin/events/:event/certificates",
+            get(certificate_pages::certificates_page).with(csrf()),
+        )
+        .at(
+            "/admin/events/:event/certificates/rules",
+            post(certificate_pages::save_rules).with(csrf()),
+        )
+        .at(
+            "/admin/events/:event/certificates/issue",
+            post(certificate_pages::issue).with(csrf()),
+        )
+        .at(
+            "/admin/events/:event/certificates/:number/revoke",
+            post(certificate_pages::revoke).with(csrf()),
+        )
+        .at(
+            "/admin/events/:event/certificates.pdf",
+            get(certificate_pages::all_pdf).with(csrf()),
         )
         .at(
             "/admin/events/:event/print",

@@ -1,0 +1,20 @@
+# Сертификаты об участии и страница их проверки.
+certificate-heading = Сертификат об участии
+certificate-certifies = Настоящим удостоверяется, что
+certificate-attended = принял(а) участие в мероприятии
+certificate-hours = { $hours } ч. · посещено занятий: { $sessions }
+certificate-partners = При участии партнёров:
+certificate-number = № { $number }
+certificate-verify = Проверить сертификат:
+verify-title = Проверка сертификата
+verify-genuine = Сертификат подлинный.
+verify-revoked = Сертификат отозван и больше не действителен.
+verify-unknown = Сертификата с таким кодом нет. Возможно, код введён с ошибкой или подделан.
+verify-holder = Владелец
+verify-event = Мероприятие
+verify-dates = Даты
+verify-hours = Часы
+verify-number = Номер
+verify-offline = Код подписан ключом, опубликованным по адресу { $keys }: его можно проверить и без сети.
+mail-subject-certificate-issued = Ваш сертификат об участии: { $event }
+mail-body-certificate-issued = Ваш сертификат об участии в мероприятии «{ $event }» во вложении. Любой может проверить его по QR-коду на сертификате.

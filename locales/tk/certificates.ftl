@@ -1,0 +1,20 @@
+# Gatnaşandygy barada şahadatnamalar we olary barlamak sahypasy.
+certificate-heading = Gatnaşandygy barada şahadatnama
+certificate-certifies = Şu şahadatnama berilýär:
+certificate-attended = aşakdaky çärä gatnaşandygy üçin
+certificate-hours = { $hours } sagat · gatnaşylan sapaklar: { $sessions }
+certificate-partners = Hyzmatdaşlar:
+certificate-number = № { $number }
+certificate-verify = Şahadatnamany barlamak:
+verify-title = Şahadatnamany barlamak
+verify-genuine = Bu şahadatnama hakyky.
+verify-revoked = Bu şahadatnama yzyna alyndy we indi hakyky däl.
+verify-unknown = Bu kodly şahadatnama ýok. Kod ýalňyş ýazylan ýa-da galp bolmagy mümkin.
+verify-holder = Eýesi
+verify-event = Çäre
+verify-dates = Senesi
+verify-hours = Sagat
+verify-number = Belgisi
+verify-offline = Kod { $keys } salgysynda çap edilen açar bilen gol çekilen: ony internetsiz hem barlap bolýar.
+mail-subject-certificate-issued = Gatnaşandygyňyz barada şahadatnama: { $event }
+mail-body-certificate-issued = «{ $event }» çärä gatnaşandygyňyz barada şahadatnama goşulyp iberildi. Ony islendik adam şahadatnamadaky QR kody arkaly barlap biler.
