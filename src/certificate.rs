@@ -96,9 +96,19 @@ pub fn svg(c: &CertificateContent<'_>) -> Result<String, LayoutError> {
     out.push_str(&left_line(c.number_line, 20.0, bottom - 8.0, 4.4, true));
     out.push_str(&left_line(c.verify_label, 20.0, bottom - 2.0, 3.4, false));
     for (i, part) in split_url(c.verify_url, 90).iter().enumerate() {
-        out.push_str(&left_line(part, 20.0, bottom + 3.5 + i as f32 * 4.0, 3.0, false));
+        out.push_str(&left_line(
+            part,
+            20.0,
+            bottom + 3.5 + i as f32 * 4.0,
+            3.0,
+            false,
+        ));
     }
-    out.push_str(&qr_path(&qr, WIDTH_MM - 20.0 - QR_SIZE_MM, HEIGHT_MM - 16.0 - QR_SIZE_MM));
+    out.push_str(&qr_path(
+        &qr,
+        WIDTH_MM - 20.0 - QR_SIZE_MM,
+        HEIGHT_MM - 16.0 - QR_SIZE_MM,
+    ));
     out.push_str("</svg>");
     Ok(out)
 }

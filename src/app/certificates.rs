@@ -279,8 +279,10 @@ pub async fn issue(
             .filter(|e| e.certificate.is_none() && e.standing.qualifies())
             .collect(),
         Some(ids) => {
-            let by_id: HashMap<Uuid, &Eligibility> =
-                list.iter().map(|e| (e.registration.registration.id, e)).collect();
+            let by_id: HashMap<Uuid, &Eligibility> = list
+                .iter()
+                .map(|e| (e.registration.registration.id, e))
+                .collect();
             let mut chosen = Vec::new();
             for id in ids {
                 let Some(found) = by_id.get(id) else {
@@ -331,13 +333,7 @@ pub async fn issue(
             number: format!("{prefix}-{year}-{seq:04}"),
             minutes,
             sessions: json!(e.standing.attended),
-            code: rules_of::issue_code(
-                &keys.active,
-                keys.active_kid,
-                event.id,
-                id,
-                minutes as u16,
-            ),
+            code: rules_of::issue_code(&keys.active, keys.active_kid, event.id, id, minutes as u16),
             language: e.registration.registration.locale.clone(),
             override_reason: overridden.then(|| reason.unwrap_or_default().to_owned()),
             issued_at: now,
@@ -401,11 +397,9 @@ pub async fn revoke(
     let event = visible(state, event, Audience::Organizers).await?;
     let reason = reason.map(str::trim).unwrap_or_default();
     if reason.chars().count() > MAX_REASON {
-        return Err(ValidationErrors::single(
-            "reason",
-            format!("at most {MAX_REASON} characters"),
-        )
-        .into());
+        return Err(
+            ValidationErrors::single("reason", format!("at most {MAX_REASON} characters")).into(),
+        );
     }
     let row = store::certificates::by_number(&state.db, event.id, number)
         .await?
@@ -514,7 +508,8 @@ pub async fn stats(state: &AppState, event: &str) -> Result<(events::Model, Stat
     };
     for row in rows {
         let r = &row.registration;
-        let attended = presence.doors.contains_key(&r.id) || presence.venue_days.contains_key(&r.id);
+        let attended =
+            presence.doors.contains_key(&r.id) || presence.venue_days.contains_key(&r.id);
         let minutes = certified.get(&r.id).copied();
         let organization = r
             .organization
@@ -536,18 +531,6 @@ pub async fn stats(state: &AppState, event: &str) -> Result<(events::Model, Stat
         }
     }
     Ok((event, stats))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::number_prefix;
-
-    #[test]
-    fn numbers_start_with_the_event() {
-        assert_eq!(number_prefix("dialogue-2026"), "DIALOGUE");
-        assert_eq!(number_prefix("cyber-ai-training"), "CYBER");
-        assert_eq!(number_prefix("-"), "C");
-    }
 }
 
 /// The certificates as one PDF, each page in its holder's language.
@@ -588,12 +571,18 @@ pub async fn pdf(
             format!(
                 "{} – {}",
                 m.date_short(event.starts_on),
-                m.date_long(event.ends_on)
+                m.date_short(event.ends_on)
             )
         };
         let place: Vec<String> = [
-            event.venue.as_deref().map(|v| texts(&event.translations, "venue", v)),
-            event.city.as_deref().map(|c| texts(&event.translations, "city", c)),
+            event
+                .venue
+                .as_deref()
+                .map(|v| texts(&event.translations, "venue", v)),
+            event
+                .city
+                .as_deref()
+                .map(|c| texts(&event.translations, "city", c)),
         ]
         .into_iter()
         .flatten()
@@ -650,10 +639,14 @@ pub fn hours_text(minutes: i32, language: &str) -> String {
 /// Every certificate of an event that is not revoked, as one PDF for its organizers.
 pub async fn event_pdf(state: &AppState, event: &str) -> Result<Vec<u8>, AppError> {
     let (event, rows) = list(state, event).await?;
-    let rows: Vec<certificates::Model> =
-        rows.into_iter().filter(|c| c.revoked_at.is_none()).collect();
+    let rows: Vec<certificates::Model> = rows
+        .into_iter()
+        .filter(|c| c.revoked_at.is_none())
+        .collect();
     if rows.is_empty() {
-        return Err(AppError::refused("no certificate was issued (or all were revoked)"));
+        return Err(AppError::refused(
+            "no certificate was issued (or all were revoked)",
+        ));
     }
     pdf(state, &event, &rows).await
 }
@@ -668,4 +661,16 @@ pub async fn my_pdf(state: &AppState, registration_id: Uuid) -> Result<Vec<u8>, 
         .await?
         .ok_or(AppError::NotFound("event"))?;
     pdf(state, &event, &[row]).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_prefix;
+
+    #[test]
+    fn numbers_start_with_the_event() {
+        assert_eq!(number_prefix("dialogue-2026"), "DIALOGUE");
+        assert_eq!(number_prefix("cyber-ai-training"), "CYBER");
+        assert_eq!(number_prefix("-"), "C");
+    }
 }

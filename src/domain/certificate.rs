@@ -131,7 +131,9 @@ impl Standing {
 pub fn required(counted: usize, min_share: f64) -> usize {
     // A share like 0.7 is not exact in binary: allow for the rounding of the product.
     let needed = (min_share.clamp(0.0, 1.0) * counted as f64 - 1e-9).ceil();
-    (needed.max(0.0) as usize).min(counted).max(usize::from(counted > 0))
+    (needed.max(0.0) as usize)
+        .min(counted)
+        .max(usize::from(counted > 0))
 }
 
 /// How `registration` stands against the counted sessions.
@@ -235,8 +237,7 @@ pub fn verify_code(
         .map_err(|_| CodeRejected::BadSignature)?;
     let mut tag = [0u8; 4];
     tag.copy_from_slice(&payload[2..6]);
-    let certificate_id =
-        Uuid::from_slice(&payload[6..22]).map_err(|_| CodeRejected::Malformed)?;
+    let certificate_id = Uuid::from_slice(&payload[6..22]).map_err(|_| CodeRejected::Malformed)?;
     Ok(CertificateClaims {
         kid,
         event_tag: tag,
@@ -292,7 +293,11 @@ mod tests {
             .or_default()
             .insert(NaiveDate::from_ymd_opt(2026, 12, 10).unwrap());
         let first = standing(someone, &sessions, 0.8, Measure::Venue, &presence, TZ);
-        assert_eq!(first.attended, vec![one_day.id], "the second day is missing");
+        assert_eq!(
+            first.attended,
+            vec![one_day.id],
+            "the second day is missing"
+        );
         assert!(!first.qualifies());
         assert_eq!(first.missing(), 1);
         presence
@@ -306,7 +311,11 @@ mod tests {
         // Measured at the door: only the door of the first session was scanned.
         presence.scanned_doors.insert(one_day.id);
         let auto = standing(someone, &sessions, 0.8, Measure::Auto, &presence, TZ);
-        assert_eq!(auto.attended, vec![two_days.id], "no entry at the first door");
+        assert_eq!(
+            auto.attended,
+            vec![two_days.id],
+            "no entry at the first door"
+        );
     }
 
     #[test]

@@ -28,7 +28,9 @@ pub async fn rules<C: ConnectionTrait>(
     db: &C,
     event_id: Uuid,
 ) -> Result<Option<certificate_rules::Model>, AppError> {
-    Ok(certificate_rules::Entity::find_by_id(event_id).one(db).await?)
+    Ok(certificate_rules::Entity::find_by_id(event_id)
+        .one(db)
+        .await?)
 }
 
 /// Saves an event's rules (insert or replace).

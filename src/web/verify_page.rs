@@ -42,8 +42,7 @@ pub async fn verify_page(
     );
     let offline = messages.t_with("verify-offline", &[("keys", keys)]);
     let path = format!("/verify/{code}");
-    let (status, page_state, verdict, facts) = match certificates_app::verify(&state, &code).await
-    {
+    let (status, page_state, verdict, facts) = match certificates_app::verify(&state, &code).await {
         Ok(found) => {
             let facts = vec![
                 (messages.t("verify-holder"), found.full_name.clone()),

@@ -24,7 +24,12 @@ struct Course {
     delegates: Vec<(String, String)>,
 }
 
-const NAMES: [&str; 4] = ["Aýna Berdiýewa", "Борис Петров", "Ogulgerek Ýazmyradowa", "Dmitri Ivanov"];
+const NAMES: [&str; 4] = [
+    "Aýna Berdiýewa",
+    "Борис Петров",
+    "Ogulgerek Ýazmyradowa",
+    "Dmitri Ivanov",
+];
 
 async fn course(app: &TestApp) -> Course {
     let event = app
@@ -35,11 +40,31 @@ async fn course(app: &TestApp) -> Course {
     let slug = event["slug"].as_str().unwrap().to_owned();
     let mut sessions = Vec::new();
     for (title, from, to) in [
-        ("Threat models", "2026-11-18T09:00:00+05:00", "2026-11-18T10:30:00+05:00"),
-        ("Incident response", "2026-11-18T11:00:00+05:00", "2026-11-18T12:30:00+05:00"),
-        ("Secure e-services", "2026-11-18T14:00:00+05:00", "2026-11-18T15:30:00+05:00"),
-        ("AI in public administration", "2026-11-19T09:00:00+05:00", "2026-11-19T10:30:00+05:00"),
-        ("Night exercise", "2026-11-18T23:00:00+05:00", "2026-11-19T01:00:00+05:00"),
+        (
+            "Threat models",
+            "2026-11-18T09:00:00+05:00",
+            "2026-11-18T10:30:00+05:00",
+        ),
+        (
+            "Incident response",
+            "2026-11-18T11:00:00+05:00",
+            "2026-11-18T12:30:00+05:00",
+        ),
+        (
+            "Secure e-services",
+            "2026-11-18T14:00:00+05:00",
+            "2026-11-18T15:30:00+05:00",
+        ),
+        (
+            "AI in public administration",
+            "2026-11-19T09:00:00+05:00",
+            "2026-11-19T10:30:00+05:00",
+        ),
+        (
+            "Night exercise",
+            "2026-11-18T23:00:00+05:00",
+            "2026-11-19T01:00:00+05:00",
+        ),
     ] {
         let reply = app
             .create_session(
@@ -133,96 +158,149 @@ fn item<'a>(eligibility: &'a Value, registration: &str) -> &'a Value {
         .expect("an item per confirmed registration")
 }
 
-db_test!(attendance_from_check_ins_decides_who_qualifies, |app| async move {
-    let c = course(&app).await;
-    let base = format!("/api/v1/events/{}/certificates", c.event);
-    // Organizers only.
-    app.get(&format!("{base}/eligibility")).await.expect_problem(401);
-    let rules = app.get_as(&format!("{base}/rules"), &app.organizer).await;
-    rules.expect(200);
-    assert_eq!(rules.body["min_share"], 0.8);
-    assert_eq!(rules.body["attendance"], "auto");
-    assert!(rules.body["session_ids"].is_null(), "default: training and workshops");
+db_test!(
+    attendance_from_check_ins_decides_who_qualifies,
+    |app| async move {
+        let c = course(&app).await;
+        let base = format!("/api/v1/events/{}/certificates", c.event);
+        // Organizers only.
+        app.get(&format!("{base}/eligibility"))
+            .await
+            .expect_problem(401);
+        let rules = app.get_as(&format!("{base}/rules"), &app.organizer).await;
+        rules.expect(200);
+        assert_eq!(rules.body["min_share"], 0.8);
+        assert_eq!(rules.body["attendance"], "auto");
+        assert!(
+            rules.body["session_ids"].is_null(),
+            "default: training and workshops"
+        );
 
-    let seen = app.get_as(&format!("{base}/eligibility"), &app.organizer).await;
-    seen.expect(200);
-    let (a, b, o, d) = (
-        item(&seen.body, &c.delegates[0].0),
-        item(&seen.body, &c.delegates[1].0),
-        item(&seen.body, &c.delegates[2].0),
-        item(&seen.body, &c.delegates[3].0),
-    );
-    assert_eq!(a["counted"], 5, "the talk does not count");
-    assert_eq!(a["attended"].as_array().unwrap().len(), 5, "an exit and re-entry count once");
-    assert_eq!(a["hours"], 8.0, "four of 90 minutes and the two-hour night session");
-    assert_eq!(a["qualifies"], true);
-    assert_eq!((b["attended"].as_array().unwrap().len(), &b["qualifies"]), (3, &json!(false)));
-    assert_eq!(b["missing"], 1, "just missed");
-    assert_eq!(o["share"], 0.8);
-    assert_eq!(o["qualifies"], true, "exactly met");
-    assert_eq!((d["attended"].as_array().unwrap().len(), &d["missing"]), (0, &json!(4)));
+        let seen = app
+            .get_as(&format!("{base}/eligibility"), &app.organizer)
+            .await;
+        seen.expect(200);
+        let (a, b, o, d) = (
+            item(&seen.body, &c.delegates[0].0),
+            item(&seen.body, &c.delegates[1].0),
+            item(&seen.body, &c.delegates[2].0),
+            item(&seen.body, &c.delegates[3].0),
+        );
+        assert_eq!(a["counted"], 5, "the talk does not count");
+        assert_eq!(
+            a["attended"].as_array().unwrap().len(),
+            5,
+            "an exit and re-entry count once"
+        );
+        assert_eq!(
+            a["hours"], 8.0,
+            "four of 90 minutes and the two-hour night session"
+        );
+        assert_eq!(a["qualifies"], true);
+        assert_eq!(
+            (b["attended"].as_array().unwrap().len(), &b["qualifies"]),
+            (3, &json!(false))
+        );
+        assert_eq!(b["missing"], 1, "just missed");
+        assert_eq!(o["share"], 0.8);
+        assert_eq!(o["qualifies"], true, "exactly met");
+        assert_eq!(
+            (d["attended"].as_array().unwrap().len(), &d["missing"]),
+            (0, &json!(4))
+        );
 
-    // Issuing: to those who qualify, once.
-    let issued = app.post(&format!("{base}/issue"), json!({})).await;
-    issued.expect(200);
-    let items = issued.body["items"].as_array().unwrap().clone();
-    assert_eq!(items.len(), 2);
-    let numbers: BTreeSet<&str> = items.iter().map(|i| i["number"].as_str().unwrap()).collect();
-    let prefix = c.slug.split('-').next().unwrap().to_uppercase();
-    assert!(numbers.contains(format!("{prefix}-2026-0001").as_str()), "{numbers:?}");
-    assert!(numbers.contains(format!("{prefix}-2026-0002").as_str()));
-    let again = app.post(&format!("{base}/issue"), json!({})).await;
-    again.expect(200);
-    assert_eq!(again.body["items"], json!([]), "issuing twice issues nothing new");
-    // Борис misses the bar: only with a reason.
-    let refused = app
-        .post(&format!("{base}/issue"), json!({"registration_ids": [c.delegates[1].0]}))
-        .await;
-    refused.expect_problem(422);
-    assert_eq!(refused.error_fields(), ["override_reason"]);
-    let forced = app
-        .post(
-            &format!("{base}/issue"),
-            json!({"registration_ids": [c.delegates[1].0],
+        // Issuing: to those who qualify, once.
+        let issued = app.post(&format!("{base}/issue"), json!({})).await;
+        issued.expect(200);
+        let items = issued.body["items"].as_array().unwrap().clone();
+        assert_eq!(items.len(), 2);
+        let numbers: BTreeSet<&str> = items
+            .iter()
+            .map(|i| i["number"].as_str().unwrap())
+            .collect();
+        let prefix = c.slug.split('-').next().unwrap().to_uppercase();
+        assert!(
+            numbers.contains(format!("{prefix}-2026-0001").as_str()),
+            "{numbers:?}"
+        );
+        assert!(numbers.contains(format!("{prefix}-2026-0002").as_str()));
+        let again = app.post(&format!("{base}/issue"), json!({})).await;
+        again.expect(200);
+        assert_eq!(
+            again.body["items"],
+            json!([]),
+            "issuing twice issues nothing new"
+        );
+        // Борис misses the bar: only with a reason.
+        let refused = app
+            .post(
+                &format!("{base}/issue"),
+                json!({"registration_ids": [c.delegates[1].0]}),
+            )
+            .await;
+        refused.expect_problem(422);
+        assert_eq!(refused.error_fields(), ["override_reason"]);
+        let forced = app
+            .post(
+                &format!("{base}/issue"),
+                json!({"registration_ids": [c.delegates[1].0],
                    "override_reason": "attended day two in the other group"}),
-        )
-        .await;
-    forced.expect(200);
-    assert_eq!(forced.body["items"][0]["override_reason"], "attended day two in the other group");
-    assert_eq!(forced.body["items"][0]["hours"], 4.5);
-    let listed = app.get_as(&base, &app.organizer).await;
-    assert_eq!(listed.body["items"].as_array().unwrap().len(), 3);
+            )
+            .await;
+        forced.expect(200);
+        assert_eq!(
+            forced.body["items"][0]["override_reason"],
+            "attended day two in the other group"
+        );
+        assert_eq!(forced.body["items"][0]["hours"], 4.5);
+        let listed = app.get_as(&base, &app.organizer).await;
+        assert_eq!(listed.body["items"].as_array().unwrap().len(), 3);
 
-    // Rules: the door only, the night session credited 3 hours, a higher bar.
-    let put = app
-        .call(
-            Method::PUT,
-            &format!("{base}/rules"),
-            Some(&app.organizer),
-            Some(&json!({"min_share": 1.0, "attendance": "door",
+        // Rules: the door only, the night session credited 3 hours, a higher bar.
+        let put = app
+            .call(
+                Method::PUT,
+                &format!("{base}/rules"),
+                Some(&app.organizer),
+                Some(&json!({"min_share": 1.0, "attendance": "door",
                          "hours": {c.sessions[4].clone(): 3.0},
                          "partners": ["UNDP", "E-Governance Academy"]})),
-        )
-        .await;
-    put.expect(200);
-    let door_only = app.get_as(&format!("{base}/eligibility"), &app.organizer).await;
-    let a = item(&door_only.body, &c.delegates[0].0);
-    assert_eq!(a["attended"].as_array().unwrap().len(), 3, "no door at the last two");
-    assert_eq!(a["qualifies"], false);
-    // Bad rules change nothing.
-    for bad in [
-        json!({"min_share": 1.5}),
-        json!({"min_share": 0.5, "session_ids": [uuid::Uuid::now_v7()]}),
-        json!({"min_share": 0.5, "hours": {c.sessions[0].clone(): 30.0}}),
-    ] {
-        app.call(Method::PUT, &format!("{base}/rules"), Some(&app.organizer), Some(&bad))
+            )
+            .await;
+        put.expect(200);
+        let door_only = app
+            .get_as(&format!("{base}/eligibility"), &app.organizer)
+            .await;
+        let a = item(&door_only.body, &c.delegates[0].0);
+        assert_eq!(
+            a["attended"].as_array().unwrap().len(),
+            3,
+            "no door at the last two"
+        );
+        assert_eq!(a["qualifies"], false);
+        // Bad rules change nothing.
+        for bad in [
+            json!({"min_share": 1.5}),
+            json!({"min_share": 0.5, "session_ids": [uuid::Uuid::now_v7()]}),
+            json!({"min_share": 0.5, "hours": {c.sessions[0].clone(): 30.0}}),
+        ] {
+            app.call(
+                Method::PUT,
+                &format!("{base}/rules"),
+                Some(&app.organizer),
+                Some(&bad),
+            )
             .await
             .expect_problem(422);
+        }
+        let kept = app.get_as(&format!("{base}/rules"), &app.organizer).await;
+        assert_eq!(kept.body["min_share"], 1.0);
+        assert_eq!(
+            kept.body["partners"],
+            json!(["UNDP", "E-Governance Academy"])
+        );
     }
-    let kept = app.get_as(&format!("{base}/rules"), &app.organizer).await;
-    assert_eq!(kept.body["min_share"], 1.0);
-    assert_eq!(kept.body["partners"], json!(["UNDP", "E-Governance Academy"]));
-});
+);
 
 db_test!(certificates_verify_revoke_and_print, |app| async move {
     let c = course(&app).await;
@@ -242,12 +320,26 @@ db_test!(certificates_verify_revoke_and_print, |app| async move {
     // Anyone verifies; the answer names exactly the fields promised.
     let verified = app.get(&format!("/api/v1/certificates/{code}")).await;
     verified.expect(200);
-    let keys: BTreeSet<&str> = verified.body.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: BTreeSet<&str> = verified
+        .body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(
         keys,
-        ["ends_on", "event_title", "full_name", "hours", "revoked", "starts_on", "valid"]
-            .into_iter()
-            .collect()
+        [
+            "ends_on",
+            "event_title",
+            "full_name",
+            "hours",
+            "revoked",
+            "starts_on",
+            "valid"
+        ]
+        .into_iter()
+        .collect()
     );
     assert_eq!(verified.body["valid"], true);
     assert_eq!(verified.body["full_name"], NAMES[0]);
@@ -257,22 +349,27 @@ db_test!(certificates_verify_revoke_and_print, |app| async move {
     let mut altered = code.clone().into_bytes();
     altered[50] = if altered[50] == b'A' { b'B' } else { b'A' };
     let altered = String::from_utf8(altered).unwrap();
-    app.get(&format!("/api/v1/certificates/{altered}")).await.expect_problem(404);
+    app.get(&format!("/api/v1/certificates/{altered}"))
+        .await
+        .expect_problem(404);
     let badge = dialogue::app::badges::code_for(
         &app.state,
         c.event.parse().unwrap(),
         c.delegates[0].0.parse().unwrap(),
     );
-    app.get(&format!("/api/v1/certificates/{badge}")).await.expect_problem(404);
-    app.get("/api/v1/certificates/C1AAAA").await.expect_problem(404);
+    app.get(&format!("/api/v1/certificates/{badge}"))
+        .await
+        .expect_problem(404);
+    app.get("/api/v1/certificates/C1AAAA")
+        .await
+        .expect_problem(404);
     // Offline: the published key verifies the code's signature.
     let keys = app.get("/api/v1/certificate-keys").await;
     keys.expect(200);
     let public = keys.body["keys"][0]["public_key"].as_str().unwrap();
-    let key = ed25519_dalek::VerifyingKey::from_bytes(
-        &hex_bytes(public).try_into().expect("32 bytes"),
-    )
-    .unwrap();
+    let key =
+        ed25519_dalek::VerifyingKey::from_bytes(&hex_bytes(public).try_into().expect("32 bytes"))
+            .unwrap();
     let claims = dialogue::domain::certificate::verify_code(&code, |_| Some(key)).unwrap();
     assert_eq!(claims.minutes, 480);
 
@@ -284,7 +381,9 @@ db_test!(certificates_verify_revoke_and_print, |app| async move {
         assert!(page.text.contains(NAMES[0]));
         assert!(!page.text.contains("example.org"));
     }
-    app.get(&format!("/verify/{altered}?lang=en")).await.expect(404);
+    app.get(&format!("/verify/{altered}?lang=en"))
+        .await
+        .expect(404);
 
     // PDFs: the delegate's own and the organizer's all-in-one (Борис's by override).
     app.post(
@@ -294,25 +393,45 @@ db_test!(certificates_verify_revoke_and_print, |app| async move {
     .await
     .expect(200);
     let mine = app
-        .get_as("/api/v1/registrations/me/certificate.pdf", &c.delegates[0].1)
+        .get_as(
+            "/api/v1/registrations/me/certificate.pdf",
+            &c.delegates[0].1,
+        )
         .await;
     let mine = pdf_of(&mine);
-    app.get_as("/api/v1/registrations/me/certificate.pdf", &c.delegates[3].1)
-        .await
-        .expect_problem(409);
-    let all = app.get_as(&format!("/api/v1/events/{}/certificates.pdf", c.event), &app.organizer).await;
+    app.get_as(
+        "/api/v1/registrations/me/certificate.pdf",
+        &c.delegates[3].1,
+    )
+    .await
+    .expect_problem(409);
+    let all = app
+        .get_as(
+            &format!("/api/v1/events/{}/certificates.pdf", c.event),
+            &app.organizer,
+        )
+        .await;
     let all = pdf_of(&all);
     if tools_present() {
         let _heavy = crate::helpers::CPU_HEAVY.lock().await;
         let pdf = PdfFile::new(&mine);
         let (pages, size) = pdf.check();
         assert_eq!(pages, 1);
-        assert!((size.0 - 841.89).abs() < 1.0 && (size.1 - 595.28).abs() < 1.0, "A4 landscape: {size:?}");
+        assert!(
+            (size.0 - 841.89).abs() < 1.0 && (size.1 - 595.28).abs() < 1.0,
+            "A4 landscape: {size:?}"
+        );
         let text = pdf.text();
         assert!(text.contains(NAMES[0]), "{text}");
-        assert!(text.contains("Gatnaşandygy barada şahadatnama"), "in Turkmen: {text}");
+        assert!(
+            text.contains("Gatnaşandygy barada şahadatnama"),
+            "in Turkmen: {text}"
+        );
         assert!(text.contains("Threat models"));
-        let link = format!("{}/verify/{code}", app.state.config.public_url.trim_end_matches('/'));
+        let link = format!(
+            "{}/verify/{code}",
+            app.state.config.public_url.trim_end_matches('/')
+        );
         assert_eq!(pdf.qr_codes(), [link].into_iter().collect());
         let both = PdfFile::new(&all);
         assert_eq!(both.check().0, 3);
@@ -329,24 +448,37 @@ db_test!(certificates_verify_revoke_and_print, |app| async move {
 
     // Revoked: says so, and no longer prints.
     let number = first["number"].as_str().unwrap();
-    app.post(&format!("{base}/{number}/revoke"), json!({"reason": "issued by mistake"}))
-        .await
-        .expect(200);
+    app.post(
+        &format!("{base}/{number}/revoke"),
+        json!({"reason": "issued by mistake"}),
+    )
+    .await
+    .expect(200);
     let revoked = app.get(&format!("/api/v1/certificates/{code}")).await;
     revoked.expect(200);
-    assert_eq!((&revoked.body["valid"], &revoked.body["revoked"]), (&json!(false), &json!(true)));
+    assert_eq!(
+        (&revoked.body["valid"], &revoked.body["revoked"]),
+        (&json!(false), &json!(true))
+    );
     let page = app.get(&format!("/verify/{code}?lang=en")).await;
     assert!(page.text.contains("revoked"));
-    app.get_as("/api/v1/registrations/me/certificate.pdf", &c.delegates[0].1)
+    app.get_as(
+        "/api/v1/registrations/me/certificate.pdf",
+        &c.delegates[0].1,
+    )
+    .await
+    .expect_problem(409);
+    app.post(&format!("{base}/NO-SUCH/revoke"), json!({}))
         .await
-        .expect_problem(409);
-    app.post(&format!("{base}/NO-SUCH/revoke"), json!({})).await.expect_problem(404);
+        .expect_problem(404);
 });
 
 db_test!(counts_by_organization_and_category, |app| async move {
     let c = course(&app).await;
     let base = format!("/api/v1/events/{}/certificates", c.event);
-    app.post(&format!("{base}/issue"), json!({})).await.expect(200);
+    app.post(&format!("{base}/issue"), json!({}))
+        .await
+        .expect(200);
     let stats = app.get_as(&format!("{base}/stats"), &app.organizer).await;
     stats.expect(200);
     assert_eq!(

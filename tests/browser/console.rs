@@ -297,4 +297,47 @@ pub async fn organizer_journey(
         .await
         .expect("programme in Turkmen");
     accessible(client, "console programme (tk)").await;
+
+    // Certificates: the console page, a certificate issued by override through its form,
+    // and the public verification page of its code.
+    client
+        .goto(&format!(
+            "{base}/admin/events/security-meeting/certificates?lang=ru"
+        ))
+        .await
+        .expect("certificates");
+    accessible(client, "console certificates (ru)").await;
+    type_into(
+        client,
+        "form.inline input[name=override_reason]",
+        "attended the other group",
+    )
+    .await;
+    follow(client, "form.inline button[type=submit]").await;
+    let text = page_text(client).await;
+    assert!(text.contains("SECURITY-2026-0001"), "issued: {text}");
+    accessible(client, "console certificates after issuing (ru)").await;
+    screenshot(client, "console-certificates-360").await;
+    let (_, issued) = dialogue::app::certificates::list(state, "security-meeting")
+        .await
+        .expect("the certificates");
+    let code = issued[0].code.clone();
+    for lang in ["tk", "ru", "en"] {
+        client
+            .goto(&format!("{base}/verify/{code}?lang={lang}"))
+            .await
+            .expect("the verification page");
+        accessible(client, &format!("verification page ({lang})")).await;
+    }
+    screenshot(client, "verify-360").await;
+    client
+        .goto(&format!("{base}/verify/C1FORGED?lang=en"))
+        .await
+        .expect("an unknown code");
+    assert!(
+        page_text(client)
+            .await
+            .contains("No certificate has this code")
+    );
+    accessible(client, "verification page, unknown code").await;
 }

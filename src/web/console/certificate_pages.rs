@@ -108,7 +108,12 @@ pub async fn certificates_page(
     let base = format!("/admin/events/{}/certificates", event.slug);
     let names: std::collections::HashMap<Uuid, String> = list
         .iter()
-        .map(|e| (e.registration.registration.id, e.registration.registration.full_name.clone()))
+        .map(|e| {
+            (
+                e.registration.registration.id,
+                e.registration.registration.full_name.clone(),
+            )
+        })
         .collect();
     let notice = match query_value(req, "done").as_deref() {
         Some("rules") => Some(m.t("console-done-rules")),
@@ -169,7 +174,11 @@ pub async fn certificates_page(
                 number: c.number.clone(),
                 name: names.get(&c.registration_id).cloned().unwrap_or_default(),
                 hours: hours_text(c.minutes, &language),
-                issued: c.issued_at.with_timezone(&tz).format("%Y-%m-%d").to_string(),
+                issued: c
+                    .issued_at
+                    .with_timezone(&tz)
+                    .format("%Y-%m-%d")
+                    .to_string(),
                 revoked: c.revoked_at.is_some(),
                 note: c
                     .override_reason
@@ -247,7 +256,10 @@ pub async fn save_rules(
     }
     .await;
     match result {
-        Ok((event, _)) => done(&format!("/admin/events/{}/certificates?done=rules", event.slug)),
+        Ok((event, _)) => done(&format!(
+            "/admin/events/{}/certificates?done=rules",
+            event.slug
+        )),
         Err(err) => refused(&desk, &state, req, err, back),
     }
 }

@@ -16,9 +16,9 @@
 //! - [`print_pages`]: badge sheets, one badge and the agenda as PDF.
 //! - [`texts`]: reading and showing texts in the three languages side by side.
 
+pub mod certificate_pages;
 pub mod door_pages;
 pub mod event_pages;
-pub mod certificate_pages;
 pub mod outbox_pages;
 pub mod print_pages;
 pub mod programme_pages;
