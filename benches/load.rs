@@ -128,6 +128,9 @@ async fn run_backend(backend: &str, seconds: u64, connections: usize) {
     if wanted("badges.pdf") {
         badge_sheets(&client, &base).await;
     }
+    if wanted("certificates") {
+        certificates(&client, &base).await;
+    }
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&data_dir);
@@ -388,6 +391,116 @@ async fn badge_sheets(client: &Client, base: &str) {
         size as f64 / 1e6,
         seconds[0],
         seconds[1]
+    );
+}
+
+/// Certificates for 1,000 delegates of a training course: the time to measure who qualifies,
+/// to issue them all (numbers, signed codes, the e-mails queued, one transaction), and to
+/// render them as one PDF (1,000 A4 landscape pages).
+async fn certificates(client: &Client, base: &str) {
+    let event = call(
+        client,
+        base,
+        Method::POST,
+        "/api/v1/events",
+        json!({"slug": "bench-certificates", "title": "Kiberhowpsuzlyk boýunça okuw", "kind": "training",
+               "timezone": "Asia/Ashgabat", "starts_on": "2026-11-16", "ends_on": "2026-11-20"}),
+    )
+    .await;
+    let id = event["id"].as_str().expect("event id").to_owned();
+    for (n, day) in [16, 17, 18, 19].iter().enumerate() {
+        call(
+            client,
+            base,
+            Method::POST,
+            &format!("/api/v1/events/{id}/sessions"),
+            json!({"title": format!("Module {}", n + 1), "kind": "training", "language": "ru",
+                   "status": "published",
+                   "starts_at": format!("2026-11-{day}T09:00:00+05:00"),
+                   "ends_at": format!("2026-11-{day}T16:00:00+05:00")}),
+        )
+        .await;
+    }
+    call(
+        client,
+        base,
+        Method::POST,
+        &format!("/api/v1/events/{id}/publish"),
+        Value::Null,
+    )
+    .await;
+    const LOCALES: [&str; 3] = ["tk", "ru", "en"];
+    let names = [
+        "Aýna Orazowa",
+        "Аннаев Мурат",
+        "Gülşat Ňazowa",
+        "Сергей Иванов",
+    ];
+    let registrations = format!("/api/v1/events/{id}/registrations");
+    let mut ids = Vec::new();
+    for chunk in (0..BADGES).collect::<Vec<_>>().chunks(50) {
+        let requests = chunk.iter().map(|n| {
+            call(
+                client,
+                base,
+                Method::POST,
+                &registrations,
+                json!({"full_name": format!("{} {n}", names[n % names.len()]),
+                       "email": format!("cert{n}@example.org"),
+                       "organization": "Ministry of Digital Development", "category": "delegate",
+                       "locale": LOCALES[n % 3], "consent": true}),
+            )
+        });
+        for created in futures::future::join_all(requests).await {
+            if let Some(id) = created["id"].as_str() {
+                ids.push(id.to_owned());
+            }
+        }
+    }
+    let base_path = format!("/api/v1/events/{id}/certificates");
+    let started = Instant::now();
+    let eligibility = call(
+        client,
+        base,
+        Method::GET,
+        &format!("{base_path}/eligibility"),
+        Value::Null,
+    )
+    .await;
+    let measured = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let issued = call(
+        client,
+        base,
+        Method::POST,
+        &format!("{base_path}/issue"),
+        json!({"registration_ids": ids, "override_reason": "benchmark: no check-ins"}),
+    )
+    .await;
+    let issuing = started.elapsed().as_secs_f64();
+    let count = issued["items"].as_array().map_or(0, Vec::len);
+    let started = Instant::now();
+    let response = client
+        .get(format!("{base}/api/v1/events/{id}/certificates.pdf"))
+        .bearer_auth(ORGANIZER_TOKEN)
+        .send()
+        .await
+        .expect("certificates.pdf");
+    assert!(
+        response.status().is_success(),
+        "certificates.pdf: {}",
+        response.status()
+    );
+    let size = response.bytes().await.map(|b| b.len()).unwrap_or(0);
+    let rendering = started.elapsed().as_secs_f64();
+    println!(
+        "certificates, {} delegates: eligibility {:.2} s, issuing {count} {:.2} s, \
+         certificates.pdf ({count} pages, {:.1} MB) {:.2} s",
+        eligibility["items"].as_array().map_or(0, Vec::len),
+        measured,
+        issuing,
+        size as f64 / 1e6,
+        rendering
     );
 }
 
