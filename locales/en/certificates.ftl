@@ -18,3 +18,6 @@ verify-number = Number
 verify-offline = The code is signed with the key published at { $keys }: it can also be checked offline.
 mail-subject-certificate-issued = Your certificate of attendance: { $event }
 mail-body-certificate-issued = Your certificate of attendance for { $event } is attached. Anyone can check it with the QR code on it.
+me-certificate = Certificate of attendance
+me-certificate-text = No. { $number }, { $hours } hours.
+me-certificate-download = Download the certificate (PDF)

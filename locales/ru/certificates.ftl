@@ -18,3 +18,6 @@ verify-number = Номер
 verify-offline = Код подписан ключом, опубликованным по адресу { $keys }: его можно проверить и без сети.
 mail-subject-certificate-issued = Ваш сертификат об участии: { $event }
 mail-body-certificate-issued = Ваш сертификат об участии в мероприятии «{ $event }» во вложении. Любой может проверить его по QR-коду на сертификате.
+me-certificate = Сертификат об участии
+me-certificate-text = № { $number }, часов: { $hours }.
+me-certificate-download = Скачать сертификат (PDF)

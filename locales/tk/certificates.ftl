@@ -18,3 +18,6 @@ verify-number = Belgisi
 verify-offline = Kod { $keys } salgysynda çap edilen açar bilen gol çekilen: ony internetsiz hem barlap bolýar.
 mail-subject-certificate-issued = Gatnaşandygyňyz barada şahadatnama: { $event }
 mail-body-certificate-issued = «{ $event }» çärä gatnaşandygyňyz barada şahadatnama goşulyp iberildi. Ony islendik adam şahadatnamadaky QR kody arkaly barlap biler.
+me-certificate = Gatnaşandygy barada şahadatnama
+me-certificate-text = № { $number }, { $hours } sagat.
+me-certificate-download = Şahadatnamany ýükläp almak (PDF)

@@ -61,16 +61,11 @@ pub struct CertificateRules {
     /// Hours credited per session id; a session not named credits its length.
     #[oai(default)]
     pub hours: BTreeMap<String, f64>,
-    /// How attendance is measured (default `auto`).
-    #[oai(default = "default_attendance")]
-    pub attendance: AttendanceMeasure,
+    /// How attendance is measured (left out: `auto`).
+    pub attendance: Option<AttendanceMeasure>,
     /// Partner organizations named on the certificate (at most 8).
     #[oai(default)]
     pub partners: Vec<String>,
-}
-
-fn default_attendance() -> AttendanceMeasure {
-    AttendanceMeasure::Auto
 }
 
 impl CertificateRules {
@@ -83,7 +78,7 @@ impl CertificateRules {
                 .iter()
                 .map(|(id, h)| (id.to_string(), *h))
                 .collect(),
-            attendance: rules.measure.into(),
+            attendance: Some(rules.measure.into()),
             partners: rules.partners.clone(),
         }
     }
@@ -100,7 +95,7 @@ impl CertificateRules {
             session_ids: self.session_ids,
             min_share: self.min_share,
             hours,
-            measure: self.attendance.into(),
+            measure: self.attendance.unwrap_or(AttendanceMeasure::Auto).into(),
             partners: self.partners,
         })
     }

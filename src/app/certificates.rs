@@ -651,6 +651,18 @@ pub async fn event_pdf(state: &AppState, event: &str) -> Result<Vec<u8>, AppErro
     pdf(state, &event, &rows).await
 }
 
+/// A delegate's certificate, if one was issued and not revoked.
+pub async fn mine(
+    state: &AppState,
+    registration_id: Uuid,
+) -> Result<Option<certificates::Model>, AppError> {
+    Ok(
+        store::certificates::of_registration(&state.db, registration_id)
+            .await?
+            .filter(|c| c.revoked_at.is_none()),
+    )
+}
+
 /// A delegate's own certificate as a PDF.
 pub async fn my_pdf(state: &AppState, registration_id: Uuid) -> Result<Vec<u8>, AppError> {
     let row = store::certificates::of_registration(&state.db, registration_id)

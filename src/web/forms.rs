@@ -35,6 +35,11 @@ impl Posted {
             .unwrap_or_default()
     }
 
+    /// Every field, in order.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
     /// Every value of `name`.
     pub fn values(&self, name: &str) -> Vec<String> {
         self.pairs

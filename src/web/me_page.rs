@@ -62,6 +62,8 @@ struct MePage {
     webcal: String,
     calendar: String,
     print_js: String,
+    /// The certificate of attendance, when one was issued (and not revoked): its line.
+    certificate: Option<String>,
 }
 
 #[derive(Template)]
@@ -195,6 +197,20 @@ async fn build(
     csrf: &CsrfToken,
 ) -> Result<MePage, AppError> {
     let places = registrations_app::waiting_places(state, row).await?;
+    let certificate = crate::app::certificates::mine(state, row.registration.id)
+        .await?
+        .map(|c| {
+            messages.t_with(
+                "me-certificate-text",
+                &[
+                    ("number", c.number.clone()),
+                    (
+                        "hours",
+                        crate::app::certificates::hours_text(c.minutes, &messages.language),
+                    ),
+                ],
+            )
+        });
     let sessions = my_sessions(state, row, event, messages, &places).await?;
     let r = &row.registration;
     let language = messages.language.clone();
@@ -221,6 +237,7 @@ async fn build(
         RegistrationStatus::Cancelled | RegistrationStatus::Rejected
     );
     Ok(MePage {
+        certificate,
         chrome: Chrome::new(messages, "/me", &[]),
         event_title: event_title(event, &language),
         event_href: format!("/events/{}?lang={language}", event.slug),
@@ -566,4 +583,30 @@ pub async fn badge(req: &Request, state: Data<&AppState>) -> Response {
         }
     }
     private(response)
+}
+
+/// `GET /me/certificate.pdf`: the delegate's certificate of attendance (the cookie's
+/// registration); "not found" when none was issued or it was revoked.
+#[handler]
+pub async fn certificate_pdf(req: &Request, state: Data<&AppState>) -> Response {
+    let asked = asked(req);
+    let messages = Messages::new(&asked.choose(None, "tk"));
+    let Some(id) = delegate(&state, req).await else {
+        return private(not_found(&state, &asked, &messages));
+    };
+    match crate::app::certificates::my_pdf(&state, id).await {
+        Ok(pdf) => private(
+            Response::builder()
+                .content_type("application/pdf")
+                .header(
+                    "Content-Disposition",
+                    "attachment; filename=\"certificate.pdf\"",
+                )
+                .body(pdf),
+        ),
+        Err(AppError::Refused(_)) | Err(AppError::NotFound(_)) => {
+            private(not_found(&state, &asked, &messages))
+        }
+        Err(err) => private(failure(&state, &asked, &messages, err)),
+    }
 }

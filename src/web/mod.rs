@@ -92,6 +92,7 @@ pub fn routes(state: &AppState) -> impl Endpoint<Output = Response> + use<> {
         .at("/scan-sw.js", get(scan_page::service_worker))
         .at("/me/badge.svg", get(me_page::badge))
         .at("/me/badge.png", get(me_page::badge))
+        .at("/me/certificate.pdf", get(me_page::certificate_pdf))
         .at("/static/:hash/:name", get(assets::serve));
     console::add_routes(route, csrf).with(CookieJarManager::new())
 }

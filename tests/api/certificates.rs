@@ -497,3 +497,36 @@ fn hex_bytes(text: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
         .collect()
 }
+
+db_test!(
+    the_delegates_page_offers_the_certificate,
+    |app| async move {
+        let c = course(&app).await;
+        let mut visitor = crate::visitor::Visitor::new(&app);
+        visitor
+            .get(&format!("/r/{}", c.delegates[0].1))
+            .await
+            .expect(303);
+        let before = visitor.get("/me?lang=en").await;
+        before.expect(200);
+        assert!(
+            !before.text.contains("/me/certificate.pdf"),
+            "none issued yet"
+        );
+        visitor.get("/me/certificate.pdf").await.expect(404);
+        app.post(
+            &format!("/api/v1/events/{}/certificates/issue", c.event),
+            json!({}),
+        )
+        .await
+        .expect(200);
+        let after = visitor.get("/me?lang=en").await;
+        assert!(after.text.contains("/me/certificate.pdf"));
+        assert!(after.text.contains("8 hours"), "{}", after.text);
+        let pdf = visitor.get("/me/certificate.pdf").await;
+        pdf.expect(200);
+        assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+        assert!(pdf.raw.starts_with(b"%PDF-"));
+        assert_eq!(pdf.header("cache-control"), Some("no-store"));
+    }
+);

@@ -868,3 +868,110 @@ async fn snapshot(app: &TestApp) -> (i64, i64, i64, i64, i64, i64) {
         app.count_rows("console_sessions").await,
     )
 }
+
+db_test!(certificates_from_the_console, |app| async move {
+    let event = app.published_event(json!({"kind": "training"})).await;
+    let slug = event["slug"].as_str().unwrap().to_owned();
+    let mut sessions = Vec::new();
+    for (title, day) in [("Module 1", 18), ("Module 2", 19)] {
+        let made = app
+            .create_session(
+                &slug,
+                json!({"title": title, "kind": "training",
+                       "starts_at": format!("2026-11-{day}T09:00:00+05:00"),
+                       "ends_at": format!("2026-11-{day}T12:00:00+05:00")}),
+            )
+            .await;
+        made.expect(201);
+        sessions.push(made.id());
+    }
+    let made = register(&app, &slug, delegate("c@example.org", &[])).await;
+    made.expect(201);
+    let base = format!("/admin/events/{slug}/certificates");
+    // Without a session: the sign-in page, nothing changed.
+    let mut stranger = Visitor::new(&app);
+    let refused = stranger.get(&base).await;
+    assert_ne!(refused.status.as_u16(), 200);
+    let mut v = Visitor::new(&app);
+    sign_in(&mut v, &app.organizer).await.expect(303);
+    let page = v.get(&format!("{base}?lang=en")).await;
+    page.expect(200);
+    assert!(
+        page.text.contains("Misses by 2 session(s)"),
+        "{}",
+        page.text
+    );
+    let csrf = field(&page.text, "csrf_token");
+    // A form without the CSRF token changes nothing.
+    v.post(&format!("{base}/rules"), &[("min_share", "50")])
+        .await
+        .expect(403);
+    // Only the first module counts, credited 2.5 hours, half of them to attend.
+    let hours = format!("hours_{}", sessions[0]);
+    v.post(
+        &format!("{base}/rules"),
+        &[
+            ("csrf_token", &csrf),
+            ("min_share", "50"),
+            ("attendance", "venue"),
+            ("session_ids", &sessions[0]),
+            (&hours, "2,5"),
+            ("partners", "UNDP\nE-Governance Academy"),
+        ],
+    )
+    .await
+    .expect(303);
+    let rules = app
+        .get_as(
+            &format!("/api/v1/events/{slug}/certificates/rules"),
+            &app.organizer,
+        )
+        .await;
+    assert_eq!(rules.body["min_share"], 0.5);
+    assert_eq!(rules.body["attendance"], "venue");
+    assert_eq!(rules.body["session_ids"], json!([sessions[0]]));
+    assert_eq!(rules.body["hours"][&sessions[0]], 2.5);
+    assert_eq!(
+        rules.body["partners"],
+        json!(["UNDP", "E-Governance Academy"])
+    );
+    // Issued by override from its row, then revoked.
+    v.post(
+        &format!("{base}/issue"),
+        &[
+            ("csrf_token", &csrf),
+            ("registration_id", &made.id()),
+            ("override_reason", "sick on day one, attended the repeat"),
+        ],
+    )
+    .await
+    .expect(303);
+    let issued = v.get(&format!("{base}?lang=en&done=issued-1")).await;
+    assert!(issued.text.contains("sick on day one, attended the repeat"));
+    let number = format!(
+        "{}-2026-0001",
+        slug.split('-').next().unwrap().to_uppercase()
+    );
+    assert!(issued.text.contains(&number), "{}", issued.text);
+    v.post(
+        &format!("{base}/{number}/revoke"),
+        &[("csrf_token", &csrf), ("reason", "duplicate")],
+    )
+    .await
+    .expect(303);
+    let list = app
+        .get_as(
+            &format!("/api/v1/events/{slug}/certificates"),
+            &app.organizer,
+        )
+        .await;
+    assert!(list.body["items"][0]["revoked_at"].is_string());
+    // Bad rules come back as "nothing changed".
+    let bad = v
+        .post(
+            &format!("{base}/rules"),
+            &[("csrf_token", &csrf), ("min_share", "lots")],
+        )
+        .await;
+    bad.expect(422);
+});

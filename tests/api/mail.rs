@@ -694,3 +694,45 @@ db_test!(
         assert_eq!(left.body["items"][0]["status"], "failed");
     }
 );
+
+smtp_test!(
+    an_issued_certificate_arrives_attached_in_the_delegates_language,
+    |app, server| async move {
+        let event = app
+            .published_event(json!({"title": "Okuw", "kind": "training",
+                                    "translations": {"ru": {"title": "Учебный курс"}}}))
+            .await;
+        let id = event["id"].as_str().unwrap().to_owned();
+        let mut body = delegate("cert@example.org", &[]);
+        body["locale"] = json!("ru");
+        body["full_name"] = json!("Борис Петров");
+        let made = register(&app, &id, body).await;
+        made.expect(201);
+        server.wait_for(1, WAIT).await;
+        app.post(
+            &format!("/api/v1/events/{id}/certificates/issue"),
+            json!({"registration_ids": [made.id()], "override_reason": "attended elsewhere"}),
+        )
+        .await
+        .expect(200);
+        let received = server.wait_for(2, Duration::from_secs(60)).await;
+        assert_eq!(received.len(), 2, "the confirmation, then the certificate");
+        let message = MessageParser::default()
+            .parse(&received[1].raw)
+            .expect("a MIME message");
+        assert_eq!(
+            message.subject(),
+            Some("Ваш сертификат об участии: Учебный курс")
+        );
+        let pdf = message
+            .attachments()
+            .find(|a| a.attachment_name() == Some("certificate.pdf"))
+            .expect("the certificate attached");
+        assert!(pdf.contents().starts_with(b"%PDF-"));
+        assert_eq!(
+            pdf.content_type().map(|t| t.ctype()),
+            Some("application"),
+            "a PDF part"
+        );
+    }
+);

@@ -213,7 +213,7 @@ db_test!(the_agenda_filters_narrow_the_sessions, |app| async move {
 #[test]
 fn every_message_exists_in_every_language() {
     let keys = |language: &str| -> Vec<String> {
-        let text = ["main", "console"]
+        let text = ["main", "console", "certificates"]
             .iter()
             .map(|file| {
                 std::fs::read_to_string(format!(

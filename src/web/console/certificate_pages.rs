@@ -32,6 +32,18 @@ pub struct Row {
     pub registration_id: String,
 }
 
+/// A published session in the rules form: whether it counts and the hours it credits.
+pub struct SessionChoice {
+    pub id: String,
+    pub title: String,
+    pub when: String,
+    pub counts: bool,
+    /// The hours set for it, empty when it credits its length.
+    pub hours: String,
+    /// Its length in hours (the placeholder).
+    pub length: String,
+}
+
 /// A certificate issued.
 pub struct Issued {
     pub number: String,
@@ -60,7 +72,10 @@ struct CertificatesPage {
     base: String,
     total: CountRow,
     by_organization: Vec<CountRow>,
+    by_category: Vec<CountRow>,
     min_share: String,
+    by_default: bool,
+    sessions: Vec<SessionChoice>,
     measures: Vec<SelectOption>,
     partners: String,
     rows: Vec<Row>,
@@ -97,10 +112,20 @@ pub async fn certificates_page(
         let (_, rules, list) = app::eligibility(&state, &slug).await?;
         let (_, certificates) = app::list(&state, &slug).await?;
         let (_, stats) = app::stats(&state, &slug).await?;
-        Ok::<_, AppError>((rules, list, certificates, stats))
+        let counted = app::counted_sessions(&state, &event, &rules).await?;
+        let published = crate::store::sessions::all(
+            &state.db,
+            event.id,
+            &crate::store::sessions::SessionFilter {
+                statuses: vec![crate::domain::enums::SessionStatus::Published],
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok::<_, AppError>((rules, list, certificates, stats, counted, published))
     }
     .await;
-    let (rules, list, certificates, stats) = match loaded {
+    let (rules, list, certificates, stats, counted, published) = match loaded {
         Ok(found) => found,
         Err(err) => return desk.failed(&state, err),
     };
@@ -132,7 +157,38 @@ pub async fn certificates_page(
             .iter()
             .map(|(org, c)| counts(org.clone(), c, &language))
             .collect(),
+        by_category: stats
+            .by_category
+            .iter()
+            .map(|(category, c)| counts(m.t(&format!("category-{category}")), c, &language))
+            .collect(),
         min_share: format!("{}", (rules.min_share * 100.0).round()),
+        by_default: rules.session_ids.is_none(),
+        sessions: published
+            .iter()
+            .map(|row| {
+                let s = &row.session;
+                let length = (s.ends_at - s.starts_at).num_minutes() as i32;
+                SessionChoice {
+                    id: s.id.to_string(),
+                    title: crate::domain::language::Texts::new(&s.translations, &language)
+                        .text("title", &s.title)
+                        .to_owned(),
+                    when: s
+                        .starts_at
+                        .with_timezone(&tz)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                    counts: counted.iter().any(|(c, _)| c.id == s.id),
+                    hours: rules
+                        .hours
+                        .get(&s.id)
+                        .map(|h| format!("{h}"))
+                        .unwrap_or_default(),
+                    length: hours_text(length, &language),
+                }
+            })
+            .collect(),
         measures: [Measure::Auto, Measure::Door, Measure::Venue]
             .into_iter()
             .map(|measure| SelectOption {
@@ -245,6 +301,38 @@ pub async fn save_rules(
                 )
             })?;
         rules.measure = Measure::parse(&posted.value("attendance")).unwrap_or(rules.measure);
+        rules.session_ids = if posted.ticked("by_default") {
+            None
+        } else {
+            Some(
+                posted
+                    .values("session_ids")
+                    .iter()
+                    .filter_map(|id| id.parse::<Uuid>().ok())
+                    .collect(),
+            )
+        };
+        let mut hours = std::collections::BTreeMap::new();
+        for (field, text) in posted.pairs() {
+            let Some(id) = field
+                .strip_prefix("hours_")
+                .and_then(|i| i.parse::<Uuid>().ok())
+            else {
+                continue;
+            };
+            let text = text.trim().replace(',', ".");
+            if text.is_empty() {
+                continue;
+            }
+            let value = text.parse::<f64>().map_err(|_| {
+                crate::domain::validation::ValidationErrors::single(
+                    "hours",
+                    "must be a number of hours",
+                )
+            })?;
+            hours.insert(id, value);
+        }
+        rules.hours = hours;
         rules.partners = posted
             .value("partners")
             .lines()
