@@ -51,11 +51,7 @@ enum ScheduleXml {
 enum ScheduleJson {
     /// The c3voc `schedule.json`, valid against its JSON schema
     /// (<https://c3voc.de/schedule/schema.json>).
-    #[oai(
-        status = 200,
-        content_type = "application/json",
-        actual_type = "Json<serde_json::Value>"
-    )]
+    #[oai(status = 200, actual_type = "Json<serde_json::Value>")]
     Ok(
         Binary<bytes::Bytes>,
         /// Strong validator over the bytes.
