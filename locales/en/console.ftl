@@ -254,3 +254,4 @@ console-counted-by-default = Count the training and workshop sessions (also thos
 console-counts = Counts
 console-hours-credited = Hours credited (empty: its length)
 console-by-category = By category
+console-nothing-counts = No session counts yet: choose them in the rules

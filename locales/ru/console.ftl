@@ -254,3 +254,4 @@ console-counted-by-default = Засчитывать учебные заняти�
 console-counts = Засчитывается
 console-hours-credited = Засчитываемые часы (пусто: длительность занятия)
 console-by-category = По категориям
+console-nothing-counts = Пока не засчитывается ни одно занятие: выберите их в условиях

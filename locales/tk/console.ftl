@@ -254,3 +254,4 @@ console-counted-by-default = Okuw we amaly sapaklary hasaba almak (soň goşulan
 console-counts = Hasaba alynýar
 console-hours-credited = Hasaba alynýan sagatlar (boş: sapagyň dowamlylygy)
 console-by-category = Kategoriýalar boýunça
+console-nothing-counts = Entek hiç bir sapak hasaba alynmaýar: olary şertlerde saýlaň

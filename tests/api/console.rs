@@ -901,6 +901,19 @@ db_test!(certificates_from_the_console, |app| async move {
         "{}",
         page.text
     );
+    // An event where no session counts says so rather than "misses by 0".
+    let talks = app.published_event(json!({})).await;
+    let talks = talks["slug"].as_str().unwrap().to_owned();
+    app.create_session(&talks, json!({"title": "Keynote", "kind": "keynote"}))
+        .await
+        .expect(201);
+    register(&app, &talks, delegate("k@example.org", &[]))
+        .await
+        .expect(201);
+    let none = v
+        .get(&format!("/admin/events/{talks}/certificates?lang=en"))
+        .await;
+    assert!(none.text.contains("No session counts yet"), "{}", none.text);
     let csrf = field(&page.text, "csrf_token");
     // A form without the CSRF token changes nothing.
     v.post(&format!("{base}/rules"), &[("min_share", "50")])

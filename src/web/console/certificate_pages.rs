@@ -204,6 +204,9 @@ pub async fn certificates_page(
                 let (state, state_text) = match (&e.certificate, e.standing.qualifies()) {
                     (Some(c), _) => ("issued", c.number.clone()),
                     (None, true) => ("qualifies", m.t("console-qualifies")),
+                    (None, false) if e.standing.counted == 0 => {
+                        ("misses", m.t("console-nothing-counts"))
+                    }
                     (None, false) => (
                         "misses",
                         m.t_with(
