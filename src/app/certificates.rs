@@ -547,10 +547,13 @@ pub async fn pdf(
         state.config.public_url.trim_end_matches('/').to_owned(),
     );
     let rules = Rules::of(rules_row.as_ref());
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.registration_id).collect();
+    // One query for every holder's name, not one per page.
+    let names = store::registrations::names_of(&state.db, &ids).await?;
     let mut pages = Vec::with_capacity(rows.len());
     for row in rows {
-        let holder = store::registrations::find(&state.db, row.registration_id)
-            .await?
+        let full_name = names
+            .get(&row.registration_id)
             .ok_or(AppError::NotFound("registration"))?;
         let language = row.language.as_str();
         let m = crate::i18n::Messages::new(language);
@@ -597,7 +600,7 @@ pub async fn pdf(
         let content = crate::certificate::CertificateContent {
             heading: &m.t("certificate-heading"),
             certifies: &m.t("certificate-certifies"),
-            full_name: &holder.registration.full_name,
+            full_name,
             attended: &m.t("certificate-attended"),
             event_title: &texts(&event.translations, "title", &event.title),
             when_where: &when_where,

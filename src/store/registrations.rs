@@ -28,6 +28,22 @@ impl RegistrationRow {
     }
 }
 
+/// The full names of these registrations, by id (one query, for printing many at once).
+pub async fn names_of<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, String>, AppError> {
+    let rows: Vec<(Uuid, String)> = registrations::Entity::find()
+        .select_only()
+        .column(registrations::Column::Id)
+        .column(registrations::Column::FullName)
+        .filter(registrations::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// A registration by id, with its choices.
 pub async fn find<C: ConnectionTrait>(
     db: &C,
