@@ -56,6 +56,29 @@ impl Rendered {
     }
 }
 
+impl Rendered {
+    /// Whether the client holds this document already: its tag in `If-None-Match`, or,
+    /// without one, an `If-Modified-Since` not before `modified` (RFC 9110 §13.2.2).
+    pub fn unchanged_for(
+        &self,
+        modified: chrono::DateTime<chrono::Utc>,
+        if_none_match: Option<&str>,
+        if_modified_since: Option<&str>,
+    ) -> bool {
+        match (if_none_match, if_modified_since) {
+            (Some(tags), _) => self.matches(Some(tags)),
+            (None, Some(since)) => chrono::DateTime::parse_from_rfc2822(since)
+                .is_ok_and(|since| modified.timestamp() <= since.timestamp()),
+            (None, None) => false,
+        }
+    }
+}
+
+/// An HTTP date (`Last-Modified`).
+pub fn http_date(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
 /// What to answer a request for a rendered document.
 pub struct Answer {
     /// The validator of the representation chosen (plain or gzip).

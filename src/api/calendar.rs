@@ -17,7 +17,7 @@ use crate::api_errors;
 use crate::app::events::reader_language;
 use crate::app::feeds;
 use crate::application::AppState;
-use crate::cache::Rendered;
+use crate::cache::{Rendered, http_date};
 use crate::calendar::{self, CalendarEvent, CalendarMeta};
 use crate::domain::language::Texts;
 use crate::error::AppError;
@@ -255,10 +255,6 @@ impl CalendarApi {
     }
 }
 
-fn http_date(at: DateTime<Utc>) -> String {
-    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
-}
-
 fn answer(rendered: &Rendered, modified: DateTime<Utc>, filename: &str, when: &Conditions) -> Feed {
     answer_as(rendered, modified, filename, when, "public, no-cache")
 }
@@ -272,14 +268,11 @@ fn answer_as(
     cache_control: &str,
 ) -> Feed {
     let last_modified = http_date(modified);
-    let not_modified = match (&when.if_none_match, &when.if_modified_since) {
-        (Some(tags), _) => rendered.matches(Some(tags)),
-        (None, Some(since)) => DateTime::parse_from_rfc2822(since)
-            .map(|since| modified.timestamp() <= since.timestamp())
-            .unwrap_or(false),
-        (None, None) => false,
-    };
-    if not_modified {
+    if rendered.unchanged_for(
+        modified,
+        when.if_none_match.as_deref(),
+        when.if_modified_since.as_deref(),
+    ) {
         return Feed::NotModified(rendered.etag.clone(), last_modified);
     }
     Feed::Ok(

@@ -3,7 +3,6 @@
 //! the render cache, with `ETag`/`304`, a `Last-Modified` that never goes backwards (the
 //! feeds' rule), and gzip when the client accepts it.
 
-use chrono::{DateTime, Utc};
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Binary, Json};
 use poem_openapi::{ApiResponse, OpenApi};
@@ -16,7 +15,7 @@ use crate::app::events::reader_language;
 use crate::app::feeds;
 use crate::app::schedule::{self as schedule_app, Format};
 use crate::application::AppState;
-use crate::cache::Rendered;
+use crate::cache::{Rendered, http_date};
 
 #[derive(ApiResponse)]
 enum ScheduleXml {
@@ -269,12 +268,11 @@ impl ScheduleApi {
         };
         let modified = feeds::last_modified(&head, None);
         let last_modified = http_date(modified);
-        let unchanged = match (&request.if_none_match, &request.if_modified_since) {
-            (Some(tags), _) => rendered.matches(Some(tags)),
-            (None, Some(since)) => DateTime::parse_from_rfc2822(since)
-                .is_ok_and(|since| modified.timestamp() <= since.timestamp()),
-            (None, None) => false,
-        };
+        let unchanged = rendered.unchanged_for(
+            modified,
+            request.if_none_match.as_deref(),
+            request.if_modified_since.as_deref(),
+        );
         let answer = rendered.answer(request.accept_encoding.as_deref(), None);
         if unchanged {
             return Ok(Answer::NotModified {
@@ -290,8 +288,4 @@ impl ScheduleApi {
             language,
         })
     }
-}
-
-fn http_date(at: DateTime<Utc>) -> String {
-    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
