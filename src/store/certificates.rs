@@ -3,7 +3,6 @@
 //! the certificates issued (numbered per event under the event row's lock), revocation, and
 //! the keys that sign them (created on first use, sealed with the master key).
 
-use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
@@ -219,29 +218,11 @@ pub async fn keyring<C: ConnectionTrait>(db: &C, master: &MasterKey) -> Result<K
         .order_by_asc(certificate_keys::Column::Kid)
         .all(db)
         .await?;
-    let broken = || AppError::unexpected("a stored certificate key is malformed");
-    let mut public = HashMap::new();
-    let mut active = None;
-    for row in rows {
-        let kid = u8::try_from(row.kid).map_err(|_| broken())?;
-        let secret: [u8; 32] = master
-            .open(&key_name(row.kid), &row.secret_key)
-            .map_err(|err| AppError::unexpected(err.to_string()))?
-            .try_into()
-            .map_err(|_| broken())?;
-        let key = SigningKey::from_bytes(&secret);
-        if row.retired_at.is_none() {
-            public.insert(kid, key.verifying_key());
-        }
-        if row.active {
-            active = Some((kid, key));
-        }
-    }
-    let (active_kid, active) =
-        active.ok_or_else(|| AppError::unexpected("no active certificate key"))?;
-    Ok(Keyring {
-        active_kid,
-        active,
-        public,
-    })
+    super::keys::keyring_of(
+        master,
+        "certificate key",
+        key_name,
+        rows.iter()
+            .map(|r| (r.kid, r.secret_key.as_str(), r.active, r.retired_at.is_none())),
+    )
 }

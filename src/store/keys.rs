@@ -121,26 +121,43 @@ pub async fn load<C: ConnectionTrait>(db: &C, master: &MasterKey) -> Result<Keyr
         .order_by_asc(signing_keys::Column::Kid)
         .all(db)
         .await?;
-    let broken = || AppError::unexpected("a stored signing key is malformed");
+    keyring_of(
+        master,
+        "signing key",
+        key_name,
+        rows.iter()
+            .map(|r| (r.kid, r.secret_key.as_str(), r.active, r.retired_at.is_none())),
+    )
+}
+
+/// A keyring from stored rows `(kid, sealed secret, active, not retired)` whose seals are
+/// bound to `name(kid)`: the active key signs, keys not retired verify.
+pub(super) fn keyring_of<'a>(
+    master: &MasterKey,
+    what: &str,
+    name: impl Fn(i32) -> String,
+    rows: impl Iterator<Item = (i32, &'a str, bool, bool)>,
+) -> Result<Keyring, AppError> {
+    let broken = || AppError::unexpected(format!("a stored {what} is malformed"));
     let mut public = HashMap::new();
     let mut active = None;
-    for row in rows {
-        let kid = u8::try_from(row.kid).map_err(|_| broken())?;
+    for (kid, sealed, is_active, verifies) in rows {
         let secret: [u8; 32] = master
-            .open(&key_name(row.kid), &row.secret_key)
+            .open(&name(kid), sealed)
             .map_err(|err| AppError::unexpected(err.to_string()))?
             .try_into()
             .map_err(|_| broken())?;
+        let kid = u8::try_from(kid).map_err(|_| broken())?;
         let key = SigningKey::from_bytes(&secret);
-        if row.retired_at.is_none() {
+        if verifies {
             public.insert(kid, key.verifying_key());
         }
-        if row.active {
+        if is_active {
             active = Some((kid, key));
         }
     }
     let (active_kid, active) =
-        active.ok_or_else(|| AppError::unexpected("no active signing key"))?;
+        active.ok_or_else(|| AppError::unexpected(format!("no active {what}")))?;
     Ok(Keyring {
         active_kid,
         active,
