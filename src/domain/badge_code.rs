@@ -44,12 +44,66 @@ pub fn event_tag(event_id: Uuid) -> [u8; 4] {
     [digest[0], digest[1], digest[2], digest[3]]
 }
 
-fn signed_message(payload: &[u8]) -> Vec<u8> {
-    let mut message = Vec::with_capacity(CONTEXT.len() + payload.len());
-    message.extend_from_slice(CONTEXT);
-    message.extend_from_slice(payload);
-    message
+/// How a kind of signed code is written: its prefix, version byte, payload length (version
+/// and key id included) and the context its signatures cover. Badge codes and certificate
+/// codes differ only in these.
+pub(crate) struct Layout {
+    pub prefix: &'static str,
+    pub version: u8,
+    pub payload_len: usize,
+    pub context: &'static [u8],
 }
+
+impl Layout {
+    fn signed_message(&self, payload: &[u8]) -> Vec<u8> {
+        [self.context, payload].concat()
+    }
+
+    /// The code of `payload` (which starts with the version and the key id).
+    pub(crate) fn sign(&self, key: &SigningKey, mut payload: Vec<u8>) -> String {
+        let signature = key.sign(&self.signed_message(&payload));
+        payload.extend_from_slice(&signature.to_bytes());
+        format!(
+            "{}{}",
+            self.prefix,
+            data_encoding::BASE32_NOPAD.encode(&payload)
+        )
+    }
+
+    /// The payload of a genuine code; `key_of` finds the public key of a key id.
+    pub(crate) fn open(
+        &self,
+        text: &str,
+        key_of: impl Fn(u8) -> Option<VerifyingKey>,
+    ) -> Result<Vec<u8>, CodeRejected> {
+        let text = text.trim();
+        if text.len() > 200 {
+            return Err(CodeRejected::Malformed);
+        }
+        let body = text
+            .strip_prefix(self.prefix)
+            .ok_or(CodeRejected::Malformed)?;
+        let mut bytes = data_encoding::BASE32_NOPAD
+            .decode(body.as_bytes())
+            .map_err(|_| CodeRejected::Malformed)?;
+        if bytes.len() != self.payload_len + 64 || bytes[0] != self.version {
+            return Err(CodeRejected::Malformed);
+        }
+        let signature = bytes.split_off(self.payload_len);
+        let key = key_of(bytes[1]).ok_or(CodeRejected::UnknownKey)?;
+        let signature = Signature::from_slice(&signature).map_err(|_| CodeRejected::Malformed)?;
+        key.verify(&self.signed_message(&bytes), &signature)
+            .map_err(|_| CodeRejected::BadSignature)?;
+        Ok(bytes)
+    }
+}
+
+const BADGE: Layout = Layout {
+    prefix: PREFIX,
+    version: VERSION,
+    payload_len: PAYLOAD_LEN,
+    context: CONTEXT,
+};
 
 /// The code of a registration, signed with key `kid`.
 pub fn issue(key: &SigningKey, kid: u8, event_id: Uuid, registration_id: Uuid) -> String {
@@ -58,9 +112,7 @@ pub fn issue(key: &SigningKey, kid: u8, event_id: Uuid, registration_id: Uuid) -
     bytes.push(kid);
     bytes.extend_from_slice(&event_tag(event_id));
     bytes.extend_from_slice(registration_id.as_bytes());
-    let signature = key.sign(&signed_message(&bytes));
-    bytes.extend_from_slice(&signature.to_bytes());
-    format!("{PREFIX}{}", data_encoding::BASE32_NOPAD.encode(&bytes))
+    BADGE.sign(key, bytes)
 }
 
 /// Reads and verifies a scanned text; `key_of` finds the public key of a key id.
@@ -68,28 +120,12 @@ pub fn verify(
     scanned: &str,
     key_of: impl Fn(u8) -> Option<VerifyingKey>,
 ) -> Result<BadgeClaims, CodeRejected> {
-    let text = scanned.trim();
-    if text.len() > 200 {
-        return Err(CodeRejected::Malformed);
-    }
-    let body = text.strip_prefix(PREFIX).ok_or(CodeRejected::Malformed)?;
-    let bytes = data_encoding::BASE32_NOPAD
-        .decode(body.as_bytes())
-        .map_err(|_| CodeRejected::Malformed)?;
-    if bytes.len() != CODE_LEN || bytes[0] != VERSION {
-        return Err(CodeRejected::Malformed);
-    }
-    let (payload, signature) = bytes.split_at(PAYLOAD_LEN);
-    let kid = payload[1];
-    let key = key_of(kid).ok_or(CodeRejected::UnknownKey)?;
-    let signature = Signature::from_slice(signature).map_err(|_| CodeRejected::Malformed)?;
-    key.verify(&signed_message(payload), &signature)
-        .map_err(|_| CodeRejected::BadSignature)?;
+    let payload = BADGE.open(scanned, key_of)?;
     let mut tag = [0u8; 4];
     tag.copy_from_slice(&payload[2..6]);
     let registration_id = Uuid::from_slice(&payload[6..22]).map_err(|_| CodeRejected::Malformed)?;
     Ok(BadgeClaims {
-        kid,
+        kid: payload[1],
         event_tag: tag,
         registration_id,
     })

@@ -17,10 +17,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{SigningKey, VerifyingKey};
 use uuid::Uuid;
 
-use super::badge_code::{CodeRejected, event_tag};
+use super::badge_code::{CodeRejected, Layout, event_tag};
 use super::enums::SessionKind;
 
 /// How the attendance of a session is measured.
@@ -190,9 +190,12 @@ pub struct CertificateClaims {
     pub minutes: u16,
 }
 
-fn signed_message(payload: &[u8]) -> Vec<u8> {
-    [CONTEXT, payload].concat()
-}
+const CERTIFICATE: Layout = Layout {
+    prefix: PREFIX,
+    version: VERSION,
+    payload_len: PAYLOAD_LEN,
+    context: CONTEXT,
+};
 
 /// The code of a certificate, signed with key `kid`.
 pub fn issue_code(
@@ -208,9 +211,7 @@ pub fn issue_code(
     bytes.extend_from_slice(&event_tag(event_id));
     bytes.extend_from_slice(certificate_id.as_bytes());
     bytes.extend_from_slice(&minutes.to_be_bytes());
-    let signature = key.sign(&signed_message(&bytes));
-    bytes.extend_from_slice(&signature.to_bytes());
-    format!("{PREFIX}{}", data_encoding::BASE32_NOPAD.encode(&bytes))
+    CERTIFICATE.sign(key, bytes)
 }
 
 /// Reads and verifies a code; `key_of` finds the public key of a certificate key id.
@@ -218,28 +219,12 @@ pub fn verify_code(
     text: &str,
     key_of: impl Fn(u8) -> Option<VerifyingKey>,
 ) -> Result<CertificateClaims, CodeRejected> {
-    let text = text.trim();
-    if text.len() > 200 {
-        return Err(CodeRejected::Malformed);
-    }
-    let body = text.strip_prefix(PREFIX).ok_or(CodeRejected::Malformed)?;
-    let bytes = data_encoding::BASE32_NOPAD
-        .decode(body.as_bytes())
-        .map_err(|_| CodeRejected::Malformed)?;
-    if bytes.len() != CODE_LEN || bytes[0] != VERSION {
-        return Err(CodeRejected::Malformed);
-    }
-    let (payload, signature) = bytes.split_at(PAYLOAD_LEN);
-    let kid = payload[1];
-    let key = key_of(kid).ok_or(CodeRejected::UnknownKey)?;
-    let signature = Signature::from_slice(signature).map_err(|_| CodeRejected::Malformed)?;
-    key.verify(&signed_message(payload), &signature)
-        .map_err(|_| CodeRejected::BadSignature)?;
+    let payload = CERTIFICATE.open(text, key_of)?;
     let mut tag = [0u8; 4];
     tag.copy_from_slice(&payload[2..6]);
     let certificate_id = Uuid::from_slice(&payload[6..22]).map_err(|_| CodeRejected::Malformed)?;
     Ok(CertificateClaims {
-        kid,
+        kid: payload[1],
         event_tag: tag,
         certificate_id,
         minutes: u16::from_be_bytes([payload[22], payload[23]]),

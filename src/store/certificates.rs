@@ -3,7 +3,6 @@
 //! the certificates issued (numbered per event under the event row's lock), revocation, and
 //! the keys that sign them (created on first use, sealed with the master key).
 
-
 use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
 use rand::RngCore;
@@ -222,7 +221,13 @@ pub async fn keyring<C: ConnectionTrait>(db: &C, master: &MasterKey) -> Result<K
         master,
         "certificate key",
         key_name,
-        rows.iter()
-            .map(|r| (r.kid, r.secret_key.as_str(), r.active, r.retired_at.is_none())),
+        rows.iter().map(|r| {
+            (
+                r.kid,
+                r.secret_key.as_str(),
+                r.active,
+                r.retired_at.is_none(),
+            )
+        }),
     )
 }

@@ -125,8 +125,14 @@ pub async fn load<C: ConnectionTrait>(db: &C, master: &MasterKey) -> Result<Keyr
         master,
         "signing key",
         key_name,
-        rows.iter()
-            .map(|r| (r.kid, r.secret_key.as_str(), r.active, r.retired_at.is_none())),
+        rows.iter().map(|r| {
+            (
+                r.kid,
+                r.secret_key.as_str(),
+                r.active,
+                r.retired_at.is_none(),
+            )
+        }),
     )
 }
 
