@@ -506,7 +506,16 @@ async fn certificates(client: &Client, base: &str) {
 
 /// Every confirmed badge code of the event, read page by page as an organizer.
 async fn badge_codes(client: &Client, base: &str, event: &str) -> Vec<String> {
-    let mut codes = Vec::new();
+    confirmed(client, base, event)
+        .await
+        .iter()
+        .filter_map(|item| item["badge_code"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Every confirmed registration of the event, read page by page as an organizer.
+async fn confirmed(client: &Client, base: &str, event: &str) -> Vec<Value> {
+    let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
         let mut path = format!("/api/v1/events/{event}/registrations?status=confirmed&limit=500");
@@ -514,14 +523,10 @@ async fn badge_codes(client: &Client, base: &str, event: &str) -> Vec<String> {
             path.push_str(&format!("&cursor={c}"));
         }
         let page = call(client, base, Method::GET, &path, Value::Null).await;
-        for item in page["items"].as_array().into_iter().flatten() {
-            if let Some(code) = item["badge_code"].as_str() {
-                codes.push(code.to_owned());
-            }
-        }
+        items.extend(page["items"].as_array().into_iter().flatten().cloned());
         cursor = page["next_cursor"].as_str().map(str::to_owned);
         if cursor.is_none() {
-            return codes;
+            return items;
         }
     }
 }
@@ -538,24 +543,11 @@ async fn healthz_while_drawing(
     seconds: u64,
     connections: usize,
 ) -> Figures {
-    let mut ids = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut path = format!("/api/v1/events/{event}/registrations?status=confirmed&limit=500");
-        if let Some(c) = &cursor {
-            path.push_str(&format!("&cursor={c}"));
-        }
-        let page = call(client, base, Method::GET, &path, Value::Null).await;
-        for item in page["items"].as_array().into_iter().flatten() {
-            if let Some(id) = item["id"].as_str() {
-                ids.push(id.to_owned());
-            }
-        }
-        cursor = page["next_cursor"].as_str().map(str::to_owned);
-        if cursor.is_none() {
-            break;
-        }
-    }
+    let ids: Vec<String> = confirmed(client, base, event)
+        .await
+        .iter()
+        .filter_map(|item| item["id"].as_str().map(str::to_owned))
+        .collect();
     let ids = Arc::new(ids);
     let next = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
