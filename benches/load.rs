@@ -6,7 +6,9 @@
 //! contains one of these words; registration must run for check-in to have badges),
 //! BENCH_MAIL_SENDER=false (the server writes e-mails to its outbox without sending them),
 //! BENCH_SQLITE_SYNCHRONOUS=normal (the cost of the default `full`), TEST_POSTGRES_URL). Last,
-//! it times `badges.pdf` for 1,000 confirmed delegates (BENCH_ONLY=badges.pdf for that alone).
+//! it times `badges.pdf` for 1,000 confirmed delegates (BENCH_ONLY=badges.pdf for that alone)
+//! and `certificates.pdf` for 1,000. Memory: the server's resident memory (VmRSS) after each
+//! scenario, its peak (VmHWM), and the peak while each PDF is drawn (sampled every 20 ms).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -45,6 +47,8 @@ struct Figures {
     rps: f64,
     p50_ms: f64,
     p99_ms: f64,
+    /// The server's resident memory right after the scenario (KiB).
+    rss_kib: Option<u64>,
 }
 
 fn main() {
@@ -107,10 +111,13 @@ async fn run_backend(backend: &str, seconds: u64, connections: usize) {
                 .iter()
                 .any(|word| name.to_lowercase().contains(word.as_str()))
     };
+    let pid = server.id();
+    println!("server RSS after seeding: {}", memory_line(pid));
     let scenarios = scenarios(&client, &base, &event).await;
     let mut results = Vec::new();
     for scenario in scenarios.into_iter().filter(|s| wanted(&s.name)) {
-        let figures = drive(&client, &base, &scenario, seconds, connections).await;
+        let mut figures = drive(&client, &base, &scenario, seconds, connections).await;
+        figures.rss_kib = memory_kib(pid, "VmRSS:");
         results.push(figures);
     }
     // Check-in scans the badges of the delegates the registration scenario created.
@@ -118,19 +125,27 @@ async fn run_backend(backend: &str, seconds: u64, connections: usize) {
     println!("({} distinct badges to scan)", codes.len());
     let checkin = checkin_scenario(&event, codes);
     if wanted(&checkin.name) {
-        results.push(drive(&client, &base, &checkin, seconds, connections).await);
+        let mut figures = drive(&client, &base, &checkin, seconds, connections).await;
+        figures.rss_kib = memory_kib(pid, "VmRSS:");
+        results.push(figures);
     }
     if wanted(DRAWING) {
-        results.push(healthz_while_drawing(&client, &base, &event, seconds, connections).await);
+        let mut figures =
+            healthz_while_drawing(&client, &base, &event, seconds, connections).await;
+        figures.rss_kib = memory_kib(pid, "VmRSS:");
+        results.push(figures);
     }
-    let rss = peak_rss_kib(server.id());
+    let rss = memory_kib(pid, "VmHWM:");
     print_table(&results, rss);
     if wanted("badges.pdf") {
-        badge_sheets(&client, &base).await;
+        badge_sheets(&client, &base, pid).await;
+        println!("server RSS after badges.pdf: {}", memory_line(pid));
     }
     if wanted("certificates") {
-        certificates(&client, &base).await;
+        certificates(&client, &base, pid).await;
+        println!("server RSS after certificates: {}", memory_line(pid));
     }
+    println!("server peak RSS over the whole run: {}", memory_line(pid));
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&data_dir);
@@ -325,7 +340,7 @@ const BADGES: usize = 1000;
 
 /// Times `badges.pdf` for an event of [`BADGES`] confirmed delegates (a print run before the
 /// event: one request at a time, as an organizer makes it).
-async fn badge_sheets(client: &Client, base: &str) {
+async fn badge_sheets(client: &Client, base: &str, pid: u32) {
     let event = call(
         client,
         base,
@@ -368,6 +383,8 @@ async fn badge_sheets(client: &Client, base: &str) {
     }
     let mut seconds = Vec::new();
     let mut size = 0;
+    let before = memory_kib(pid, "VmRSS:");
+    let mut peak = PeakSampler::start(pid);
     for _ in 0..3 {
         let started = Instant::now();
         let response = client
@@ -386,18 +403,21 @@ async fn badge_sheets(client: &Client, base: &str) {
     }
     seconds.sort_by(f64::total_cmp);
     println!(
-        "badges.pdf, {BADGES} badges ({} pages, {:.1} MB): best {:.2} s, median {:.2} s of 3",
+        "badges.pdf, {BADGES} badges ({} pages, {:.1} MB): best {:.2} s, median {:.2} s of 3; \
+         RSS {} before, peak while drawing {}",
         BADGES.div_ceil(4),
         size as f64 / 1e6,
         seconds[0],
-        seconds[1]
+        seconds[1],
+        mib(before),
+        mib(peak.stop().await)
     );
 }
 
 /// Certificates for 1,000 delegates of a training course: the time to measure who qualifies,
 /// to issue them all (numbers, signed codes, the e-mails queued, one transaction), and to
 /// render them as one PDF (1,000 A4 landscape pages).
-async fn certificates(client: &Client, base: &str) {
+async fn certificates(client: &Client, base: &str, pid: u32) {
     let event = call(
         client,
         base,
@@ -479,6 +499,8 @@ async fn certificates(client: &Client, base: &str) {
     .await;
     let issuing = started.elapsed().as_secs_f64();
     let count = issued["items"].as_array().map_or(0, Vec::len);
+    let before = memory_kib(pid, "VmRSS:");
+    let mut peak = PeakSampler::start(pid);
     let started = Instant::now();
     let response = client
         .get(format!("{base}/api/v1/events/{id}/certificates.pdf"))
@@ -495,12 +517,14 @@ async fn certificates(client: &Client, base: &str) {
     let rendering = started.elapsed().as_secs_f64();
     println!(
         "certificates, {} delegates: eligibility {:.2} s, issuing {count} {:.2} s, \
-         certificates.pdf ({count} pages, {:.1} MB) {:.2} s",
+         certificates.pdf ({count} pages, {:.1} MB) {:.2} s; RSS {} before, peak while drawing {}",
         eligibility["items"].as_array().map_or(0, Vec::len),
         measured,
         issuing,
         size as f64 / 1e6,
-        rendering
+        rendering,
+        mib(before),
+        mib(peak.stop().await)
     );
 }
 
@@ -701,25 +725,27 @@ async fn drive(
         rps: latencies.len() as f64 / elapsed,
         p50_ms: percentile(0.50),
         p99_ms: percentile(0.99),
+        rss_kib: None,
     }
 }
 
 fn print_table(results: &[Figures], rss_kib: Option<u64>) {
     let ceiling = results.first().map(|f| f.rps).unwrap_or(1.0).max(1.0);
     println!(
-        "{:<36} {:>10} {:>9} {:>9} {:>9} {:>8} {:>9}",
-        "scenario", "req/s", "p50 ms", "p99 ms", "requests", "errors", "ceiling%"
+        "{:<36} {:>10} {:>9} {:>9} {:>9} {:>8} {:>9} {:>12}",
+        "scenario", "req/s", "p50 ms", "p99 ms", "requests", "errors", "ceiling%", "RSS after"
     );
     for f in results {
         println!(
-            "{:<36} {:>10.0} {:>9.2} {:>9.2} {:>9} {:>8} {:>8.1}%",
+            "{:<36} {:>10.0} {:>9.2} {:>9.2} {:>9} {:>8} {:>8.1}% {:>12}",
             f.name,
             f.rps,
             f.p50_ms,
             f.p99_ms,
             f.requests,
             f.errors,
-            100.0 * f.rps / ceiling
+            100.0 * f.rps / ceiling,
+            mib(f.rss_kib)
         );
     }
     match rss_kib {
@@ -728,13 +754,58 @@ fn print_table(results: &[Figures], rss_kib: Option<u64>) {
     }
 }
 
-fn peak_rss_kib(pid: u32) -> Option<u64> {
+/// A line of `/proc/{pid}/status` in KiB: `VmRSS:` (resident now) or `VmHWM:` (peak).
+fn memory_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find(|line| line.starts_with("VmHWM:"))
+        .find(|line| line.starts_with(field))
         .and_then(|line| line.split_whitespace().nth(1))
         .and_then(|kib| kib.parse().ok())
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or_else(
+        || "unavailable".to_owned(),
+        |kib| format!("{:.1} MiB", kib as f64 / 1024.0),
+    )
+}
+
+/// The server's resident memory now and its peak so far.
+fn memory_line(pid: u32) -> String {
+    format!(
+        "{} (peak so far {})",
+        mib(memory_kib(pid, "VmRSS:")),
+        mib(memory_kib(pid, "VmHWM:"))
+    )
+}
+
+/// Samples the server's resident memory every 20 ms until stopped: the peak of one phase,
+/// which VmHWM (the peak of the whole process) cannot give once an earlier phase was higher.
+struct PeakSampler {
+    stop: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<u64>,
+}
+
+impl PeakSampler {
+    fn start(pid: u32) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let task = tokio::spawn(async move {
+            let mut peak = 0;
+            while !flag.load(Ordering::Relaxed) {
+                peak = peak.max(memory_kib(pid, "VmRSS:").unwrap_or(0));
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            peak
+        });
+        PeakSampler { stop, task }
+    }
+
+    async fn stop(&mut self) -> Option<u64> {
+        self.stop.store(true, Ordering::Relaxed);
+        (&mut self.task).await.ok().filter(|kib| *kib > 0)
+    }
 }
 
 fn free_port() -> u16 {

@@ -23,6 +23,8 @@ use crate::store;
 use crate::store::keys::Keyring;
 use crate::store::token_lookups::TokenLookups;
 use crate::verified_codes::VerifiedCodes;
+use crate::pdf_cache::PdfCache;
+use crate::work_pool::WorkPool;
 
 /// Bytes of badge PNGs kept per instance (a badge is about 60 KB).
 const BADGE_CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -58,6 +60,10 @@ pub struct AppState {
     pub verified_codes: Arc<VerifiedCodes>,
     /// Per-client rate limits of this instance.
     pub limits: Arc<ClientLimits>,
+    /// The bounded pool every expensive drawing (PDFs, badge images, exports) runs in.
+    pub work_pool: Arc<WorkPool>,
+    /// Drawn PDFs, kept per version of what they were drawn from.
+    pub pdfs: Arc<PdfCache>,
     /// Badge PNGs being drawn and drawn already.
     pub badge_images: Arc<BadgeImages>,
     /// Set when the service was asked to stop: `/readyz` answers 503 while it drains.
@@ -97,9 +103,6 @@ impl AppState {
             store::migrate(&db).await?;
             (db.clone(), db)
         };
-        store::checkins::detect_legacy_nonces(&writer)
-            .await
-            .map_err(|err| DbErr::Custom(err.to_string()))?;
         let secrets = Secrets::resolve(&config, &writer)
             .await
             .map_err(DbErr::Custom)?;
@@ -125,7 +128,10 @@ impl AppState {
         let scans = ScanQueue::start(queue_connection().await?);
         let token_secret = Arc::new(token_secret);
         let config_limits = config.limits.clone();
-        let badge_renders = config.limits.badge_renders;
+        let drawing = Arc::new(WorkPool::new(
+            config.limits.drawing_pool,
+            config.limits.drawing_queue,
+        ));
         let registrations =
             RegistrationQueue::start(queue_connection().await?, token_secret.clone());
         let tokens = TokenLookups::start(db.clone());
@@ -144,7 +150,9 @@ impl AppState {
             heads,
             verified_codes: Arc::new(VerifiedCodes::default()),
             limits: Arc::new(ClientLimits::new(&config_limits)),
-            badge_images: Arc::new(BadgeImages::new(badge_renders, BADGE_CACHE_BYTES)),
+            badge_images: Arc::new(BadgeImages::new(BADGE_CACHE_BYTES)),
+            work_pool: drawing,
+            pdfs: Arc::new(PdfCache::default()),
             draining: Arc::default(),
             certificate_keys: Arc::default(),
         })
@@ -166,7 +174,9 @@ impl AppState {
             heads: Arc::new(HeadCache::default()),
             verified_codes: Arc::new(VerifiedCodes::default()),
             limits: Arc::new(ClientLimits::new(&config.limits)),
-            badge_images: Arc::new(BadgeImages::new(1, BADGE_CACHE_BYTES)),
+            badge_images: Arc::new(BadgeImages::new(BADGE_CACHE_BYTES)),
+            work_pool: Arc::new(WorkPool::new(1, 16)),
+            pdfs: Arc::new(PdfCache::default()),
             draining: Arc::default(),
             certificate_keys: Arc::default(),
             config: Arc::new(config),

@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use entities::events;
 
+use crate::domain::categories::Categories;
+
 /// Entries kept before the cache is emptied (keys include user-chosen filters).
 const MAX_ENTRIES: usize = 4096;
 
@@ -150,9 +152,37 @@ pub struct HeadCache {
     generation: std::sync::atomic::AtomicU64,
     live: std::sync::atomic::AtomicBool,
     entries: RwLock<HashMap<String, Arc<events::Model>>>,
+    /// The categories of events by id, trusted and emptied with the heads.
+    categories: RwLock<HashMap<Uuid, Arc<Categories>>>,
 }
 
 impl HeadCache {
+    /// The cached categories of `event`, when the cache may be trusted.
+    pub fn categories(&self, event: Uuid) -> Option<Arc<Categories>> {
+        if !self.live.load(std::sync::atomic::Ordering::Acquire) {
+            return None;
+        }
+        self.categories.read().ok()?.get(&event).cloned()
+    }
+
+    /// Stores categories read from the database, unless something changed since
+    /// `generation`.
+    pub fn put_categories_if(
+        &self,
+        event: Uuid,
+        categories: Arc<Categories>,
+        generation: u64,
+    ) {
+        if let Ok(mut entries) = self.categories.write()
+            && self.generation() == generation
+        {
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(event, categories);
+        }
+    }
+
     /// The cached head for `reference`, when the cache may be trusted.
     pub fn get(&self, reference: &str) -> Option<Arc<events::Model>> {
         if !self.live.load(std::sync::atomic::Ordering::Acquire) {
@@ -184,6 +214,9 @@ impl HeadCache {
             self.generation
                 .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
             entries.clear();
+        }
+        if let Ok(mut categories) = self.categories.write() {
+            categories.clear();
         }
     }
 

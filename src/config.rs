@@ -71,6 +71,9 @@ pub struct LimitsConfig {
     pub writes_burst: u32,
     /// Requests with an unknown token a client may make per minute.
     pub bad_tokens_per_minute: u32,
+    /// Expensive reads (PDFs, badge images, exports) a client may make per minute, half of
+    /// them at once; callers with a verified organizer or check-in token are not counted.
+    pub heavy_reads_per_minute: u32,
     /// Whether the client is the last address of `X-Forwarded-For` (behind a reverse proxy
     /// that appends it) rather than the peer address.
     pub trust_forwarded_for: bool,
@@ -82,13 +85,23 @@ pub struct LimitsConfig {
     pub request_timeout: std::time::Duration,
     /// Most connections served at once; more wait to be accepted.
     pub max_connections: usize,
-    /// Badge images rendered at once (on blocking threads, off the request workers).
-    pub badge_renders: usize,
+    /// Expensive drawings (PDFs, badge images, exports) made at once, on blocking threads
+    /// off the request workers (`crate::work_pool`).
+    pub drawing_pool: usize,
+    /// Requests that may wait for the drawing pool; more are answered `503` at once.
+    pub drawing_queue: usize,
     /// On SIGTERM, how long requests already taken may still take before the server exits.
     pub shutdown_grace: std::time::Duration,
     /// On SIGTERM, how long the server still accepts connections (while `/readyz` answers
     /// 503), so requests already queued in the kernel or sent on idle connections are served.
     pub drain_delay: std::time::Duration,
+}
+
+/// The cores this process may use (the drawing pool's default size).
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }
 
 impl LimitsConfig {
@@ -99,12 +112,14 @@ impl LimitsConfig {
             writes_per_minute: 60,
             writes_burst: 30,
             bad_tokens_per_minute: 30,
+            heavy_reads_per_minute: 120,
             trust_forwarded_for: false,
             max_connections_per_client: 256,
             header_timeout: std::time::Duration::from_secs(10),
             request_timeout: std::time::Duration::from_secs(30),
             max_connections: 2048,
-            badge_renders: 2,
+            drawing_pool: cores(),
+            drawing_queue: 16,
             shutdown_grace: std::time::Duration::from_secs(30),
             drain_delay: std::time::Duration::from_secs(1),
         }
@@ -310,6 +325,14 @@ pub struct Settings {
         global = true
     )]
     pub rate_limit_writes_per_minute: u32,
+    /// Expensive reads (PDFs, badge images, exports) one client may make per minute.
+    #[arg(
+        long,
+        env = "RATE_LIMIT_HEAVY_READS_PER_MINUTE",
+        default_value_t = 120,
+        global = true
+    )]
+    pub rate_limit_heavy_reads_per_minute: u32,
     /// Take the client's address from the last entry of `X-Forwarded-For` (set it only
     /// behind a reverse proxy that appends the address it saw).
     #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set, global = true)]
@@ -322,6 +345,12 @@ pub struct Settings {
         global = true
     )]
     pub max_connections_per_client: usize,
+    /// Expensive drawings (PDFs, badge images, exports) made at once; 0: one per core.
+    #[arg(long, env = "DRAWING_POOL", default_value_t = 0, global = true)]
+    pub drawing_pool: usize,
+    /// Requests that may wait for a drawing; more are answered 503 with Retry-After.
+    #[arg(long, env = "DRAWING_QUEUE", default_value_t = 16, global = true)]
+    pub drawing_queue: usize,
     /// Seconds a client has to send a request's headers.
     #[arg(long, env = "HEADER_TIMEOUT_SECS", default_value_t = 10, global = true)]
     pub header_timeout_secs: u64,
@@ -417,6 +446,7 @@ impl Settings {
                 rate_limits: rate_limits_on(&self.rate_limits),
                 writes_per_minute: self.rate_limit_writes_per_minute.max(1),
                 writes_burst: (self.rate_limit_writes_per_minute / 2).max(1),
+                heavy_reads_per_minute: self.rate_limit_heavy_reads_per_minute.max(1),
                 trust_forwarded_for: self.trust_forwarded_for,
                 max_connections_per_client: self.max_connections_per_client,
                 header_timeout: std::time::Duration::from_secs(self.header_timeout_secs.max(1)),
@@ -424,6 +454,11 @@ impl Settings {
                 max_connections: self.max_http_connections.max(1),
                 shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace_secs),
                 drain_delay: std::time::Duration::from_millis(self.drain_delay_ms),
+                drawing_pool: match self.drawing_pool {
+                    0 => cores(),
+                    size => size,
+                },
+                drawing_queue: self.drawing_queue,
                 ..LimitsConfig::standard()
             },
             retention: RetentionConfig {
@@ -457,7 +492,8 @@ pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    match rest.split_once('@') {
+    // The host follows the last `@`: a password may contain `@` itself.
+    match rest.rsplit_once('@') {
         Some((credentials, host)) => {
             let user = credentials.split(':').next().unwrap_or("");
             format!("{scheme}://{user}:***@{host}")
@@ -473,6 +509,14 @@ mod tests {
         assert_eq!(
             super::redact_url("postgres://app:s3cret@db:5432/dialogue"),
             "postgres://app:***@db:5432/dialogue"
+        );
+        assert_eq!(
+            super::redact_url("postgres://app:p@ss@w0rd@db:5432/dialogue"),
+            "postgres://app:***@db:5432/dialogue"
+        );
+        assert_eq!(
+            super::redact_url("sqlite://data/dialogue.db"),
+            "sqlite://data/dialogue.db"
         );
     }
 }

@@ -54,12 +54,14 @@ pub mod limits;
 pub mod mail;
 pub mod metrics;
 pub mod net;
+pub mod pdf_cache;
 pub mod print;
 pub mod schedule;
 pub mod sealing;
 pub mod store;
 pub mod verified_codes;
 pub mod web;
+pub mod work_pool;
 
 pub use api::endpoint::build_app;
 pub use application::{AppState, Application};

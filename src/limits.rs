@@ -1,5 +1,6 @@
 //! Per-client rate limits (GCRA, from the `governor` crate), kept in this instance's memory:
-//! public writes (registrations, the pages' forms, `/r/` links) and failed token look-ups. A
+//! public writes (registrations, the pages' forms, `/r/` links), expensive reads (PDFs, badge
+//! images, exports) and failed token look-ups. A
 //! client is its IP address, or, with `TRUST_FORWARDED_FOR`, the address the reverse proxy
 //! in front appended to `X-Forwarded-For`. Front ends ask here and answer `429` with
 //! `Retry-After` themselves; `RATE_LIMITS=off` turns every limit off.
@@ -20,6 +21,7 @@ pub struct ClientLimits {
     on: bool,
     trust_forwarded_for: bool,
     writes: DefaultKeyedRateLimiter<IpAddr>,
+    heavy_reads: DefaultKeyedRateLimiter<IpAddr>,
     bad_tokens: DefaultKeyedRateLimiter<IpAddr>,
     /// Clients that used up their failed look-ups, and until when they wait.
     blocked: Mutex<HashMap<IpAddr, std::time::Instant>>,
@@ -49,6 +51,10 @@ impl ClientLimits {
             on: config.rate_limits,
             trust_forwarded_for: config.trust_forwarded_for,
             writes: RateLimiter::keyed(per_minute(config.writes_per_minute, config.writes_burst)),
+            heavy_reads: RateLimiter::keyed(per_minute(
+                config.heavy_reads_per_minute,
+                (config.heavy_reads_per_minute / 2).max(1),
+            )),
             bad_tokens: RateLimiter::keyed(per_minute(
                 config.bad_tokens_per_minute,
                 config.bad_tokens_per_minute,
@@ -92,6 +98,16 @@ impl ClientLimits {
             .map_err(|not_until| RetryAfter(not_until.wait_time_from(self.clock.now())))
     }
 
+    /// Counts one expensive read of `client`; refused when it made too many.
+    pub fn heavy_read(&self, client: IpAddr) -> Result<(), RetryAfter> {
+        if !self.on {
+            return Ok(());
+        }
+        self.heavy_reads
+            .check_key(&client)
+            .map_err(|not_until| RetryAfter(not_until.wait_time_from(self.clock.now())))
+    }
+
     /// Whether `client` must wait after too many failed token look-ups.
     pub fn blocked(&self, client: IpAddr) -> Result<(), RetryAfter> {
         if !self.on {
@@ -131,6 +147,7 @@ impl ClientLimits {
     /// Forgets clients that have not been limited lately (call now and then).
     pub fn forget_idle(&self) {
         self.writes.retain_recent();
+        self.heavy_reads.retain_recent();
         self.bad_tokens.retain_recent();
         let now = std::time::Instant::now();
         self.blocked

@@ -322,12 +322,18 @@ async fn serve(application: Application, demo: bool) -> Result<(), String> {
         .await
         .map_err(say)?
     {
-        // On stderr, apart from the log stream (stdout), so log collectors do not keep it.
-        eprintln!();
-        eprintln!("  First start: an organizer token was created. It is shown only this once:");
-        eprintln!();
-        eprintln!("    {token}");
-        eprintln!();
+        // Into a file only its owner reads: journald and `docker logs` keep every line of
+        // stderr, so only the file's path is said there.
+        let path = keep_first_token(&state.config.data_dir, &token)?;
+        tracing::info!(
+            path = %path.display(),
+            "first start: an organizer token was created and written to this file \
+             (readable by this user only); keep it elsewhere and delete the file"
+        );
+        eprintln!(
+            "First start: an organizer token was written to {} (mode 0600).",
+            path.display()
+        );
     }
     if demo {
         let today = chrono::Utc::now().date_naive();
@@ -342,6 +348,33 @@ async fn serve(application: Application, demo: bool) -> Result<(), String> {
         .serve(shutdown_signal())
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Writes the first organizer token to `DATA_DIR/first-organizer-token`, readable and
+/// writable by its owner only; returns the file's path.
+fn keep_first_token(data_dir: &std::path::Path, token: &str) -> Result<std::path::PathBuf, String> {
+    use std::io::Write;
+    let path = data_dir.join("first-organizer-token");
+    std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    // A file left from before keeps its old mode when opened: narrow it as well.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    writeln!(file, "{token}").map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
 }
 
 async fn shutdown_signal() {

@@ -17,22 +17,44 @@
   }
   function save(state) { localStorage.setItem(STORE, JSON.stringify(state)); }
 
-  // Pairing: the fragment is read once and removed from the address bar.
+  // Pairing: the fragment is read once and removed from the address bar. A link for another
+  // pairing than the one this device has replaces it only once staff say so: a stray or
+  // forged link must not silently unpair a working scanner.
+  var offered = null;
   if (location.hash.length > 1) {
     var params = new URLSearchParams(location.hash.slice(1));
     var token = params.get("token");
     var event = params.get("event");
     if (token && event) {
       var previous = load();
-      save({
+      var pairing = {
         token: token,
         event: event,
         door: "",
         direction: "entry",
         device: (previous && previous.device) || "scanner-" + randomId().slice(0, 8)
-      });
+      };
+      if (!previous || !previous.token) {
+        save(pairing);
+      } else if (previous.token !== token || previous.event !== event) {
+        offered = pairing;
+      }
     }
     history.replaceState(null, "", location.pathname + location.search);
+  }
+  if (offered) {
+    var ask = $("repair");
+    $("repair-current").textContent = load().event;
+    $("repair-offered").textContent = offered.event;
+    ask.hidden = false;
+    $("repair-yes").addEventListener("click", function () {
+      save(offered);
+      location.reload();
+    });
+    $("repair-no").addEventListener("click", function () {
+      ask.hidden = true;
+      focusCode();
+    });
   }
 
   function randomId() {

@@ -8,6 +8,7 @@ pub mod certificate_rules;
 pub mod certificates;
 pub mod console_sessions;
 pub mod enums;
+pub mod event_categories;
 pub mod events;
 pub mod idempotency_keys;
 pub mod journal;

@@ -86,7 +86,10 @@ console-rooms = Rooms
 console-speakers = Speakers
 console-none-yet = None yet.
 console-none = None
-console-seats = { $count } seats
+console-seats = { $count ->
+    [one] { $count } seat
+   *[other] { $count } seats
+}
 console-add-tracks = Add a track
 console-add-rooms = Add a room
 console-add-speakers = Add a speaker
@@ -104,7 +107,10 @@ console-day-grid = Rooms against time
 console-time = Time
 console-no-room = No room
 console-clash = Clash
-console-clashes-today = { $count } sessions on this day clash (same room or same speaker at the same time).
+console-clashes-today = { $count ->
+    [one] { $count } session on this day clashes (same room or same speaker at the same time).
+   *[other] { $count } sessions on this day clash (same room or same speaker at the same time).
+}
 console-clash-found = This session clashes with other sessions
 console-clash-room = the same room at the same time
 console-clash-speaker = { $speaker } speaks in both at the same time
@@ -237,7 +243,10 @@ console-override = Issue anyway
 console-override-reason = Reason (kept on the certificate)
 console-issue-anyway = Issue
 console-qualifies = Qualifies
-console-misses = Misses by { $count } session(s)
+console-misses = { $count ->
+    [one] Misses by { $count } session
+   *[other] Misses by { $count } sessions
+}
 console-certificates-issued = Certificates issued
 console-no-certificates = No certificate issued yet.
 console-download-certificates = All certificates (PDF)
@@ -247,7 +256,11 @@ console-revoke-reason = Reason for revoking
 console-revoked = Revoked
 console-done-rules = The rules are saved.
 console-done-certificate-revoked = The certificate is revoked: it now verifies as revoked.
-console-done-issued = { $count } certificate(s) issued; each delegate gets theirs by e-mail.
+console-done-issued = { $count ->
+    [0] No certificate issued: nobody else qualifies.
+    [one] { $count } certificate issued; the delegate gets it by e-mail.
+   *[other] { $count } certificates issued; each delegate gets theirs by e-mail.
+}
 console-mail-kind-certificate-issued = Certificate issued
 console-counted-sessions = Sessions that count
 console-counted-by-default = Count the training and workshop sessions (also those added later)

@@ -86,7 +86,12 @@ console-rooms = Залы
 console-speakers = Докладчики
 console-none-yet = Пока нет.
 console-none = Нет
-console-seats = Мест: { $count }
+console-seats = { $count ->
+    [one] { $count } место
+    [few] { $count } места
+    [many] { $count } мест
+   *[other] { $count } места
+}
 console-add-tracks = Добавить направление
 console-add-rooms = Добавить зал
 console-add-speakers = Добавить докладчика
@@ -104,7 +109,11 @@ console-day-grid = Залы по времени
 console-time = Время
 console-no-room = Без зала
 console-clash = Пересечение
-console-clashes-today = Пересекающихся сессий в этот день: { $count } (один и тот же зал или один и тот же докладчик в одно и то же время).
+console-clashes-today = { $count ->
+    [one] В этот день { $count } сессия пересекается с другой (тот же зал или тот же докладчик в одно и то же время).
+    [few] В этот день пересекаются { $count } сессии (тот же зал или тот же докладчик в одно и то же время).
+   *[other] В этот день пересекаются { $count } сессий (тот же зал или тот же докладчик в одно и то же время).
+}
 console-clash-found = Эта сессия пересекается с другими сессиями
 console-clash-room = тот же зал в то же время
 console-clash-speaker = { $speaker } выступает в обеих сессиях одновременно
@@ -170,13 +179,13 @@ console-attendance-days = На площадке, по дням
 console-attendance-sessions = У дверей залов, по сессиям
 console-attendance-devices = Сканеры сегодня
 console-day = День
-console-checked-in = Прошли
+console-checked-in = Отметились
 console-inside = Сейчас внутри
 console-expected = Ожидается
 console-device = Сканер
 console-door = Последний вход
 console-scans = Сканирования
-console-admissions = Пропущено
+console-admissions = Пропуски
 console-last-scan = Последнее сканирование
 console-no-scans-today = Сегодня сканирований ещё не было.
 console-venue-entrance = Главный вход
@@ -194,7 +203,7 @@ console-mail-failed = Не отправлено
 console-mail-kind-confirmed = Регистрация подтверждена
 console-mail-kind-waitlisted = Лист ожидания
 console-mail-kind-pending = Заявка получена
-console-mail-kind-promoted = Переведён из листа ожидания
+console-mail-kind-promoted = Перевод из листа ожидания
 console-mail-kind-session-seat-given = Предоставлено место в сессии
 console-mail-kind-approved = Заявка одобрена
 console-mail-kind-approved-waitlisted = Заявка одобрена, лист ожидания
@@ -236,8 +245,11 @@ console-sessions-attended = Посещено занятий
 console-override = Выдать в порядке исключения
 console-override-reason = Причина (сохраняется в сертификате)
 console-issue-anyway = Выдать
-console-qualifies = Выполнил(а) условия
-console-misses = Не хватает занятий: { $count }
+console-qualifies = Условия выполнены
+console-misses = { $count ->
+    [one] Не хватает { $count } занятия
+   *[other] Не хватает { $count } занятий
+}
 console-certificates-issued = Выданные сертификаты
 console-no-certificates = Сертификаты ещё не выданы.
 console-download-certificates = Все сертификаты (PDF)
@@ -247,7 +259,12 @@ console-revoke-reason = Причина отзыва
 console-revoked = Отозван
 console-done-rules = Условия сохранены.
 console-done-certificate-revoked = Сертификат отозван: при проверке он показывается как отозванный.
-console-done-issued = Выдано сертификатов: { $count }; каждый участник получит свой по электронной почте.
+console-done-issued = { $count ->
+    [0] Сертификаты не выданы: больше никто не выполнил условия.
+    [one] Выдан { $count } сертификат; участник получит его по электронной почте.
+    [few] Выдано { $count } сертификата; каждый участник получит свой по электронной почте.
+   *[other] Выдано { $count } сертификатов; каждый участник получит свой по электронной почте.
+}
 console-mail-kind-certificate-issued = Сертификат выдан
 console-counted-sessions = Засчитываемые занятия
 console-counted-by-default = Засчитывать учебные занятия и практикумы (и добавленные позже)

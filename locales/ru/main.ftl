@@ -1,4 +1,4 @@
-site-name = Диалог
+site-name = Dialogue
 skip-to-content = Перейти к содержанию
 nav-events = Мероприятия
 language-switch = Язык
@@ -6,6 +6,16 @@ lang-tk = Türkmençe
 lang-ru = Русский
 lang-en = English
 times-in-zone = Время указано по часовому поясу мероприятия: { $zone }.
+zone-asia-ashgabat = ашхабадское время
+zone-asia-tashkent = ташкентское время
+zone-asia-samarkand = самаркандское время
+zone-asia-almaty = алматинское время
+zone-asia-bishkek = бишкекское время
+zone-asia-dushanbe = душанбинское время
+zone-asia-baku = бакинское время
+zone-asia-tehran = тегеранское время
+zone-europe-moscow = московское время
+zone-europe-istanbul = стамбульское время
 
 index-title = Мероприятия
 index-lead = Семинары, учебные курсы и межрегиональный диалог по цифровому сотрудничеству.
@@ -38,7 +48,7 @@ apps-schedule-xml = Программа для приложений (frab XML)
 apps-schedule-json = Программа для приложений (c3voc JSON)
 
 agenda-title = Программа
-agenda-filters = Отбор сессий
+agenda-filters = Фильтры
 filter-day = День
 filter-track = Направление
 filter-room = Зал
@@ -46,11 +56,13 @@ filter-language = Язык сессии
 filter-any = Все
 filter-apply = Показать
 filter-reset = Показать всё
-agenda-empty = Нет сессий, подходящих под этот отбор.
+agenda-empty = Нет сессий, соответствующих выбранным фильтрам.
 agenda-session-count = { $count ->
     [one] { $count } сессия
     [few] { $count } сессии
-   *[many] { $count } сессий
+    [many] { $count } сессий
+   *[other] { $count } сессии
+}
 }
 session-time = Время
 session-room = Зал
@@ -82,8 +94,13 @@ month-9 = сентября
 month-10 = октября
 month-11 = ноября
 month-12 = декабря
+day-ordinal = { $day }
+from-ordinal = { $from }
 date-long = { $weekday }, { $day } { $month } { $year } г.
 date-short = { $day } { $month } { $year } г.
+date-range-days = { $from }–{ $day } { $month } { $year } г.
+date-range-months = { $from } { $from_month } – { $day } { $month } { $year } г.
+date-range = { $from } – { $to }
 
 session-kind = Формат
 session-kind-keynote = Пленарный доклад
@@ -93,12 +110,14 @@ session-kind-workshop = Практикум
 session-kind-training = Учебный курс
 session-kind-ceremony = Церемония
 session-kind-break = Перерыв
-session-kind-networking = Общение
+session-kind-networking = Деловое общение
 session-seats = Места
 seats-left = { $count ->
     [one] Осталось { $count } место
     [few] Осталось { $count } места
-   *[other] Осталось { $count } мест
+    [many] Осталось { $count } мест
+   *[other] Осталось { $count } места
+}
 }
 seats-full = Мест нет
 session-add-to-calendar = Добавить в мой календарь (.ics)
@@ -122,9 +141,10 @@ field-email = Адрес электронной почты
 field-organization = Организация
 field-position = Должность
 field-country = Страна
+field-country-choose = — выберите —
 field-category = Я участвую как
 field-locale = Язык моих писем
-field-consent = Я согласен(на) на обработку этих данных организаторами для проведения мероприятия.
+field-consent = Даю согласие на обработку моих персональных данных организаторами в целях проведения мероприятия.
 category-delegate = Участник
 category-speaker = Докладчик
 category-press = Пресса
@@ -141,7 +161,7 @@ error-field-full-name = Укажите фамилию и имя одной ст�
 error-field-email = Укажите адрес электронной почты, например name@example.org.
 error-field-organization = Название организации слишком длинное или содержит переводы строк или невидимые знаки.
 error-field-position = Должность слишком длинная или содержит управляющие символы.
-error-field-country = Название страны слишком длинное или содержит управляющие символы.
+error-field-country = Выберите страну из списка.
 error-field-category = Выберите одну из указанных категорий.
 error-field-session-ids = Эти сессии нельзя выбрать вместе: некоторые пересекаются по времени или больше не проводятся.
 error-field-locale = Выберите один из указанных языков.
@@ -185,12 +205,17 @@ me-device-hint = На общем компьютере попросите бра�
 me-device-forget = Забыть меня на этом устройстве
 me-help-text = Чтобы увидеть свою регистрацию, откройте ссылку из письма, которое мы отправили вам после регистрации.
 me-help-lost = Письмо потерялось? Попросите организаторов мероприятия отправить его ещё раз.
+me-switch-title = Открыть другую регистрацию?
+me-switch-holds = В этом браузере открыта регистрация:
+me-switch-linked = Ссылка, по которой Вы перешли, ведёт к регистрации на мероприятие
+me-switch-open-linked = Открыть регистрацию по ссылке
+me-switch-keep = Оставить текущую
 
 mail-greeting = Здравствуйте, { $name }!
 mail-greeting-anonymous = Здравствуйте!
 mail-link-intro = Посмотреть или изменить регистрацию, скачать бейдж и добавить сессии в календарь:
 mail-link-label = Моя регистрация
-mail-footer = Это письмо отправлено системой Dialogue автоматически. Ответы не читаются; пишите организаторам вашего мероприятия.
+mail-footer = Это письмо отправлено системой Dialogue автоматически. Ответы не читаются; пишите организаторам Вашего мероприятия.
 mail-was = Было
 mail-now = Стало
 mail-time = Время
@@ -199,31 +224,31 @@ mail-attached-badge = Ваш бейдж во вложении: покажите 
 mail-subject-confirmed = Регистрация подтверждена: { $event }
 mail-body-confirmed = Ваша регистрация на мероприятие «{ $event }» подтверждена.
 mail-subject-waitlisted = Лист ожидания: { $event }
-mail-body-waitlisted = Мест на мероприятии «{ $event }» нет, поэтому ваша регистрация в листе ожидания. Мы напишем вам, как только место освободится.
+mail-body-waitlisted = Мест на мероприятии «{ $event }» нет, поэтому Ваша регистрация в листе ожидания. Мы напишем Вам, как только место освободится.
 mail-subject-pending = Заявка получена: { $event }
-mail-body-pending = Мы получили вашу заявку на мероприятие «{ $event }». Организаторы подтверждают каждую заявку; мы напишем вам, когда они примут решение.
-mail-subject-promoted = Место ваше: { $event }
-mail-body-promoted = На мероприятии «{ $event }» освободилось место, и оно ваше: ваша регистрация подтверждена.
-mail-subject-session-seat-given = Место ваше: { $session }
-mail-body-session-seat-given = В сессии «{ $session }» мероприятия «{ $event }» освободилось место, и оно ваше.
+mail-body-pending = Мы получили Вашу заявку на мероприятие «{ $event }». Организаторы подтверждают каждую заявку; мы напишем Вам, когда они примут решение.
+mail-subject-promoted = Место Ваше: { $event }
+mail-body-promoted = На мероприятии «{ $event }» освободилось место, и оно Ваше: Ваша регистрация подтверждена.
+mail-subject-session-seat-given = Место Ваше: { $session }
+mail-body-session-seat-given = В сессии «{ $session }» мероприятия «{ $event }» освободилось место, и оно Ваше.
 mail-subject-approved = Заявка одобрена: { $event }
-mail-body-approved = Организаторы одобрили вашу заявку на мероприятие «{ $event }». Регистрация подтверждена.
+mail-body-approved = Организаторы одобрили Вашу заявку на мероприятие «{ $event }». Регистрация подтверждена.
 mail-subject-approved-waitlisted = Заявка одобрена, лист ожидания: { $event }
-mail-body-approved-waitlisted = Организаторы одобрили вашу заявку на мероприятие «{ $event }». Мест нет, поэтому вы в листе ожидания; мы напишем вам, как только место освободится.
+mail-body-approved-waitlisted = Организаторы одобрили Вашу заявку на мероприятие «{ $event }». Мест нет, поэтому Вы в листе ожидания; мы напишем Вам, как только место освободится.
 mail-subject-rejected = Заявка не принята: { $event }
-mail-body-rejected = К сожалению, организаторы не смогли принять вашу заявку на мероприятие «{ $event }».
+mail-body-rejected = К сожалению, организаторы не смогли принять Вашу заявку на мероприятие «{ $event }».
 mail-subject-cancelled = Регистрация отменена: { $event }
-mail-body-cancelled = Ваша регистрация на мероприятие «{ $event }» отменена. Если это ошибка, вы можете зарегистрироваться снова, пока регистрация открыта.
+mail-body-cancelled = Ваша регистрация на мероприятие «{ $event }» отменена. Если это ошибка, Вы можете зарегистрироваться снова, пока регистрация открыта.
 mail-subject-session-moved = Новое время: { $session }
-mail-body-session-moved = Выбранная вами сессия мероприятия «{ $event }» перенесена на другое время. Обновлённая запись календаря во вложении.
+mail-body-session-moved = Выбранная Вами сессия мероприятия «{ $event }» перенесена на другое время. Обновлённая запись календаря во вложении.
 mail-subject-session-reroomed = Новый зал: { $session }
-mail-body-session-reroomed = Выбранная вами сессия мероприятия «{ $event }» перенесена в другой зал. Обновлённая запись календаря во вложении.
+mail-body-session-reroomed = Выбранная Вами сессия мероприятия «{ $event }» перенесена в другой зал. Обновлённая запись календаря во вложении.
 mail-subject-session-cancelled = Отменена: { $session }
-mail-body-session-cancelled = Выбранная вами сессия мероприятия «{ $event }» отменена. Приложенная запись календаря уберёт её из вашего календаря.
+mail-body-session-cancelled = Выбранная Вами сессия мероприятия «{ $event }» отменена. Приложенная запись календаря уберёт её из Вашего календаря.
 mail-subject-test = Dialogue: тестовое письмо
-mail-body-test = Это тестовое письмо от Dialogue. Если вы его читаете, почта настроена правильно.
+mail-body-test = Это тестовое письмо от Dialogue. Если Вы его читаете, почта настроена правильно.
 
-scan-title = Регистрация на входе
+scan-title = Отметка на входе
 scan-pair-help = Этот сканер ещё не подключён.
 scan-pair-how = Откройте ссылку для подключения, которую дадут организаторы (вида /scan#token=…&event=…), или отсканируйте её QR-код этим телефоном. Сканер хранит её на устройстве, пока вы не выйдете.
 scan-event = Мероприятие
@@ -236,24 +261,24 @@ scan-mute = Без звука
 scan-code = Код бейджа (USB- или Bluetooth-сканер вводит его сюда)
 scan-check = Проверить
 scan-ready = Готово: сканируйте бейдж.
-scan-checked-in-today = Прошли сегодня
+scan-checked-in-today = Отметки сегодня
 scan-confirmed = Подтверждено
 scan-inside = Сейчас внутри
 scan-lookup = Найти участника по имени или организации
 scan-search = Искать
 scan-no-match = Никого не найдено.
-scan-in-today = прошёл сегодня
+scan-in-today = отметка сегодня
 scan-sign-out = Отключить этот сканер
-scan-first-in = Впервые прошёл в { $time }.
+scan-first-in = Первый проход: { $time }.
 scan-result-ok = Добро пожаловать
-scan-result-already-checked-in = Уже прошёл
+scan-result-already-checked-in = Повторный проход
 scan-result-invalid = Недействительный бейдж
 scan-result-revoked = Бейдж отозван
 scan-result-not-confirmed = Регистрация не подтверждена
 scan-result-wrong-event = Бейдж другого мероприятия
-scan-result-not-registered-for-session = Не записан на эту сессию
+scan-result-not-registered-for-session = Нет записи на эту сессию
 scan-result-nonce-reused = Сбой сканера: повтор номера скана. Сканируйте снова
-scan-result-queued = Пропущен (без сети; будет отправлено)
+scan-result-queued = Проход разрешён (нет сети, данные будут отправлены)
 scan-result-error = Нет ответа: проверьте сеть и сканируйте снова
 scan-result-unpaired = Токен этого сканера больше не действует: подключите его снова
 scan-status-confirmed = подтверждена
@@ -269,3 +294,8 @@ scan-camera-stop = Выключить камеру
 scan-camera-choice = Камера
 scan-torch = Фонарик
 scan-camera-denied = Камера не запустилась: разрешите её для этой страницы или используйте сканер либо введите код.
+scan-repair-question = Эта ссылка заново привяжет сканер, с другим токеном. Заменить текущую привязку?
+scan-repair-current = Сейчас привязан к
+scan-repair-offered = По ссылке
+scan-repair-yes = Заменить привязку
+scan-repair-no = Оставить текущую привязку

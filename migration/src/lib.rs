@@ -16,6 +16,8 @@ mod m20261201_000008_hardening;
 mod m20261202_000009_console;
 mod m20261207_000010_exports;
 mod m20261207_000011_certificates;
+mod m20261207_000012_categories;
+mod m20261207_000013_countries;
 
 /// Runs every migration of Dialogue in order.
 pub struct Migrator;
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_console::Migration),
             Box::new(m20261207_000010_exports::Migration),
             Box::new(m20261207_000011_certificates::Migration),
+            Box::new(m20261207_000012_categories::Migration),
+            Box::new(m20261207_000013_countries::Migration),
         ]
     }
 }

@@ -69,6 +69,8 @@ pub struct PublicSpeaker {
     pub full_name: String,
     pub position: Option<String>,
     pub organization: Option<String>,
+    /// ISO 3166-1 alpha-2 country code (e.g. `TM`); a value stored before codes that names no
+    /// country of the list is returned as it was written.
     pub country: Option<String>,
     pub photo_url: Option<String>,
 }

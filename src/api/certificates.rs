@@ -193,6 +193,9 @@ pub struct Verification {
     /// Genuine and not revoked.
     pub valid: bool,
     pub revoked: bool,
+    /// The holder's personal data was erased (the certificate was revoked with it);
+    /// `full_name` is then empty.
+    pub erased: bool,
     pub full_name: String,
     pub event_title: String,
     pub starts_on: NaiveDate,
@@ -249,7 +252,7 @@ enum Pdf {
     /// The PDF (A4 landscape, fonts embedded, text searchable).
     #[oai(status = 200, content_type = "application/pdf")]
     Pdf(
-        Binary<Vec<u8>>,
+        Binary<bytes::Bytes>,
         #[oai(header = "Cache-Control")] String,
         #[oai(header = "Content-Disposition")] String,
     ),
@@ -513,6 +516,7 @@ impl CertificatesApi {
         Ok(Json(Verification {
             valid: !found.revoked,
             revoked: found.revoked,
+            erased: found.erased,
             full_name: found.full_name,
             event_title: found.event.title.clone(),
             starts_on: found.event.starts_on,

@@ -23,7 +23,13 @@ pub fn build_app(state: AppState) -> impl Endpoint<Output = Response> + 'static 
             .content_type("application/json; charset=utf-8")
             .body(spec.clone())
     });
-    let ui = poem::endpoint::make_sync(move |_| poem::web::Html(ui_html.clone()));
+    let ui_policy = api::docs_policy::for_page(&ui_html);
+    let ui = poem::endpoint::make_sync(move |_| {
+        Response::builder()
+            .content_type("text/html; charset=utf-8")
+            .header("Content-Security-Policy", ui_policy.clone())
+            .body(ui_html.clone())
+    });
     let max_body_bytes = state.config.max_body_bytes;
     let api = Route::new()
         .at("/api/v1/openapi.json", spec_endpoint)

@@ -31,6 +31,8 @@ pub struct Event {
     pub description: Option<String>,
     pub venue: Option<String>,
     pub city: Option<String>,
+    /// ISO 3166-1 alpha-2 country code (e.g. `TM`); a value stored before codes that names no
+    /// country of the list is returned as it was written.
     pub country: Option<String>,
     /// IANA time zone; times of this event are rendered in it.
     pub timezone: String,
@@ -107,6 +109,8 @@ pub struct NewEvent {
     pub description: Option<String>,
     pub venue: Option<String>,
     pub city: Option<String>,
+    /// ISO 3166-1 alpha-2 country code (e.g. `TM`, any case) or, for older clients, the
+    /// country's English name; stored as the code. Anything else is a 422 naming `country`.
     pub country: Option<String>,
     /// IANA name; default `Asia/Ashgabat`.
     pub timezone: Option<String>,
@@ -135,6 +139,8 @@ pub struct EventPatch {
     pub description: MaybeUndefined<String>,
     pub venue: MaybeUndefined<String>,
     pub city: MaybeUndefined<String>,
+    /// ISO 3166-1 alpha-2 country code (e.g. `TM`, any case) or, for older clients, the
+    /// country's English name; stored as the code. Anything else is a 422 naming `country`.
     pub country: MaybeUndefined<String>,
     pub timezone: Option<String>,
     pub starts_on: Option<NaiveDate>,

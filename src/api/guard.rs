@@ -8,7 +8,10 @@ use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::{Endpoint, IntoResponse, Request, Response};
 
 use crate::api::problem::Problem;
+use crate::app::principal::{Denied, Principal, principal_of};
 use crate::application::AppState;
+use crate::error::AppError;
+use crate::web::console::SIGN_IN_COOKIE;
 use crate::limits::RetryAfter;
 
 /// Applies the limits to `req`, runs it within the request timeout, and completes the
@@ -19,6 +22,7 @@ pub async fn guard<E: Endpoint>(
     state: AppState,
 ) -> poem::Result<Response> {
     let limits = state.limits.clone();
+    let https = state.config.public_url.starts_with("https://");
     let kind = Kind::of(&req);
     let client = limits.on().then(|| {
         let peer = req.remote_addr().as_socket_addr().map(|addr| addr.ip());
@@ -28,6 +32,8 @@ pub async fn guard<E: Endpoint>(
             .and_then(|v| v.to_str().ok());
         limits.client(peer, forwarded)
     });
+    // Whether this request's failed look-up was already counted here.
+    let mut lookup_counted = false;
     if let Some(client) = client {
         if kind.carries_token
             && let Err(wait) = limits.blocked(client)
@@ -36,15 +42,42 @@ pub async fn guard<E: Endpoint>(
                 wait,
                 "bad_tokens",
                 "too many requests with unknown tokens",
+                https,
             ));
         }
-        if kind.public_write
+        // A staff token lifts the public limits only once it is known to be live: the
+        // prefix alone proves nothing.
+        let staff = match kind.staff_bearer.as_deref() {
+            Some(token) if kind.limited() => match verified_staff(&state, token).await {
+                Verified::Staff => true,
+                Verified::Unknown => {
+                    limits.failed_lookup(client);
+                    lookup_counted = true;
+                    false
+                }
+                Verified::NotStaff => false,
+            },
+            _ => false,
+        };
+        if kind.public_write(staff)
             && let Err(wait) = limits.write(client)
         {
             return Ok(too_many(
                 wait,
                 "writes",
                 "too many requests from this client",
+                https,
+            ));
+        }
+        if kind.heavy_read
+            && !staff
+            && let Err(wait) = limits.heavy_read(client)
+        {
+            return Ok(too_many(
+                wait,
+                "heavy_reads",
+                "too many documents and images asked for by this client",
+                https,
             ));
         }
     }
@@ -64,11 +97,12 @@ pub async fn guard<E: Endpoint>(
     };
     if let Some(client) = client
         && kind.carries_token
+        && !lookup_counted
         && kind.lookup_failed(response.status())
     {
         limits.failed_lookup(client);
     }
-    secure(&mut response);
+    secure(&mut response, https);
     Ok(response)
 }
 
@@ -84,14 +118,40 @@ fn has_cookie(req: &Request, name: &str) -> bool {
         })
 }
 
+/// What a staff token presented to a limited request turned out to be.
+enum Verified {
+    /// A live organizer or check-in token.
+    Staff,
+    /// Unknown, revoked or expired: counted as a failed look-up.
+    Unknown,
+    /// Could not be told (the store did not answer), or a token of another kind.
+    NotStaff,
+}
+
+async fn verified_staff(state: &AppState, token: &str) -> Verified {
+    match principal_of(state, token).await {
+        Ok(Principal::Organizer { .. } | Principal::Checkin { .. }) => Verified::Staff,
+        Ok(Principal::Delegate { .. }) => Verified::NotStaff,
+        Err(AppError::Denied(Denied::Unauthenticated)) => Verified::Unknown,
+        Err(_) => Verified::NotStaff,
+    }
+}
+
 /// What the limits need to know of a request.
 struct Kind {
-    /// A write anyone may make: registrations, the pages' forms, delegates' changes, `/r/`.
-    public_write: bool,
+    /// A write: anything but `GET`, `HEAD` and `OPTIONS`.
+    write: bool,
+    /// The bearer token, when it has the form of an organizer or check-in token.
+    staff_bearer: Option<String>,
+    /// A console request of a signed-in organizer (the console checks the sign-in itself
+    /// and sends a cookie that stands for nothing back to sign in, changing nothing).
+    console: bool,
     /// It presents a token: a bearer header, a `/r/` link or a `token=` query.
     carries_token: bool,
     /// A `/r/` link (a wrong one is a 404, not a 401).
     manage_link: bool,
+    /// A read that costs far more than a page: a PDF, a badge image, an export.
+    heavy_read: bool,
 }
 
 impl Kind {
@@ -101,7 +161,9 @@ impl Kind {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim_start_matches("Bearer ").trim());
-        let staff = bearer.is_some_and(|t| t.starts_with("dlg_org_") || t.starts_with("dlg_chk_"));
+        let staff_bearer = bearer
+            .filter(|t| t.starts_with("dlg_org_") || t.starts_with("dlg_chk_"))
+            .map(str::to_owned);
         let path = req.uri().path();
         let manage_link = path.starts_with("/r/");
         let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -112,12 +174,26 @@ impl Kind {
         // The console's sign-in form presents a token; its other forms come from a signed-in
         // organizer (a sign-in cookie that stands for nothing is sent back to sign in).
         let sign_in = writes && path == "/admin";
-        let console = path.starts_with("/admin/") && has_cookie(req, "dlg_admin");
+        let console = path.starts_with("/admin/") && has_cookie(req, SIGN_IN_COOKIE);
         Kind {
-            public_write: (writes && !staff && !console) || manage_link,
+            write: writes,
+            staff_bearer,
+            console,
             carries_token: bearer.is_some() || manage_link || token_query || sign_in,
             manage_link,
+            heavy_read: !writes && is_heavy(path),
         }
+    }
+
+    /// Whether a public limit may apply, so that a staff token is worth verifying.
+    fn limited(&self) -> bool {
+        self.write || self.manage_link || self.heavy_read
+    }
+
+    /// Whether the public write limit applies, `staff` telling whether a staff token was
+    /// verified.
+    fn public_write(&self, staff: bool) -> bool {
+        (self.write && !staff && !self.console) || self.manage_link
     }
 
     /// Whether the answer says the presented token was not valid.
@@ -126,8 +202,15 @@ impl Kind {
     }
 }
 
+/// Whether `path` asks for something expensive to make: PDFs, badge images, spreadsheets and
+/// schedule exports.
+fn is_heavy(path: &str) -> bool {
+    const HEAVY: [&str; 6] = [".pdf", ".png", ".svg", ".csv", ".xml", "/schedule.json"];
+    !path.starts_with("/static/") && HEAVY.iter().any(|ending| path.ends_with(ending))
+}
+
 /// `429` with `Retry-After`, as problem+json.
-fn too_many(wait: RetryAfter, kind: &str, detail: &str) -> Response {
+fn too_many(wait: RetryAfter, kind: &str, detail: &str, https: bool) -> Response {
     let seconds = wait.seconds();
     crate::metrics::metrics()
         .rate_limited
@@ -142,19 +225,25 @@ fn too_many(wait: RetryAfter, kind: &str, detail: &str) -> Response {
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    secure(&mut response);
+    secure(&mut response, https);
     response
 }
 
 /// The security headers every response carries unless it set its own: no sniffing, no
 /// framing, and for anything but pages (which set their own policy) nothing to load at all.
-fn secure(response: &mut Response) {
+fn secure(response: &mut Response, https: bool) {
     let unavailable = response.status() == StatusCode::SERVICE_UNAVAILABLE;
     let headers = response.headers_mut();
     if unavailable {
         headers
             .entry(header::RETRY_AFTER)
             .or_insert(HeaderValue::from_static("5"));
+    }
+    if https {
+        // Served over https (PUBLIC_URL says so): browsers keep to https for two years.
+        headers
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static("max-age=63072000"));
     }
     headers
         .entry(header::X_CONTENT_TYPE_OPTIONS)

@@ -6,12 +6,14 @@ pub mod agenda;
 pub mod auth;
 pub mod badges;
 pub mod calendar;
+pub mod categories;
 pub mod certificates;
 pub mod checkin_tokens;
 pub mod checkin_types;
 pub mod checkins;
 pub mod common;
 pub mod delegates;
+pub mod docs_policy;
 pub mod document;
 pub mod endpoint;
 pub mod enums;
@@ -87,7 +89,7 @@ pub type Apis = (
     speakers::SpeakersApi,
     sessions::SessionsApi,
     agenda::AgendaApi,
-    registrations::RegistrationsApi,
+    (registrations::RegistrationsApi, categories::CategoriesApi),
     delegates::DelegatesApi,
     badges::BadgesApi,
     print::PrintApi,
@@ -124,9 +126,14 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
         agenda::AgendaApi {
             state: state.clone(),
         },
-        registrations::RegistrationsApi {
-            state: state.clone(),
-        },
+        (
+            registrations::RegistrationsApi {
+                state: state.clone(),
+            },
+            categories::CategoriesApi {
+                state: state.clone(),
+            },
+        ),
         delegates::DelegatesApi {
             state: state.clone(),
         },

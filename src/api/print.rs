@@ -23,7 +23,7 @@ enum PrivatePdf {
     /// The PDF (fonts embedded, text searchable).
     #[oai(status = 200, content_type = "application/pdf")]
     Pdf(
-        Binary<Vec<u8>>,
+        Binary<bytes::Bytes>,
         #[oai(header = "Cache-Control")] String,
         #[oai(header = "Content-Disposition")] String,
     ),
@@ -34,7 +34,7 @@ enum AgendaPdf {
     /// The printable agenda.
     #[oai(status = 200, content_type = "application/pdf")]
     Pdf(
-        Binary<Vec<u8>>,
+        Binary<bytes::Bytes>,
         #[oai(header = "ETag")] String,
         #[oai(header = "Cache-Control")] String,
         #[oai(header = "Content-Language")] String,
@@ -202,7 +202,7 @@ impl PrintApi {
             return Ok(AgendaPdf::NotModified(answer.etag));
         };
         Ok(AgendaPdf::Pdf(
-            Binary(body.to_vec()),
+            Binary(body),
             answer.etag,
             "public, no-cache".into(),
             reader,

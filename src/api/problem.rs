@@ -18,9 +18,9 @@ impl AppError {
             AppError::Denied(Denied::Forbidden(_)) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Refused(_) => StatusCode::CONFLICT,
-            AppError::Failed(crate::error::Failure::Unavailable(_)) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            AppError::Failed(
+                crate::error::Failure::Unavailable(_) | crate::error::Failure::Busy,
+            ) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -32,6 +32,9 @@ impl AppError {
             AppError::Failed(crate::error::Failure::Unavailable(cause)) => {
                 tracing::warn!(error = %cause, "database unavailable");
                 "the database cannot be reached right now; try again in a few seconds".to_owned()
+            }
+            AppError::Failed(crate::error::Failure::Busy) => {
+                "the server is busy drawing other documents; try again in a few seconds".to_owned()
             }
             AppError::Failed(failure) => {
                 tracing::error!(error = %failure, "request failed");

@@ -65,11 +65,13 @@ impl ApiResponse for ListResponse {
     }
 }
 
-/// A text a delegate typed, safe in a spreadsheet: a cell that would start a formula
-/// (`=`, `+`, `-`, `@`, tab, carriage return) gets a leading apostrophe, which spreadsheets
-/// show as text and do not run.
+/// A text a delegate typed, safe in a spreadsheet: a cell whose first character that is not
+/// white space would start a formula (`=`, `+`, `-`, `@`), or that starts with a tab or
+/// carriage return, gets a leading apostrophe, which spreadsheets show as text and do not run
+/// (spreadsheets skip leading spaces before a formula).
 fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let first_visible = text.trim_start().chars().next();
+    if text.starts_with(['\t', '\r']) || matches!(first_visible, Some('=' | '+' | '-' | '@')) {
         format!("'{text}")
     } else {
         text.to_owned()

@@ -46,6 +46,8 @@ pub struct Registration {
     pub email: String,
     pub organization: Option<String>,
     pub position: Option<String>,
+    /// ISO 3166-1 alpha-2 country code (e.g. `TM`); a value stored before codes that names no
+    /// country of the list is returned as it was written.
     pub country: Option<String>,
     pub category: Category,
     pub locale: String,

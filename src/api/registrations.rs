@@ -8,7 +8,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use uuid::Uuid;
 
 use super::ApiTags;
-use super::auth::OrganizerAuth;
+use super::auth::{OptionalAuth, OrganizerAuth};
 use super::common::{after_id, next_cursor, page_params, path_id};
 use super::enums::{Category, RegistrationStatus};
 use super::errors::ManageError;
@@ -17,6 +17,7 @@ use super::registration_views::{
     Registration, RegistrationCreated, RegistrationPage, created_body,
 };
 use crate::api_errors;
+use crate::app::principal::Audience;
 use crate::app::registrations::{self as registrations_app, RecordedAnswer};
 use crate::application::AppState;
 use crate::domain::enums as domain;
@@ -32,6 +33,8 @@ pub struct NewRegistration {
     pub email: String,
     pub organization: Option<String>,
     pub position: Option<String>,
+    /// ISO 3166-1 alpha-2 country code (e.g. `TM`, any case) or, for older clients, the
+    /// country's English name; stored as the code. Anything else is a 422 naming `country`.
     pub country: Option<String>,
     pub category: Option<Category>,
     /// Published sessions of the event that do not overlap each other.
@@ -105,7 +108,8 @@ impl RegistrationsApi {
     /// Seats are decided in the database: `confirmed` holds a seat, `waitlisted` waits in
     /// order, `pending` awaits accreditation (`registration_mode = approval`). A full session
     /// puts that choice on its waiting list while the rest stands. Send an `Idempotency-Key`
-    /// to make retries safe.
+    /// to make retries safe. The public may choose only the event's public categories (see
+    /// `GET …/categories`; 422 naming `category` otherwise); with an organizer token any.
     #[oai(
         path = "/events/:event/registrations",
         method = "post",
@@ -113,6 +117,7 @@ impl RegistrationsApi {
     )]
     async fn register(
         &self,
+        auth: OptionalAuth,
         /// The event's id or slug.
         event: Path<String>,
         /// Makes retries safe: the same key and body return the first answer.
@@ -137,6 +142,7 @@ impl RegistrationsApi {
         };
         let outcome = registrations_app::register(
             &self.state,
+            Audience::of(auth.is_organizer()),
             &event.0,
             request,
             idempotency_key.0.as_deref(),

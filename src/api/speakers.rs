@@ -31,6 +31,8 @@ pub struct Speaker {
     pub full_name: String,
     pub position: Option<String>,
     pub organization: Option<String>,
+    /// ISO 3166-1 alpha-2 country code (e.g. `TM`); a value stored before codes that names no
+    /// country of the list is returned as it was written.
     pub country: Option<String>,
     pub bio: Option<String>,
     pub photo_url: Option<String>,
@@ -78,6 +80,8 @@ pub struct NewSpeaker {
     pub full_name: String,
     pub position: Option<String>,
     pub organization: Option<String>,
+    /// ISO 3166-1 alpha-2 country code (e.g. `TM`, any case) or, for older clients, the
+    /// country's English name; stored as the code. Anything else is a 422 naming `country`.
     pub country: Option<String>,
     pub bio: Option<String>,
     pub photo_url: Option<String>,
@@ -93,6 +97,8 @@ pub struct SpeakerPatch {
     pub full_name: Option<String>,
     pub position: MaybeUndefined<String>,
     pub organization: MaybeUndefined<String>,
+    /// ISO 3166-1 alpha-2 country code (e.g. `TM`, any case) or, for older clients, the
+    /// country's English name; stored as the code. Anything else is a 422 naming `country`.
     pub country: MaybeUndefined<String>,
     pub bio: MaybeUndefined<String>,
     pub photo_url: MaybeUndefined<String>,

@@ -1,12 +1,12 @@
 //! Use cases of badges: the signed code of a registration and its badge drawn as SVG or PNG,
 //! with the event's title and the category in the delegate's language. Only confirmed
-//! registrations have one. PNGs are drawn on blocking threads, a few at a time
-//! ([`BadgeImages`]), and kept per badge version (the SVG they are drawn from), so many
-//! delegates fetching badges at once cannot stall the request threads.
+//! registrations have one. PNGs are drawn in the bounded pool of expensive work
+//! ([`crate::work_pool`]) and kept per badge version (the SVG they are drawn from,
+//! [`BadgeImages`]), so many delegates fetching badges at once cannot stall the request
+//! threads.
 
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
-use tokio::sync::Semaphore;
 
 use entities::events;
 
@@ -36,6 +36,8 @@ pub fn code_for(state: &AppState, event_id: uuid::Uuid, registration_id: uuid::U
 struct Words {
     language: String,
     category: String,
+    /// The country's name in the badge's language (a value that is not a code as written).
+    country: Option<String>,
 }
 
 fn words(row: &RegistrationRow, event: &events::Model) -> Result<Words, AppError> {
@@ -49,6 +51,11 @@ fn words(row: &RegistrationRow, event: &events::Model) -> Result<Words, AppError
     let messages = Messages::new(&row.registration.locale);
     Ok(Words {
         category: messages.t(&format!("category-{}", row.registration.category.as_str())),
+        country: row
+            .registration
+            .country
+            .as_deref()
+            .map(|c| crate::domain::country::display(c, &language)),
         language,
     })
 }
@@ -63,7 +70,7 @@ fn content<'a>(
         event_title: Texts::new(&event.translations, &words.language).text("title", &event.title),
         full_name: &row.registration.full_name,
         organization: row.registration.organization.as_deref(),
-        country: row.registration.country.as_deref(),
+        country: words.country.as_deref(),
         category: row.registration.category,
         category_label: &words.category,
         code,
@@ -81,10 +88,10 @@ pub fn svg(
     badge::svg(&content(row, event, &words, &code)).map_err(|e| AppError::unexpected(e.to_string()))
 }
 
-/// Badge PNGs: drawn a few at a time off the request threads, kept by the hash of the SVG
-/// they are drawn from (a changed name, language or key is another badge version).
+/// Badge PNGs: drawn in the bounded pool off the request threads ([`crate::work_pool`]),
+/// kept by the hash of the SVG they are drawn from (a changed name, language or key is
+/// another badge version).
 pub struct BadgeImages {
-    drawing: Semaphore,
     drawn: quick_cache::sync::Cache<[u8; 32], Bytes, ByLength>,
 }
 
@@ -99,10 +106,9 @@ impl quick_cache::Weighter<[u8; 32], Bytes> for ByLength {
 }
 
 impl BadgeImages {
-    /// At most `at_once` images drawn at a time, and `bytes` of them kept.
-    pub fn new(at_once: usize, bytes: u64) -> Self {
+    /// At most `bytes` of images kept.
+    pub fn new(bytes: u64) -> Self {
         BadgeImages {
-            drawing: Semaphore::new(at_once.max(1)),
             drawn: quick_cache::sync::Cache::with_weighter(1024, bytes, ByLength),
         }
     }
@@ -120,20 +126,18 @@ pub async fn png(
     if let Some(png) = images.drawn.get(&version) {
         return Ok(png);
     }
-    let _turn = images
-        .drawing
-        .acquire()
-        .await
-        .map_err(|_| AppError::unexpected("the badge drawing pool was closed"))?;
-    // Another request may have drawn it while this one waited.
-    if let Some(png) = images.drawn.get(&version) {
-        return Ok(png);
-    }
-    let png = tokio::task::spawn_blocking(move || badge::png_of_svg(&svg))
-        .await
-        .map_err(|err| AppError::unexpected(format!("drawing a badge: {err}")))?
+    let png = state
+        .work_pool
+        .run(move || {
+            // Another request may have drawn it while this one waited.
+            match images.drawn.get(&version) {
+                Some(png) => Ok(png),
+                None => badge::png_of_svg(&svg).map(Bytes::from),
+            }
+        })
+        .await?
         .map_err(|err| AppError::unexpected(err.to_string()))?;
-    let png = Bytes::from(png);
+    let images = state.badge_images.clone();
     images.drawn.insert(version, png.clone());
     Ok(png)
 }

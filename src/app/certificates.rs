@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use chrono::Utc;
 use serde_json::json;
 use uuid::Uuid;
@@ -23,6 +24,7 @@ use crate::domain::enums::{RegistrationStatus, SessionStatus};
 use crate::domain::event::parse_timezone;
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
+use crate::pdf_cache::Fingerprint;
 use crate::store;
 use crate::store::keys::Keyring;
 use crate::store::registrations::{RegistrationFilter, RegistrationRow};
@@ -414,6 +416,8 @@ pub async fn revoke(
 #[derive(Debug, Clone)]
 pub struct Verified {
     pub revoked: bool,
+    /// The holder's personal data was erased (the certificate was revoked with it).
+    pub erased: bool,
     pub full_name: String,
     pub event: events::Model,
     pub minutes: i32,
@@ -438,6 +442,7 @@ pub async fn verify(state: &AppState, code: &str) -> Result<Verified, AppError> 
         .ok_or(AppError::NotFound("certificate"))?;
     Ok(Verified {
         revoked: row.revoked_at.is_some(),
+        erased: registration.registration.erased_at.is_some(),
         full_name: registration.registration.full_name,
         event,
         minutes: row.minutes,
@@ -533,25 +538,82 @@ pub async fn stats(state: &AppState, event: &str) -> Result<(events::Model, Stat
     Ok((event, stats))
 }
 
-/// The certificates as one PDF, each page in its holder's language.
+/// The certificates as one PDF, each page in its holder's language, kept per version
+/// ([`crate::pdf_cache`]) under `owner` (the event, or the registration for one's own):
+/// the pages are drawn on every core a few at a time, in the bounded pool.
 pub async fn pdf(
     state: &AppState,
     event: &events::Model,
-    rows: &[certificates::Model],
-) -> Result<Vec<u8>, AppError> {
-    let refs = store::sessions::all(&state.db, event.id, &SessionFilter::default()).await?;
-    let titles: HashMap<Uuid, &sessions::Model> =
-        refs.iter().map(|r| (r.session.id, &r.session)).collect();
-    let (rules_row, public) = (
-        store::certificates::rules(&state.db, event.id).await?,
-        state.config.public_url.trim_end_matches('/').to_owned(),
-    );
-    let rules = Rules::of(rules_row.as_ref());
+    rows: Vec<certificates::Model>,
+    owner: Uuid,
+) -> Result<Bytes, AppError> {
+    let sessions = store::sessions::all(&state.db, event.id, &SessionFilter::default()).await?;
+    let rules_row = store::certificates::rules(&state.db, event.id).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.registration_id).collect();
     // One query for every holder's name, not one per page.
     let names = store::registrations::names_of(&state.db, &ids).await?;
-    let mut pages = Vec::with_capacity(rows.len());
-    for row in rows {
+    let public = state.config.public_url.trim_end_matches('/').to_owned();
+    let variant = "certificates.pdf";
+    let mut version = Fingerprint::default();
+    version.add(&variant).add(event).add(&rules_row).add(&public);
+    for row in &rows {
+        version.add(row).add(&names.get(&row.registration_id));
+    }
+    for row in &sessions {
+        version.add(&row.session);
+    }
+    let version = version.finish();
+    if let Some(pdf) = state.pdfs.get(owner, variant, &version) {
+        return Ok(pdf);
+    }
+    let pages = Pages {
+        event: event.clone(),
+        titles: sessions
+            .into_iter()
+            .map(|r| (r.session.id, r.session))
+            .collect(),
+        rules: Rules::of(rules_row.as_ref()),
+        public,
+        names,
+    };
+    let pdf = super::print::draw(state, move || {
+        crate::print::certificates(
+            rows.len(),
+            |index| {
+                pages
+                    .svg(&rows[index])
+                    .map_err(|e| crate::print::PrintError::Page {
+                        index,
+                        message: e.to_string(),
+                    })
+            },
+            crate::badge::fonts(),
+        )
+    })
+    .await?;
+    state.pdfs.put(owner, variant.to_owned(), version, pdf.clone());
+    Ok(pdf)
+}
+
+/// What every certificate page of an event is drawn from.
+struct Pages {
+    event: events::Model,
+    titles: HashMap<Uuid, sessions::Model>,
+    rules: Rules,
+    public: String,
+    names: HashMap<Uuid, String>,
+}
+
+impl Pages {
+    /// One certificate as an SVG page, in its holder's language.
+    fn svg(&self, row: &certificates::Model) -> Result<String, AppError> {
+        let Pages {
+            event,
+            titles,
+            rules,
+            public,
+            names,
+        } = self;
         let full_name = names
             .get(&row.registration_id)
             .ok_or(AppError::NotFound("registration"))?;
@@ -568,15 +630,7 @@ pub async fn pdf(
             .filter_map(|id| titles.get(id))
             .map(|s| texts(&s.translations, "title", &s.title))
             .collect();
-        let dates = if event.starts_on == event.ends_on {
-            m.date_long(event.starts_on)
-        } else {
-            format!(
-                "{} – {}",
-                m.date_short(event.starts_on),
-                m.date_short(event.ends_on)
-            )
-        };
+        let dates = m.date_range(event.starts_on, event.ends_on);
         let place: Vec<String> = [
             event
                 .venue
@@ -598,15 +652,19 @@ pub async fn pdf(
         let hours = hours_text(row.minutes, language);
         let verify_url = format!("{public}/verify/{}", row.code);
         let content = crate::certificate::CertificateContent {
-            heading: &m.t("certificate-heading"),
+            heading: &m.t_with("certificate-heading", &[("kind", event.kind.to_string())]),
             certifies: &m.t("certificate-certifies"),
             full_name,
-            attended: &m.t("certificate-attended"),
+            attended: &m.t_with("certificate-attended", &[("kind", event.kind.to_string())]),
             event_title: &texts(&event.translations, "title", &event.title),
             when_where: &when_where,
             hours_line: &m.t_with(
                 "certificate-hours",
-                &[("hours", hours), ("sessions", attended.len().to_string())],
+                &[
+                    ("hours", hours),
+                    ("hours_n", (f64::from(row.minutes) / 60.0).to_string()),
+                    ("sessions", attended.len().to_string()),
+                ],
             ),
             topics: &topics,
             partners_label: &m.t("certificate-partners"),
@@ -615,14 +673,8 @@ pub async fn pdf(
             verify_label: &m.t("certificate-verify"),
             verify_url: &verify_url,
         };
-        pages.push(
-            crate::certificate::svg(&content).map_err(|e| AppError::unexpected(e.to_string()))?,
-        );
+        crate::certificate::svg(&content).map_err(|e| AppError::unexpected(e.to_string()))
     }
-    tokio::task::spawn_blocking(move || crate::print::certificates(&pages, crate::badge::fonts()))
-        .await
-        .map_err(|e| AppError::unexpected(e.to_string()))?
-        .map_err(|e| AppError::unexpected(e.to_string()))
 }
 
 /// Hours from minutes: `28`, or `1.5` (`1,5` in Russian and Turkmen).
@@ -640,7 +692,7 @@ pub fn hours_text(minutes: i32, language: &str) -> String {
 }
 
 /// Every certificate of an event that is not revoked, as one PDF for its organizers.
-pub async fn event_pdf(state: &AppState, event: &str) -> Result<Vec<u8>, AppError> {
+pub async fn event_pdf(state: &AppState, event: &str) -> Result<Bytes, AppError> {
     let (event, rows) = list(state, event).await?;
     let rows: Vec<certificates::Model> = rows
         .into_iter()
@@ -651,7 +703,8 @@ pub async fn event_pdf(state: &AppState, event: &str) -> Result<Vec<u8>, AppErro
             "no certificate was issued (or all were revoked)",
         ));
     }
-    pdf(state, &event, &rows).await
+    let owner = event.id;
+    pdf(state, &event, rows, owner).await
 }
 
 /// A delegate's certificate, if one was issued and not revoked.
@@ -667,7 +720,7 @@ pub async fn mine(
 }
 
 /// A delegate's own certificate as a PDF.
-pub async fn my_pdf(state: &AppState, registration_id: Uuid) -> Result<Vec<u8>, AppError> {
+pub async fn my_pdf(state: &AppState, registration_id: Uuid) -> Result<Bytes, AppError> {
     let row = store::certificates::of_registration(&state.db, registration_id)
         .await?
         .filter(|c| c.revoked_at.is_none())
@@ -675,7 +728,7 @@ pub async fn my_pdf(state: &AppState, registration_id: Uuid) -> Result<Vec<u8>, 
     let event = store::events::find(&state.db, &row.event_id.to_string())
         .await?
         .ok_or(AppError::NotFound("event"))?;
-    pdf(state, &event, &[row]).await
+    pdf(state, &event, vec![row], registration_id).await
 }
 
 #[cfg(test)]

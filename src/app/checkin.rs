@@ -16,7 +16,7 @@ use super::principal::{Audience, Principal};
 use crate::application::AppState;
 use crate::domain::badge_code::{self, CodeRejected};
 use crate::domain::checkin::ScanAnswer;
-use crate::domain::checkin::{self, Direction};
+use crate::domain::checkin::{self, Direction, offline_time};
 use crate::domain::enums::SessionStatus;
 use crate::domain::event::parse_timezone;
 use crate::domain::validation::ValidationErrors;
@@ -171,7 +171,7 @@ async fn prepare(
     sender: Option<Uuid>,
     input: ScanInput,
     now: DateTime<Utc>,
-    doors: &mut HashMap<Uuid, bool>,
+    doors: &mut HashMap<Uuid, Door>,
 ) -> Result<PendingScan, AppError> {
     let mut errors = ValidationErrors::new();
     errors.required_text("device", &input.device, 100);
@@ -179,20 +179,13 @@ async fn prepare(
         errors.required_text("nonce", nonce, 100);
     }
     let tz = parse_timezone(&event.timezone).map_err(AppError::unexpected)?;
-    if let Some(at) = input.scanned_at {
-        if at > now + Duration::minutes(5) {
-            errors.add("scanned_at", "must not be in the future");
-        } else if !within_event_days(event, tz, at) {
-            errors.add(
-                "scanned_at",
-                "must fall within the event's days (a day of slack either side)",
-            );
-        }
+    if input.scanned_at.is_some_and(|at| at > now + Duration::minutes(5)) {
+        errors.add("scanned_at", "must not be in the future");
     }
     errors.into_result(())?;
-    let needs_seat = match input.session_id {
-        Some(id) => match doors.get(&id) {
-            Some(needs_seat) => *needs_seat,
+    let door = match input.session_id {
+        Some(id) => Some(match doors.get(&id) {
+            Some(door) => *door,
             None => {
                 let session = store::sessions::find(&state.db, event.id, id)
                     .await?
@@ -200,13 +193,28 @@ async fn prepare(
                         ValidationErrors::single("session_id", "no such session in this event")
                     })?
                     .session;
-                let needs_seat = session.capacity.is_some();
-                doors.insert(id, needs_seat);
-                needs_seat
+                let door = Door {
+                    needs_seat: session.capacity.is_some(),
+                    starts_at: session.starts_at,
+                    ends_at: session.ends_at,
+                };
+                doors.insert(id, door);
+                door
             }
-        },
-        None => false,
+        }),
+        None => None,
     };
+    if let Some(at) = input.scanned_at {
+        offline_time(
+            at,
+            tz,
+            event.starts_on,
+            event.ends_on,
+            door.map(|d| (d.starts_at, d.ends_at)),
+        )
+        .map_err(|refused| ValidationErrors::single("scanned_at", refused.to_string()))?;
+    }
+    let needs_seat = door.is_some_and(|d| d.needs_seat);
     let scanned_at = input.scanned_at.unwrap_or(now).trunc_subsecs(6);
     let fingerprint = fingerprint(event.id, &input, scanned_at);
     Ok(PendingScan {
@@ -231,13 +239,13 @@ async fn prepare(
     })
 }
 
-/// Whether an offline scan's time falls on a local day of the event, or the day before or
-/// after (a scanner's clock a little off, doors opened the evening before).
-fn within_event_days(event: &events::Model, tz: chrono_tz::Tz, at: DateTime<Utc>) -> bool {
-    let day = at.with_timezone(&tz).date_naive();
-    let first = event.starts_on.pred_opt().unwrap_or(event.starts_on);
-    let last = event.ends_on.succ_opt().unwrap_or(event.ends_on);
-    (first..=last).contains(&day)
+/// A door of the upload as read once: whether it admits only seat holders, and when its
+/// session runs.
+#[derive(Debug, Clone, Copy)]
+struct Door {
+    needs_seat: bool,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
 }
 
 /// What identifies a scan for its nonce: the code, the device, the door, the direction and,

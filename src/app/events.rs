@@ -77,7 +77,7 @@ pub async fn update(
     let current = visible(state, reference, Audience::Organizers).await?;
     let before = fields_of(&current)?;
     let after = change(before.clone());
-    let tz = after.validate()?;
+    let tz = after.validate_change(&before)?;
     let new_window = (after.timezone != before.timezone
         || after.starts_on != before.starts_on
         || after.ends_on != before.ends_on)

@@ -119,7 +119,8 @@ pub async fn personal_entries(
         registration_id,
         row.registration.calendar_generation,
     );
-    if !presented.is_some_and(|t| token::same(t, &expected)) {
+    if !presented.is_some_and(|t| token::same(t, &expected)) || row.registration.erased_at.is_some()
+    {
         return Err(AppError::NotFound("registration"));
     }
     let event = store::events::find(&state.db, &row.registration.event_id.to_string())

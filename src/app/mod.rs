@@ -45,6 +45,7 @@ impl<T> Outcome<T> {
 pub mod agenda;
 pub mod backup;
 pub mod badges;
+pub mod categories;
 pub mod certificates;
 pub mod checkin;
 pub mod console;

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use bytes::Bytes;
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -20,6 +21,7 @@ use crate::domain::language::Texts;
 use crate::domain::validation::ValidationErrors;
 use crate::error::AppError;
 use crate::i18n::Messages;
+use crate::pdf_cache::Fingerprint;
 use crate::print::{self, AgendaDay, AgendaDocument, AgendaItem};
 use crate::store;
 use crate::store::registrations::{RegistrationFilter, RegistrationRow};
@@ -48,12 +50,13 @@ impl BadgeSelection {
 pub const MAX_BADGES: usize = 5000;
 
 /// A4 sheets of the badges of the event's confirmed registrations that `selection` picks, in
-/// registration order; refused when none matches.
+/// registration order; refused when none matches. Kept per version ([`crate::pdf_cache`]):
+/// the same registrations, event and signing key answer the same bytes without drawing.
 pub async fn badge_sheets(
     state: &AppState,
     event: &str,
     selection: &BadgeSelection,
-) -> Result<(events::Model, Vec<u8>), AppError> {
+) -> Result<(events::Model, Bytes), AppError> {
     let event = visible(state, event, Audience::Organizers).await?;
     let filter = RegistrationFilter {
         status: Some(RegistrationStatus::Confirmed),
@@ -79,22 +82,74 @@ pub async fn badge_sheets(
             rows.len()
         )));
     }
-    let svgs = rows
-        .iter()
-        .map(|row| badges::svg(state, row, &event))
-        .collect::<Result<Vec<String>, AppError>>()?;
-    let pdf = draw(move || print::badge_sheets(&svgs, crate::badge::fonts())).await?;
+    let mut which = Fingerprint::default();
+    which.add(selection);
+    let variant = format!("badges.pdf:{}", hex::encode(&which.finish()[..12]));
+    let version = badge_version(state, &event, &rows, &variant);
+    if let Some(pdf) = state.pdfs.get(event.id, &variant, &version) {
+        return Ok((event, pdf));
+    }
+    let (drawing_state, drawn_event) = (state.clone(), event.clone());
+    let pdf = draw(state, move || {
+        print::badge_sheets(
+            rows.len(),
+            |index| badge_svg(&drawing_state, &rows[index], &drawn_event, index),
+            crate::badge::fonts(),
+        )
+    })
+    .await?;
+    state.pdfs.put(event.id, variant, version, pdf.clone());
     Ok((event, pdf))
 }
 
-/// One confirmed registration's badge on an A6 page.
+/// One confirmed registration's badge on an A6 page, kept per version like the sheets.
 pub async fn badge(
     state: &AppState,
     row: &RegistrationRow,
     event: &events::Model,
-) -> Result<Vec<u8>, AppError> {
+) -> Result<Bytes, AppError> {
+    let variant = "badge.pdf".to_owned();
+    let version = badge_version(state, event, std::slice::from_ref(row), &variant);
+    let owner = row.registration.id;
+    if let Some(pdf) = state.pdfs.get(owner, &variant, &version) {
+        return Ok(pdf);
+    }
     let svg = badges::svg(state, row, event)?;
-    draw(move || print::single_badge(&svg, crate::badge::fonts())).await
+    let pdf = draw(state, move || print::single_badge(&svg, crate::badge::fonts())).await?;
+    state.pdfs.put(owner, variant, version, pdf.clone());
+    Ok(pdf)
+}
+
+/// What a badge PDF is drawn from: the registrations (every column), the event, the key
+/// that signs the codes, and which PDF it is.
+fn badge_version(
+    state: &AppState,
+    event: &events::Model,
+    rows: &[RegistrationRow],
+    variant: &str,
+) -> [u8; 32] {
+    let mut version = Fingerprint::default();
+    version
+        .add(&variant)
+        .add(event)
+        .add(&state.keyring().active_kid);
+    for row in rows {
+        version.add(&row.registration);
+    }
+    version.finish()
+}
+
+/// One badge's SVG, for the drawing threads.
+fn badge_svg(
+    state: &AppState,
+    row: &RegistrationRow,
+    event: &events::Model,
+    index: usize,
+) -> Result<String, print::PrintError> {
+    badges::svg(state, row, event).map_err(|e| print::PrintError::Page {
+        index,
+        message: e.to_string(),
+    })
 }
 
 /// The printable agenda of a published event (drafts for organizers only) in `language`:
@@ -107,8 +162,8 @@ pub async fn agenda(
 ) -> Result<(events::Model, Vec<u8>), AppError> {
     let event = visible(state, event, audience).await?;
     let document = agenda_document(state, &event, language).await?;
-    let pdf = draw(move || print::agenda(&document)).await?;
-    Ok((event, pdf))
+    let pdf = draw(state, move || print::agenda(&document)).await?;
+    Ok((event, pdf.to_vec()))
 }
 
 async fn agenda_document(
@@ -176,15 +231,7 @@ async fn agenda_document(
                 note: (s.status == SessionStatus::Cancelled).then(|| m.t("session-cancelled")),
             });
     }
-    let dates = if event.starts_on == event.ends_on {
-        m.date_long(event.starts_on)
-    } else {
-        format!(
-            "{} – {}",
-            m.date_short(event.starts_on),
-            m.date_short(event.ends_on)
-        )
-    };
+    let dates = m.date_range(event.starts_on, event.ends_on);
     let venue = [
         event.venue.as_deref().map(|v| event_text("venue", v)),
         event.city.as_deref().map(|c| event_text("city", c)),
@@ -203,7 +250,7 @@ async fn agenda_document(
         title: event_text("title", &event.title),
         subtitle: format!(
             "{subtitle}\n{}",
-            m.t_with("times-in-zone", &[("zone", event.timezone.clone())])
+            m.zone_note(&event.timezone, event.starts_on)
         ),
         days: days
             .into_iter()
@@ -221,12 +268,15 @@ async fn agenda_document(
     })
 }
 
-/// Runs a drawing on a blocking thread.
-async fn draw(
+/// Runs a drawing on a blocking thread of the bounded pool ([`crate::work_pool`]).
+pub(crate) async fn draw(
+    state: &AppState,
     work: impl FnOnce() -> Result<Vec<u8>, print::PrintError> + Send + 'static,
-) -> Result<Vec<u8>, AppError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| AppError::unexpected(e.to_string()))?
+) -> Result<Bytes, AppError> {
+    state
+        .work_pool
+        .run(work)
+        .await?
+        .map(Bytes::from)
         .map_err(|e| AppError::unexpected(e.to_string()))
 }

@@ -24,6 +24,10 @@ pub trait Item: Sized + Send {
     /// How the item is named in "not found".
     const NAME: &'static str;
     fn validate(&self) -> Result<(), ValidationErrors>;
+    /// Checks a change of the stored item's fields `before` (by default as new fields).
+    fn validate_change(&self, _before: &Self) -> Result<(), ValidationErrors> {
+        self.validate()
+    }
     /// The fields of a stored item.
     fn of(model: &Self::Model) -> Self;
     fn id(model: &Self::Model) -> Uuid;
@@ -106,7 +110,7 @@ pub async fn update<I: Item>(
         .await?
         .ok_or(AppError::NotFound(I::NAME))?;
     let fields = change(I::of(&current));
-    fields.validate()?;
+    fields.validate_change(&I::of(&current))?;
     let work = Work::begin(&state.writer).await?;
     let model = fields
         .save(work.db(), event.id, Some(I::id(&current)))
@@ -225,6 +229,9 @@ impl Item for SpeakerFields {
     const NAME: &'static str = "speaker";
     fn validate(&self) -> Result<(), ValidationErrors> {
         SpeakerFields::validate(self)
+    }
+    fn validate_change(&self, before: &Self) -> Result<(), ValidationErrors> {
+        SpeakerFields::validate_change(self, before)
     }
     fn of(model: &speakers::Model) -> Self {
         SpeakerFields {

@@ -47,9 +47,11 @@ pub enum Registration {
 
 /// Registers a delegate at the published event named by `event`. With `idempotency_key`, a
 /// retry of the same request is answered with the first decision (even after registration
-/// closed), and the same key with another request is refused.
+/// closed), and the same key with another request is refused. The public (`by`) may choose
+/// only the event's public categories; organizers any.
 pub async fn register(
     state: &AppState,
+    by: Audience,
     event: &str,
     request: RegistrationRequest,
     idempotency_key: Option<&str>,
@@ -81,6 +83,7 @@ pub async fn register(
     )
     .map_err(|closed| AppError::refused_because(Reason::RegistrationClosed, closed.to_string()))?;
     let request = request.validate()?;
+    super::categories::check_choice(state, event.id, request.category, by).await?;
     store::registering::check_choices(&state.db, event.id, &request.session_ids).await?;
     let outcome = state
         .registrations

@@ -1,7 +1,7 @@
 //! Check-in rules: the possible answers to a scan, which registrations may enter, and the
 //! scope an admission counts in (a local day of the event at the venue, or one session).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use uuid::Uuid;
 
@@ -100,6 +100,37 @@ pub fn scope(session_id: Option<Uuid>, scanned_at: DateTime<Utc>, tz: Tz) -> Str
     }
 }
 
+/// Why an offline scan's time cannot be taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum OfflineTime {
+    #[error("must fall on one of the event's days (in the event's time zone)")]
+    OutsideEvent,
+    #[error("must fall on a day this door's session runs (in the event's time zone)")]
+    OutsideSession,
+}
+
+/// Whether a scan made offline at `at` could have happened: on a local day of the event
+/// (`first`..=`last`), and at a door (`session`: its start and end) on a local day that
+/// session runs. Times outside would credit attendance nobody could have had.
+pub fn offline_time(
+    at: DateTime<Utc>,
+    tz: Tz,
+    first: NaiveDate,
+    last: NaiveDate,
+    session: Option<(DateTime<Utc>, DateTime<Utc>)>,
+) -> Result<(), OfflineTime> {
+    let day = local_date(at, tz);
+    if !(first..=last).contains(&day) {
+        return Err(OfflineTime::OutsideEvent);
+    }
+    if let Some((starts, ends)) = session
+        && !(local_date(starts, tz)..=local_date(ends, tz)).contains(&day)
+    {
+        return Err(OfflineTime::OutsideSession);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +179,32 @@ mod tests {
         );
         assert_eq!(refusal(true, Confirmed, true, true), None);
         assert_eq!(refusal(true, Confirmed, false, false), None);
+    }
+
+    #[test]
+    fn offline_times_stay_within_the_event_and_the_door_day() {
+        let tz: Tz = "Asia/Ashgabat".parse().unwrap();
+        let first = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+        let last = NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
+        // 18 November 09:00–10:00 local.
+        let session = Some((
+            Utc.with_ymd_and_hms(2026, 11, 18, 4, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 18, 5, 0, 0).unwrap(),
+        ));
+        // 17 November 23:30 local, the evening before: refused now (it was "slack").
+        let evening_before = Utc.with_ymd_and_hms(2026, 11, 17, 18, 30, 0).unwrap();
+        assert_eq!(
+            offline_time(evening_before, tz, first, last, None),
+            Err(OfflineTime::OutsideEvent)
+        );
+        // 19 November 23:30 local: the venue, yes; the door of a session on the 18th, no.
+        let late_on_day_two = Utc.with_ymd_and_hms(2026, 11, 19, 18, 30, 0).unwrap();
+        assert_eq!(offline_time(late_on_day_two, tz, first, last, None), Ok(()));
+        assert_eq!(
+            offline_time(late_on_day_two, tz, first, last, session),
+            Err(OfflineTime::OutsideSession)
+        );
+        let morning = Utc.with_ymd_and_hms(2026, 11, 18, 3, 50, 0).unwrap();
+        assert_eq!(offline_time(morning, tz, first, last, session), Ok(()));
     }
 }

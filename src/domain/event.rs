@@ -50,13 +50,27 @@ pub const TRANSLATABLE: [(&str, usize); 4] = [
 impl EventFields {
     /// Checks every rule; on success returns the parsed time zone.
     pub fn validate(&self) -> Result<Tz, ValidationErrors> {
+        self.check(None)
+    }
+
+    /// Checks a change of `before`: a country kept as stored passes even when it is not a
+    /// code (a row from before codes).
+    pub fn validate_change(&self, before: &EventFields) -> Result<Tz, ValidationErrors> {
+        self.check(Some(before))
+    }
+
+    fn check(&self, before: Option<&EventFields>) -> Result<Tz, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         errors.check("slug", validation::slug(&self.slug));
         errors.required_text("title", &self.title, SHORT_TEXT);
         errors.optional_text("description", self.description.as_deref(), LONG_TEXT);
         errors.optional_text("venue", self.venue.as_deref(), MEDIUM_TEXT);
         errors.optional_text("city", self.city.as_deref(), MEDIUM_TEXT);
-        errors.optional_text("country", self.country.as_deref(), MEDIUM_TEXT);
+        super::country::check(
+            &mut errors,
+            self.country.as_deref(),
+            before.is_some_and(|b| b.country == self.country),
+        );
         check_languages(&mut errors, &self.default_language, &self.languages);
         check_translations(&mut errors, &self.translations, &TRANSLATABLE);
         let timezone = errors.check("timezone", parse_timezone(&self.timezone));

@@ -3,8 +3,10 @@
 
 pub mod agenda;
 pub mod badge_code;
+pub mod categories;
 pub mod certificate;
 pub mod checkin;
+pub mod country;
 pub mod day_plan;
 pub mod enums;
 pub mod event;

@@ -54,7 +54,8 @@ impl RegistrationRequest {
             false,
         );
         errors.shown_line("position", self.position.as_deref(), MEDIUM_TEXT, false);
-        errors.shown_line("country", self.country.as_deref(), MEDIUM_TEXT, false);
+        let country = super::country::parse(self.country.as_deref())
+            .map_err(|message| errors.add("country", message));
         let locale = Language::parse(&self.locale).map_err(|message| errors.add("locale", message));
         if !self.consent {
             errors.add(
@@ -63,13 +64,13 @@ impl RegistrationRequest {
             );
         }
         check_choices(&mut errors, &self.session_ids);
-        match (email, locale) {
-            (Ok(email), Ok(locale)) if errors.is_empty() => Ok(ValidRegistration {
+        match (email, locale, country) {
+            (Ok(email), Ok(locale), Ok(country)) if errors.is_empty() => Ok(ValidRegistration {
                 full_name: self.full_name.trim().to_owned(),
                 email,
-                organization: self.organization.clone(),
-                position: self.position.clone(),
-                country: self.country.clone(),
+                organization: trimmed(self.organization.as_deref()),
+                position: trimmed(self.position.as_deref()),
+                country: country.map(str::to_owned),
                 category: self.category,
                 session_ids: self.session_ids.clone(),
                 locale,
@@ -77,6 +78,13 @@ impl RegistrationRequest {
             _ => Err(errors),
         }
     }
+}
+
+/// An optional text as it is stored: without surrounding white space, none when blank.
+fn trimmed(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 /// Checks a list of chosen sessions: bounded, no repeats.

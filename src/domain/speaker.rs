@@ -29,11 +29,25 @@ pub const PLACE_TRANSLATABLE: [(&str, usize); 2] =
 
 impl SpeakerFields {
     pub fn validate(&self) -> Result<(), ValidationErrors> {
+        self.check(None)
+    }
+
+    /// Checks a change of `before`: a country kept as stored passes even when it is not a
+    /// code (a row from before codes).
+    pub fn validate_change(&self, before: &SpeakerFields) -> Result<(), ValidationErrors> {
+        self.check(Some(before))
+    }
+
+    fn check(&self, before: Option<&SpeakerFields>) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
         errors.required_text("full_name", &self.full_name, SHORT_TEXT);
         errors.optional_text("position", self.position.as_deref(), MEDIUM_TEXT);
         errors.optional_text("organization", self.organization.as_deref(), MEDIUM_TEXT);
-        errors.optional_text("country", self.country.as_deref(), MEDIUM_TEXT);
+        super::country::check(
+            &mut errors,
+            self.country.as_deref(),
+            before.is_some_and(|b| b.country == self.country),
+        );
         errors.optional_text("bio", self.bio.as_deref(), LONG_TEXT);
         if let Some(url) = &self.photo_url {
             errors.check("photo_url", validation::http_url(url));

@@ -372,7 +372,7 @@ async fn attachments(
             Ok(pdf) => files.push(File {
                 name: "certificate.pdf".into(),
                 content_type: "application/pdf",
-                bytes: pdf,
+                bytes: pdf.to_vec(),
             }),
             // Revoked before the message left: it goes without the certificate.
             Err(AppError::Refused(_)) => {}

@@ -3,6 +3,7 @@
 //! text kept as real, searchable text.
 
 mod agenda;
+mod pages;
 mod sheet;
 mod text;
 
@@ -28,6 +29,8 @@ pub enum PrintError {
     Geometry(&'static str),
     #[error("the PDF could not be written: {0}")]
     Pdf(String),
+    #[error("page {index} could not be laid out: {message}")]
+    Page { index: usize, message: String },
 }
 
 /// PDF points per millimetre.

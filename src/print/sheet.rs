@@ -15,7 +15,7 @@ use krilla_svg::{SurfaceExt, SvgSettings};
 use resvg::usvg;
 use usvg_krilla::fontdb as krilla_fontdb;
 
-use super::{A4, A6, PrintError, finish, mm, page_settings};
+use super::{A4, A6, PrintError, finish, mm, page_settings, pages};
 
 /// Badges per sheet, column-major within a row: (column, row) of slot `i` is `(i % 2, i / 2)`.
 const PER_SHEET: usize = 4;
@@ -32,30 +32,43 @@ const SETTINGS: SvgSettings = SvgSettings {
 };
 
 /// A4 portrait pages of four A6 badges each (2 x 2, the two rows 1 mm apart), with crop marks
-/// in the gap between the rows. `badges` are SVG documents as drawn by `badge::svg`.
+/// in the gap between the rows. `badge(i)` is the SVG document of badge `i` of `count`, as
+/// drawn by `badge::svg`; it is called on every core, a few sheets ahead of the drawing, so
+/// only those sheets are held at a time.
 pub fn badge_sheets(
-    badges: &[String],
+    count: usize,
+    badge: impl Fn(usize) -> Result<String, PrintError> + Sync,
     fonts: Arc<usvg::fontdb::Database>,
 ) -> Result<Vec<u8>, PrintError> {
-    if badges.is_empty() {
+    if count == 0 {
         return Err(PrintError::NoBadges);
     }
     let options = svg_options(&fonts);
+    let settings = page_settings(A4)?;
     let mut document = Document::new();
-    for (sheet, chunk) in badges.chunks(PER_SHEET).enumerate() {
-        let mut page = document.start_page_with(page_settings(A4)?);
-        let mut surface = page.surface();
-        for (slot, svg) in chunk.iter().enumerate() {
-            let index = sheet * PER_SHEET + slot;
-            let tree = parse(svg, index, &options)?;
-            let (x, y) = slot_origin(slot);
-            draw_badge(&mut surface, &tree, x, y, index)?;
-        }
-        draw_crop_marks(&mut surface);
-        surface.finish();
-        page.finish();
-    }
-    let title = format!("Badges ({})", badges.len());
+    let sheets = count.div_ceil(PER_SHEET);
+    pages::in_order(
+        sheets,
+        |sheet| {
+            let first = sheet * PER_SHEET;
+            (first..(first + PER_SHEET).min(count))
+                .map(|index| parse(&badge(index)?, index, &options))
+                .collect::<Result<Vec<_>, PrintError>>()
+        },
+        |sheet, trees| {
+            let mut page = document.start_page_with(settings.clone());
+            let mut surface = page.surface();
+            for (slot, tree) in trees.iter().enumerate() {
+                let (x, y) = slot_origin(slot);
+                draw_badge(&mut surface, tree, x, y, sheet * PER_SHEET + slot)?;
+            }
+            draw_crop_marks(&mut surface);
+            surface.finish();
+            page.finish();
+            Ok(())
+        },
+    )?;
+    let title = format!("Badges ({count})");
     document.set_metadata(Metadata::new().title(title).creator("Dialogue".into()));
     finish(document)
 }
@@ -77,31 +90,37 @@ pub fn single_badge(svg: &str, fonts: Arc<usvg::fontdb::Database>) -> Result<Vec
     finish(document)
 }
 
-/// Certificates of attendance, one A4 landscape page each, from the SVG pages that
-/// `certificate::svg` draws.
+/// Certificates of attendance, one A4 landscape page each: `page(i)` is the SVG document of
+/// page `i` of `count`, as `certificate::svg` draws it; it is called on every core, a few
+/// pages ahead of the drawing, so only those pages are held at a time.
 pub fn certificates(
-    pages: &[String],
+    count: usize,
+    page: impl Fn(usize) -> Result<String, PrintError> + Sync,
     fonts: Arc<usvg::fontdb::Database>,
 ) -> Result<Vec<u8>, PrintError> {
-    if pages.is_empty() {
+    if count == 0 {
         return Err(PrintError::NoBadges);
     }
     let options = svg_options(&fonts);
     let landscape = (A4.1, A4.0);
     let size = Size::from_wh(landscape.0, landscape.1).ok_or(PrintError::Geometry("A4"))?;
+    let settings = page_settings(landscape)?;
     let mut document = Document::new();
-    for (index, svg) in pages.iter().enumerate() {
-        let tree = parse(svg, index, &options)?;
-        let mut page = document.start_page_with(page_settings(landscape)?);
-        let mut surface = page.surface();
-        let drawn = surface.draw_svg(&tree, size, SETTINGS);
-        surface.finish();
-        page.finish();
-        drawn.ok_or(PrintError::Draw { index })?;
-    }
+    pages::in_order(
+        count,
+        |index| parse(&page(index)?, index, &options),
+        |index, tree| {
+            let mut page = document.start_page_with(settings.clone());
+            let mut surface = page.surface();
+            let drawn = surface.draw_svg(&tree, size, SETTINGS);
+            surface.finish();
+            page.finish();
+            drawn.ok_or(PrintError::Draw { index })
+        },
+    )?;
     document.set_metadata(
         Metadata::new()
-            .title(format!("Certificates of attendance ({})", pages.len()))
+            .title(format!("Certificates of attendance ({count})"))
             .creator("Dialogue".into()),
     );
     finish(document)
@@ -243,10 +262,10 @@ mod tests {
     fn invalid_svg_and_empty_list_are_errors() {
         let fonts = Arc::new(usvg::fontdb::Database::new());
         assert!(matches!(
-            badge_sheets(&[], fonts.clone()),
+            badge_sheets(0, |_| Ok(String::new()), fonts.clone()),
             Err(PrintError::NoBadges)
         ));
-        let bad = badge_sheets(&["<svg".into()], fonts);
+        let bad = badge_sheets(1, |_| Ok("<svg".into()), fonts);
         assert!(matches!(bad, Err(PrintError::Svg { index: 0, .. })));
     }
 }

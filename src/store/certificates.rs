@@ -185,6 +185,23 @@ pub async fn revoke<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Revokes the certificate of a registration, if it has one that is not revoked yet.
+pub async fn revoke_of_registration<C: ConnectionTrait>(
+    db: &C,
+    registration_id: Uuid,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    certificates::Entity::update_many()
+        .col_expr(certificates::Column::RevokedAt, Expr::value(at))
+        .col_expr(certificates::Column::RevokeReason, Expr::value(reason))
+        .filter(certificates::Column::RegistrationId.eq(registration_id))
+        .filter(certificates::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The name a certificate key's seal is bound to.
 fn key_name(kid: i32) -> String {
     format!("certificate-key-{kid}")

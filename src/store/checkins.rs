@@ -6,7 +6,6 @@
 //! `scans`, with the decision answered, which a repeated nonce gets back.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -53,37 +52,10 @@ pub struct Replay {
 /// The token that sent a scan and its nonce: a repeated key gets the first answer.
 pub type NonceKey = (Uuid, String);
 
-/// A nonce as it is looked up: its (token, nonce) key, and the event and device that keyed
-/// nonces before they were scoped to tokens.
-pub struct NonceLookup {
-    pub key: NonceKey,
-    pub event_id: Uuid,
-    pub device: String,
-}
-
-/// Whether scans kept before nonces were scoped to tokens may still be replayed (their rows
-/// have no sender). Set at start when such rows exist; they age out with the scan log.
-static LEGACY_NONCES: AtomicBool = AtomicBool::new(false);
-
-/// Notes whether the database keeps nonces of scans made before they were scoped to tokens,
-/// so a scanner that retries one across an upgrade still gets its first answer.
-pub async fn detect_legacy_nonces<C: ConnectionTrait>(db: &C) -> Result<(), AppError> {
-    let legacy = scans::Entity::find()
-        .filter(scans::Column::Sender.is_null())
-        .filter(scans::Column::Nonce.is_not_null())
-        .one(db)
-        .await?
-        .is_some();
-    if legacy {
-        LEGACY_NONCES.store(true, Ordering::Relaxed);
-    }
-    Ok(())
-}
-
 /// The answers given to earlier scans with these nonces.
 pub async fn replays<C: ConnectionTrait>(
     db: &C,
-    lookups: &[NonceLookup],
+    lookups: &[NonceKey],
 ) -> Result<HashMap<NonceKey, Replay>, AppError> {
     if lookups.is_empty() {
         return Ok(HashMap::new());
@@ -92,9 +64,9 @@ pub async fn replays<C: ConnectionTrait>(
     // asked for.
     let rows = scans::Entity::find()
         .filter(
-            scans::Column::Sender.is_in(lookups.iter().map(|l| l.key.0).collect::<HashSet<_>>()),
+            scans::Column::Sender.is_in(lookups.iter().map(|key| key.0).collect::<HashSet<_>>()),
         )
-        .filter(scans::Column::Nonce.is_in(lookups.iter().map(|l| l.key.1.clone())))
+        .filter(scans::Column::Nonce.is_in(lookups.iter().map(|key| key.1.clone())))
         .all(db)
         .await?;
     let mut found = HashMap::new();
@@ -103,52 +75,11 @@ pub async fn replays<C: ConnectionTrait>(
             continue;
         };
         let key = (sender, nonce);
-        if lookups.iter().any(|l| l.key == key) {
+        if lookups.contains(&key) {
             found.insert(key, replay_of(scan));
         }
     }
-    if LEGACY_NONCES.load(Ordering::Relaxed) {
-        legacy_replays(db, lookups, &mut found).await?;
-    }
     Ok(found)
-}
-
-/// Answers of scans kept before nonces were scoped to tokens: keyed by event, device and
-/// nonce, with no fingerprint (the same nonce was the same scan then).
-async fn legacy_replays<C: ConnectionTrait>(
-    db: &C,
-    lookups: &[NonceLookup],
-    found: &mut HashMap<NonceKey, Replay>,
-) -> Result<(), AppError> {
-    let missing: Vec<&NonceLookup> = lookups
-        .iter()
-        .filter(|l| !found.contains_key(&l.key))
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let rows = scans::Entity::find()
-        .filter(scans::Column::Sender.is_null())
-        .filter(
-            scans::Column::EventId
-                .is_in(missing.iter().map(|l| l.event_id).collect::<HashSet<_>>()),
-        )
-        .filter(scans::Column::Nonce.is_in(missing.iter().map(|l| l.key.1.clone())))
-        .all(db)
-        .await?;
-    for scan in rows {
-        let Some(lookup) = missing.iter().find(|l| {
-            l.event_id == scan.event_id
-                && l.device == scan.device
-                && scan.nonce.as_deref() == Some(l.key.1.as_str())
-        }) else {
-            continue;
-        };
-        let mut replay = replay_of(scan);
-        replay.fingerprint = None;
-        found.insert(lookup.key.clone(), replay);
-    }
-    Ok(())
 }
 
 /// The kept answers of the scans among `ids` that were recorded.

@@ -121,7 +121,7 @@ fn apply(model: &mut events::ActiveModel, fields: &EventFields, now: DateTime<Ut
     model.description = Set(fields.description.clone());
     model.venue = Set(fields.venue.clone());
     model.city = Set(fields.city.clone());
-    model.country = Set(fields.country.clone());
+    model.country = Set(crate::domain::country::stored(fields.country.as_deref()));
     model.timezone = Set(fields.timezone.clone());
     model.starts_on = Set(fields.starts_on);
     model.ends_on = Set(fields.ends_on);

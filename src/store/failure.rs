@@ -12,6 +12,10 @@ pub enum Failure {
     /// The database cannot be reached now (down, restarting, every connection busy).
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// Every permit of the pool for expensive work is taken and its queue is full
+    /// ([`crate::work_pool`]): try again in a few seconds.
+    #[error("the server is busy drawing other documents")]
+    Busy,
     #[error("internal error: {0}")]
     Unexpected(String),
 }

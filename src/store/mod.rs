@@ -3,6 +3,7 @@
 //! or inside the transaction a use case owns (`app::work::Work`), so one transaction can hold
 //! several of them. Locking and conditional updates live here and nowhere else.
 
+pub mod categories;
 pub mod certificates;
 pub mod changes;
 pub mod checkins;

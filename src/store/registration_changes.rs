@@ -133,6 +133,9 @@ async fn stamp_revocation<C: ConnectionTrait>(
 /// country and search texts are blanked, the manage token stops working, and e-mails not
 /// yet sent fail as "the registration no longer exists". The row, its choices and its
 /// admissions stay, so counts and the audit log stay right without naming anyone.
+/// The revocation reason of a certificate whose holder's data was erased.
+pub const ERASED_REASON: &str = "holder's data erased";
+
 pub async fn erase(
     txn: &DatabaseTransaction,
     event: &events::Model,
@@ -179,12 +182,19 @@ pub async fn erase(
             registrations::Column::ManageTokenHash,
             Expr::value(unusable_token_hash),
         )
+        // The personal calendar link of every generation so far stops working.
+        .col_expr(
+            registrations::Column::CalendarGeneration,
+            Expr::col(registrations::Column::CalendarGeneration).add(1),
+        )
         .col_expr(registrations::Column::ErasedAt, Expr::value(now))
         .col_expr(registrations::Column::UpdatedAt, Expr::value(now))
         .filter(registrations::Column::Id.eq(registration_id))
         .exec(txn)
         .await?;
     super::outbox::forget_recipient(txn, registration_id, now).await?;
+    // A certificate must not go on vouching for a person nobody can name any more.
+    super::certificates::revoke_of_registration(txn, registration_id, ERASED_REASON, now).await?;
     happened.push(Happened::Erased {
         registration: registration_id,
     });

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use entities::{registration_sessions, registrations};
 
-use super::checkins::{self, Decision, Judged, NonceKey, NonceLookup, Replay, Scan};
+use super::checkins::{self, Decision, Judged, NonceKey, Replay, Scan};
 use crate::domain::checkin::{self, Direction, Holder, Outcome, ScanAnswer};
 use crate::domain::enums::{ChoiceStatus, RegistrationStatus};
 use crate::error::AppError;
@@ -72,16 +72,7 @@ pub async fn decide_in<C: ConnectionTrait>(
     scans: &[PendingScan],
 ) -> Result<Vec<ScanAnswer>, AppError> {
     let now = Utc::now();
-    let lookups: Vec<NonceLookup> = scans
-        .iter()
-        .filter_map(|s| {
-            s.nonce_key().map(|key| NonceLookup {
-                key,
-                event_id: s.scan.event_id,
-                device: s.scan.device.clone(),
-            })
-        })
-        .collect();
+    let lookups: Vec<NonceKey> = scans.iter().filter_map(PendingScan::nonce_key).collect();
     let stored = checkins::replays(txn, &lookups).await?;
     let registrations = registrations_named(txn, scans, &stored).await?;
     let seats = seats_at_doors(txn, scans, &registrations).await?;

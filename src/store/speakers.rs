@@ -73,7 +73,7 @@ pub async fn save(
         full_name: Set(fields.full_name.clone()),
         position: Set(fields.position.clone()),
         organization: Set(fields.organization.clone()),
-        country: Set(fields.country.clone()),
+        country: Set(crate::domain::country::stored(fields.country.as_deref())),
         bio: Set(fields.bio.clone()),
         photo_url: Set(fields.photo_url.clone()),
         email: Set(fields.email.clone()),

@@ -274,7 +274,7 @@ async fn build(
         m: messages.clone(),
         event_title: event_title(event, language),
         event_href: format!("/events/{}?lang={language}", event.slug),
-        zone_note: messages.t_with("times-in-zone", &[("zone", event.timezone.clone())]),
+        zone_note: messages.zone_note(&event.timezone, event.starts_on),
         action: path,
         filters,
         count,

@@ -88,7 +88,8 @@ pub fn asked(req: &Request) -> Asked {
         .map(|(_, value)| value);
     Asked {
         query,
-        cookie: cookie(req.headers(), LANGUAGE_COOKIE),
+        cookie: cookie(req.headers(), &format!("__Host-{LANGUAGE_COOKIE}"))
+            .or_else(|| cookie(req.headers(), LANGUAGE_COOKIE)),
         accept_language: req
             .headers()
             .get("accept-language")
@@ -133,9 +134,15 @@ pub fn page(status: StatusCode, html: String, asked: &Asked, secure: bool) -> Re
         .header("Cache-Control", "no-cache")
         .body(html);
     if let Some(language) = asked.to_remember() {
-        let secure = if secure { "; Secure" } else { "" };
+        // Over https the cookie is `__Host-` (this host only, `Path=/`, `Secure`).
+        let (prefix, secure) = if secure {
+            ("__Host-", "; Secure")
+        } else {
+            ("", "")
+        };
         let value = format!(
-            "{LANGUAGE_COOKIE}={language}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}"
+            "{prefix}{LANGUAGE_COOKIE}={language}; Path=/; Max-Age=31536000; HttpOnly; \
+             SameSite=Lax{secure}"
         );
         if let Ok(value) = value.parse() {
             response.headers_mut().insert("Set-Cookie", value);

@@ -88,10 +88,14 @@ pub async fn event_page(
         "webcal://{host}/api/v1/events/{}/calendar.ics?lang={language}",
         event.slug
     );
+    let country = event
+        .country
+        .as_deref()
+        .map(|c| crate::domain::country::display(c, &language));
     let place: Vec<String> = [
         texts.optional("venue", event.venue.as_deref()),
         texts.optional("city", event.city.as_deref()),
-        event.country.as_deref(),
+        country.as_deref(),
     ]
     .into_iter()
     .flatten()
@@ -144,7 +148,7 @@ pub async fn event_page(
         )
         .is_ok(),
         register_href: format!("/events/{}/register?lang={language}", event.slug),
-        zone_note: messages.t_with("times-in-zone", &[("zone", event.timezone.clone())]),
+        zone_note: messages.zone_note(&event.timezone, event.starts_on),
         google: format!(
             "https://calendar.google.com/calendar/render?cid={}",
             encode(&webcal)

@@ -99,6 +99,27 @@ pub fn language_options(messages: &Messages, selected: &str) -> Vec<SelectOption
         .collect()
 }
 
+/// The countries to choose from, named and sorted in the page's language, after a blank
+/// choice; `selected` (a code, or a name typed before) chosen.
+pub fn country_options(messages: &Messages, selected: &str) -> Vec<SelectOption> {
+    let chosen = crate::domain::country::find(selected).map(|c| c.code);
+    std::iter::once(SelectOption {
+        value: String::new(),
+        label: messages.t("field-country-choose"),
+        selected: chosen.is_none(),
+    })
+    .chain(
+        crate::domain::country::choices(&messages.language)
+            .into_iter()
+            .map(|(code, name)| SelectOption {
+                value: code.to_owned(),
+                label: name.to_owned(),
+                selected: chosen == Some(code),
+            }),
+    )
+    .collect()
+}
+
 /// One error, in the page's language, and the field it belongs to (none: the whole form).
 pub struct FormError {
     pub field: Option<String>,

@@ -7,14 +7,15 @@
 
 use askama::Template;
 use poem::http::StatusCode;
-use poem::web::{CsrfToken, CsrfVerifier, Data, Path};
+use poem::web::{CsrfToken, CsrfVerifier, Data};
 use poem::{Request, Response, handler};
 use uuid::Uuid;
 
 use entities::events;
 
+use super::manage_link::{self, Offer};
 use super::chrome::{Chrome, asked, query_pairs};
-use super::delegate_cookie::{self, forget, private, remember, see_other};
+use super::delegate_cookie::{self, forget, private, see_other};
 use super::forms::{CSRF_FIELD, FormErrors, Posted, SelectOption, language_options, session_ids};
 use super::i18n::{Asked, Messages};
 use super::public::{event_title, failure, not_found, render, secure, zone};
@@ -98,35 +99,13 @@ fn messages_for(asked: &Asked, event: &events::Model) -> Messages {
     Messages::new(&asked.choose(Some(&event.languages), &event.default_language))
 }
 
-/// `GET /r/{manage_token}`: keeps the token in the cookie and leaves for `/me`; a wrong
-/// token is "not found" and sets nothing.
-#[handler]
-pub async fn manage_link(
-    req: &Request,
-    state: Data<&AppState>,
-    Path(token): Path<String>,
-) -> Response {
-    let asked = asked(req);
-    match principal_of(&state, &token).await {
-        Ok(Principal::Delegate { .. }) => {
-            remember(req.cookie(), &token, secure(&state));
-            let lang = asked
-                .to_remember()
-                .map(|l| format!("?lang={l}"))
-                .unwrap_or_default();
-            see_other(&format!("/me{lang}"))
-        }
-        _ => {
-            let messages = Messages::new(&asked.choose(None, "tk"));
-            private(not_found(&state, &asked, &messages))
-        }
-    }
-}
-
 /// `GET /me`: the delegate's registration, or how to get back to it.
 #[handler]
 pub async fn me_page(req: &Request, state: Data<&AppState>, csrf: &CsrfToken) -> Response {
     let asked = asked(req);
+    if let Offer::Ask(question) = manage_link::settle(&state, req, csrf).await {
+        return question;
+    }
     let Some(id) = delegate(&state, req).await else {
         return help(&state, req, &asked);
     };
@@ -208,6 +187,7 @@ async fn build(
                         "hours",
                         crate::app::certificates::hours_text(c.minutes, &messages.language),
                     ),
+                    ("hours_n", (f64::from(c.minutes) / 60.0).to_string()),
                 ],
             )
         });
@@ -241,7 +221,7 @@ async fn build(
         chrome: Chrome::new(messages, "/me", &[]),
         event_title: event_title(event, &language),
         event_href: format!("/events/{}?lang={language}", event.slug),
-        zone_note: messages.t_with("times-in-zone", &[("zone", event.timezone.clone())]),
+        zone_note: messages.zone_note(&event.timezone, event.starts_on),
         done: done.map(|done| messages.t(&format!("me-done-{done}"))),
         status_class,
         status_text,

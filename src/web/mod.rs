@@ -24,6 +24,7 @@ pub mod delegate_cookie;
 pub mod event_page;
 pub mod forms;
 pub mod index_page;
+pub mod manage_link;
 pub mod me_page;
 pub mod public;
 pub mod register_page;
@@ -53,7 +54,9 @@ pub fn routes(state: &AppState) -> impl Endpoint<Output = Response> + use<> {
     let csrf = move || {
         Csrf::new()
             .key(key)
-            .cookie_name("dlg_csrf")
+            // `__Host-`: only this host over https with `Path=/` may set it, so a sibling
+            // subdomain cannot plant a token of its own.
+            .cookie_name(if secure { "__Host-dlg_csrf" } else { "dlg_csrf" })
             .same_site(SameSite::Lax)
             .secure(secure)
             .http_only(true)
@@ -77,7 +80,8 @@ pub fn routes(state: &AppState) -> impl Endpoint<Output = Response> + use<> {
                 .post(register_page::register_submit)
                 .with(csrf()),
         )
-        .at("/r/:token", get(me_page::manage_link))
+        .at("/r/:token", get(manage_link::manage_link))
+        .at("/me/switch", post(manage_link::switch).with(csrf()))
         .at("/me", get(me_page::me_page).with(csrf()))
         .at("/me/sessions", post(me_page::change_sessions).with(csrf()))
         .at("/me/language", post(me_page::change_language).with(csrf()))

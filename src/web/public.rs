@@ -25,17 +25,9 @@ struct NotFoundPage {
     back: String,
 }
 
-/// An event's dates: one day, or the first and the last.
+/// An event's dates: one day, or the first and the last ("5–8 December 2025").
 pub(super) fn dates(messages: &Messages, starts: NaiveDate, ends: NaiveDate) -> String {
-    if starts == ends {
-        messages.date_long(starts)
-    } else {
-        format!(
-            "{} – {}",
-            messages.date_short(starts),
-            messages.date_short(ends)
-        )
-    }
+    messages.date_range(starts, ends)
 }
 
 /// Whether delegates can register now, in words.

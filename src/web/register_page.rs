@@ -16,11 +16,12 @@ use entities::events;
 
 use super::chrome::{Chrome, asked};
 use super::delegate_cookie::{private, remember, see_other};
-use super::forms::{CSRF_FIELD, FormErrors, Posted, SelectOption, language_options, session_ids};
+use super::forms::{CSRF_FIELD, FormErrors, Posted, SelectOption, country_options, language_options, session_ids};
 use super::i18n::{Asked, Messages};
 use super::public::{event_title, failure, public_event, registration_state, render, secure, zone};
 use super::session_view::SessionView;
 use crate::app::agenda::References;
+use crate::app::categories as categories_app;
 use crate::app::principal::Audience;
 use crate::app::registrations::{self as registrations_app, Registration};
 use crate::app::sessions::{self as sessions_app, SessionQuery};
@@ -128,6 +129,7 @@ struct RegisterPage {
     days: Vec<ChoiceDay>,
     categories: Vec<SelectOption>,
     locales: Vec<SelectOption>,
+    countries: Vec<SelectOption>,
 }
 
 /// `GET /events/{slug}/register`: the blank form.
@@ -180,7 +182,14 @@ pub async fn register_submit(
     }
     let registered = match form.request() {
         Ok(request) => {
-            registrations_app::register(&state, &event.slug, request, Some(&form.key)).await
+            registrations_app::register(
+                &state,
+                Audience::Public,
+                &event.slug,
+                request,
+                Some(&form.key),
+            )
+            .await
         }
         Err(err) => Err(err),
     };
@@ -215,6 +224,10 @@ async fn show(
         Ok(days) => days,
         Err(err) => return failure(state, asked, &messages, err),
     };
+    let categories = match categories_app::of_event(state, event.id).await {
+        Ok(categories) => categories,
+        Err(err) => return failure(state, asked, &messages, err),
+    };
     let language = messages.language.clone();
     let tz = zone(event);
     let open = check_open(
@@ -230,19 +243,24 @@ async fn show(
         chrome: Chrome::new(&messages, &path, &[]),
         event_title: event_title(event, &language),
         event_href: format!("/events/{}?lang={language}", event.slug),
-        zone_note: messages.t_with("times-in-zone", &[("zone", event.timezone.clone())]),
+        zone_note: messages.zone_note(&event.timezone, event.starts_on),
         action: format!("{path}?lang={language}"),
         open,
         state_text: registration_state(&messages, event, tz),
-        categories: Category::ALL
-            .iter()
+        // Only what the public may choose; the event's own names where it gave them.
+        categories: categories
+            .public()
             .map(|c| SelectOption {
-                value: c.as_str().to_owned(),
-                label: messages.t(&format!("category-{}", c.as_str())),
-                selected: form.category == c.as_str(),
+                value: c.key.as_str().to_owned(),
+                label: c.name_in(&language).map_or_else(
+                    || messages.t(&format!("category-{}", c.key.as_str())),
+                    str::to_owned,
+                ),
+                selected: form.category == c.key.as_str(),
             })
             .collect(),
         locales: language_options(&messages, &form.locale),
+        countries: country_options(&messages, &form.country),
         csrf_field: CSRF_FIELD,
         csrf: csrf.0.clone(),
         days,

@@ -68,7 +68,7 @@ pub async fn session_page(
         event_title: event_title(&event, &language),
         event_href: format!("/events/{}?lang={language}", event.slug),
         agenda_href: format!("/events/{}/agenda?lang={language}", event.slug),
-        zone_note: messages.t_with("times-in-zone", &[("zone", event.timezone.clone())]),
+        zone_note: messages.zone_note(&event.timezone, event.starts_on),
         ics: format!(
             "/api/v1/events/{}/sessions/{}/calendar.ics?lang={language}",
             event.slug, row.session.id

@@ -45,7 +45,10 @@ impl SpeakerView {
             href: format!("/events/{slug}/speakers/{}?lang={language}", speaker.id),
             name: speaker.full_name.clone(),
             role: (!role.is_empty()).then(|| role.join(", ")),
-            country: speaker.country.clone(),
+            country: speaker
+                .country
+                .as_deref()
+                .map(|c| crate::domain::country::display(c, language)),
             bio: texts
                 .optional("bio", speaker.bio.as_deref())
                 .map(str::to_owned),
@@ -155,7 +158,7 @@ pub async fn speaker_page(
         event_title: event_title(&event, &language),
         event_href: format!("/events/{}?lang={language}", event.slug),
         speakers_href: format!("/events/{}/speakers?lang={language}", event.slug),
-        zone_note: messages.t_with("times-in-zone", &[("zone", event.timezone.clone())]),
+        zone_note: messages.zone_note(&event.timezone, event.starts_on),
         sessions: sessions
             .iter()
             .map(|row| {

@@ -60,7 +60,15 @@ pub async fn verify_page(
                 ),
                 (messages.t("verify-number"), found.number.clone()),
             ];
-            if found.revoked {
+            if found.erased {
+                // Nothing of the holder is left to show: only that it no longer stands.
+                (
+                    StatusCode::OK,
+                    "revoked",
+                    messages.t("verify-erased"),
+                    facts.into_iter().skip(1).collect(),
+                )
+            } else if found.revoked {
                 (
                     StatusCode::OK,
                     "revoked",

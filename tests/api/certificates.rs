@@ -331,6 +331,7 @@ db_test!(certificates_verify_revoke_and_print, |app| async move {
         keys,
         [
             "ends_on",
+            "erased",
             "event_title",
             "full_name",
             "hours",
@@ -424,7 +425,7 @@ db_test!(certificates_verify_revoke_and_print, |app| async move {
         let text = pdf.text();
         assert!(text.contains(NAMES[0]), "{text}");
         assert!(
-            text.contains("Gatnaşandygy barada şahadatnama"),
+            text.contains("Okuwy tamamlandygy barada şahadatnama"),
             "in Turkmen: {text}"
         );
         assert!(text.contains("Threat models"));
@@ -438,9 +439,9 @@ db_test!(certificates_verify_revoke_and_print, |app| async move {
         let text = both.text();
         for expected in [
             "Ogulgerek Ýazmyradowa",
-            "Certificate of attendance",
+            "Certificate of completion",
             "Борис Петров",
-            "Сертификат об участии",
+            "Сертификат о прохождении обучения",
         ] {
             assert!(text.contains(expected), "{expected} not in {text}");
         }
@@ -497,6 +498,74 @@ fn hex_bytes(text: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
         .collect()
 }
+
+db_test!(
+    erasure_revokes_the_certificate_and_retires_the_calendar_link,
+    |app| async move {
+        let c = course(&app).await;
+        let base = format!("/api/v1/events/{}/certificates", c.event);
+        let issued = app.post(&format!("{base}/issue"), json!({})).await;
+        issued.expect(200);
+        let code = issued.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["registration_id"] == c.delegates[0].0)
+            .unwrap()["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let registration = app
+            .get(&format!(
+                "/api/v1/events/{}/registrations/{}",
+                c.event, c.delegates[0].0
+            ))
+            .await;
+        let calendar = registration.body["calendar_url"].as_str().unwrap().to_owned();
+        let calendar = &calendar[calendar.find("/api/").unwrap()..];
+        app.get(calendar).await.expect(200);
+        app.delete(&format!(
+            "/api/v1/events/{}/registrations/{}",
+            c.event, c.delegates[0].0
+        ))
+        .await
+        .expect(204);
+        // The certificate no longer vouches for anyone: revoked, with why, and no name.
+        let verified = app.get(&format!("/api/v1/certificates/{code}")).await;
+        verified.expect(200);
+        assert_eq!(verified.body["valid"], false);
+        assert_eq!(verified.body["revoked"], true);
+        assert_eq!(verified.body["erased"], true);
+        assert_eq!(verified.body["full_name"], "");
+        let page = app.get(&format!("/verify/{code}?lang=en")).await;
+        page.expect(200);
+        assert!(page.text.contains("personal data was erased"), "{}", page.text);
+        assert!(!page.text.contains(NAMES[0]));
+        let listed = app.get(&base).await;
+        let revoked = listed.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["code"] == code.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(revoked["revoke_reason"], "holder's data erased");
+        // The personal calendar link is gone.
+        app.get(calendar).await.expect_problem(404);
+        // The others' certificates still stand.
+        let others = issued.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["registration_id"] != c.delegates[0].0)
+            .unwrap()["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let other = app.get(&format!("/api/v1/certificates/{others}")).await;
+        assert_eq!(other.body["valid"], true);
+    }
+);
 
 db_test!(
     the_delegates_page_offers_the_certificate,

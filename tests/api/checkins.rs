@@ -265,15 +265,17 @@ db_test!(
 db_test!(
     offline_scans_must_fall_within_the_event_days,
     |app| async move {
-        // The event runs 18-19 November (Asia/Ashgabat); a day of slack either side.
+        // The event runs 18-19 November (Asia/Ashgabat): no day of slack either side, since
+        // an offline time credits attendance towards certificates.
         let (event, scanner) = venue(&app, json!({})).await;
         let (_, _, code) = attendee(&app, &event, "a@example.org", &[]).await;
         let code = code.unwrap();
         for (when, status) in [
             (at(16, "23:00:00"), 422),
-            ("2026-11-17T00:30:00+05:00".to_owned(), 200),
-            (at(20, "23:30:00"), 200),
-            ("2026-11-21T00:10:00+05:00".to_owned(), 422),
+            ("2026-11-17T23:30:00+05:00".to_owned(), 422),
+            ("2026-11-18T00:30:00+05:00".to_owned(), 200),
+            (at(19, "23:30:00"), 200),
+            ("2026-11-20T00:10:00+05:00".to_owned(), 422),
             ("2025-11-18T09:00:00+05:00".to_owned(), 422),
         ] {
             let reply = scan(
@@ -294,6 +296,29 @@ db_test!(
             2,
             "refused fields record nothing"
         );
+    }
+);
+
+db_test!(
+    offline_scans_at_a_door_fall_on_its_session_day,
+    |app| async move {
+        // A session on the first day (09:00–10:00): its door cannot have admitted anyone on
+        // the second day, nor can a scan there be dated to it.
+        let (event, scanner) = venue(&app, json!({})).await;
+        let session = app.create_session(&event, json!({})).await.id();
+        let (_, _, code) = attendee(&app, &event, "a@example.org", &[]).await;
+        let code = code.unwrap();
+        let door = |when: String| {
+            json!({"code": code, "device": "d", "session_id": session, "scanned_at": when})
+        };
+        let reply = scan(&app, &event, &scanner, door(at(19, "09:30:00"))).await;
+        reply.expect_problem(422);
+        assert_eq!(reply.error_fields(), ["scanned_at"]);
+        assert_eq!(app.count_rows("scans").await, 0);
+        scan(&app, &event, &scanner, door(at(18, "08:55:00")))
+            .await
+            .expect(200);
+        assert_eq!(app.count_rows("scans").await, 1);
     }
 );
 

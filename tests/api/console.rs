@@ -897,7 +897,7 @@ db_test!(certificates_from_the_console, |app| async move {
     let page = v.get(&format!("{base}?lang=en")).await;
     page.expect(200);
     assert!(
-        page.text.contains("Misses by 2 session(s)"),
+        page.text.contains("Misses by 2 sessions"),
         "{}",
         page.text
     );

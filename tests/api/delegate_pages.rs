@@ -369,10 +369,13 @@ db_test!(
         link.expect(303);
         assert_eq!(link.header("location"), Some("/me"));
         assert_private(&link);
-        assert_eq!(visitor.cookies.get("dlg_manage"), Some(&token));
+        // The link only offers the registration; `/me` takes it (the browser held none).
+        assert_eq!(visitor.cookies.get("dlg_offer"), Some(&token));
         let me = visitor.get("/me?lang=en").await;
         me.expect(200);
         assert!(me.text.contains("link@example.org"));
+        assert_eq!(visitor.cookies.get("dlg_manage"), Some(&token));
+        assert!(!visitor.cookies.contains_key("dlg_offer"));
         // A wrong token: "not found", and no cookie.
         let mut other = Visitor::new(&app);
         let wrong = other.get("/r/dlg_reg_thisisnotarealtoken0000000000").await;
@@ -399,6 +402,52 @@ db_test!(
                 .text
                 .contains("open the link in the e-mail")
         );
+    }
+);
+
+db_test!(
+    a_link_asks_before_replacing_the_registration_this_browser_holds,
+    |app| async move {
+        let fx = event_with_sessions(&app, json!({})).await;
+        let mine = register(&app, &fx.id, delegate("mine@example.org", &[])).await;
+        let theirs = register(&app, &fx.id, delegate("planted@example.org", &[])).await;
+        let mine = mine.body["manage_token"].as_str().unwrap().to_owned();
+        let theirs = theirs.body["manage_token"].as_str().unwrap().to_owned();
+        let mut visitor = Visitor::new(&app);
+        visitor.get(&format!("/r/{mine}")).await.expect(303);
+        assert!(visitor.get("/me?lang=en").await.text.contains("mine@example.org"));
+        // A link to someone else's registration (sent by mail, or planted by a page): the
+        // browser keeps its own until the delegate says otherwise.
+        visitor.get(&format!("/r/{theirs}")).await.expect(303);
+        let question = visitor.get("/me?lang=en").await;
+        question.expect(200);
+        assert_private(&question);
+        assert!(question.text.contains("Open another registration?"), "{}", question.text);
+        assert!(!question.text.contains("planted@example.org"));
+        assert_eq!(visitor.cookies.get("dlg_manage"), Some(&mine));
+        // Without the CSRF token nothing changes; "keep" keeps.
+        visitor
+            .post("/me/switch", &[("choice", "linked")])
+            .await;
+        assert_eq!(visitor.cookies.get("dlg_manage"), Some(&mine));
+        let csrf = field(&question.text, "csrf_token");
+        visitor
+            .post("/me/switch", &[("csrf_token", &csrf), ("choice", "keep")])
+            .await
+            .expect(303);
+        assert_eq!(visitor.cookies.get("dlg_manage"), Some(&mine));
+        assert!(!visitor.cookies.contains_key("dlg_offer"));
+        assert!(visitor.get("/me?lang=en").await.text.contains("mine@example.org"));
+        // Asked again, the delegate opens the linked one.
+        visitor.get(&format!("/r/{theirs}")).await.expect(303);
+        let question = visitor.get("/me?lang=en").await;
+        let csrf = field(&question.text, "csrf_token");
+        visitor
+            .post("/me/switch", &[("csrf_token", &csrf), ("choice", "linked")])
+            .await
+            .expect(303);
+        assert_eq!(visitor.cookies.get("dlg_manage"), Some(&theirs));
+        assert!(visitor.get("/me?lang=en").await.text.contains("planted@example.org"));
     }
 );
 
@@ -587,7 +636,7 @@ db_test!(
             "10 seats left",
             "Hands-on rules for personal data.",
             "Workshop",
-            "Asia/Ashgabat",
+            "Ashgabat time (UTC+5)",
         ] {
             assert!(session.text.contains(text), "{text}");
         }

@@ -141,6 +141,134 @@ db_test_with!(guessing_tokens_is_slowed_down, limited, |app| async move {
     assert_eq!(real.status().as_u16(), 200);
 });
 
+/// Registers from `client` presenting `authorization` (or no header), counting 201 and 429.
+async fn burst_with(app: &TestApp, event: &str, client: &str, authorization: Option<&str>) -> (usize, usize) {
+    let (mut created, mut refused) = (0, 0);
+    for n in 0..100 {
+        let mut request = app
+            .client
+            .post(format!("/api/v1/events/{event}/registrations"))
+            .header("X-Forwarded-For", format!("10.9.9.9, {client}"));
+        if let Some(value) = authorization {
+            request = request.header("Authorization", value);
+        }
+        let reply = read(
+            request
+                .body_json(&delegate(&format!("burst{n}@{client}.example.org"), &[]))
+                .send()
+                .await
+                .0,
+        )
+        .await;
+        match reply.status.as_u16() {
+            201 => created += 1,
+            429 => refused += 1,
+            other => panic!("unexpected {other}: {}", reply.text),
+        }
+    }
+    (created, refused)
+}
+
+db_test_with!(
+    forged_staff_tokens_meet_the_same_limit_as_none,
+    limited,
+    |app| async move {
+        let event = app.published_event(json!({"capacity": null})).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (plain_created, plain_refused) = burst_with(&app, &event, "203.0.113.10", None).await;
+        assert!(plain_refused >= 60, "{plain_created} created, {plain_refused} refused");
+        for (n, forged) in [
+            "Bearer dlg_org_anything",
+            "Bearer dlg_org_0123456789abcdefghijklmnopqrstuvwxyzABCD",
+            "Bearer dlg_chk_anything",
+            "Bearer garbage",
+            "Basic b3JnYW5pemVyOnBhc3N3b3Jk",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let client = format!("203.0.113.{}", 20 + n);
+            let (created, refused) = burst_with(&app, &event, &client, Some(forged)).await;
+            assert!(
+                created <= plain_created && refused >= 60,
+                "{forged}: {created} created, {refused} refused (no header: {plain_created})"
+            );
+        }
+        // A live organizer token is verified and not limited.
+        let organizer = format!("Bearer {}", app.organizer);
+        let (created, refused) = burst_with(&app, &event, "198.51.100.40", Some(&organizer)).await;
+        assert_eq!((created, refused), (100, 0));
+    }
+);
+
+db_test_with!(
+    expensive_reads_are_limited_per_client,
+    |config| {
+        limited(config);
+        config.limits.heavy_reads_per_minute = 20;
+    },
+    |app| async move {
+        let event = app.published_event(json!({})).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let pdf = |client: &'static str, token: Option<String>| {
+            let app = &app;
+            let event = event.clone();
+            async move {
+                let mut request = app
+                    .client
+                    .get(format!("/api/v1/events/{event}/agenda.pdf"))
+                    .header("X-Forwarded-For", client);
+                if let Some(token) = token {
+                    request = request.header("Authorization", format!("Bearer {token}"));
+                }
+                read(request.send().await.0).await
+            }
+        };
+        let mut served = 0;
+        let mut limited_reply = None;
+        for _ in 0..40 {
+            let reply = pdf("203.0.113.90", None).await;
+            match reply.status.as_u16() {
+                200 => served += 1,
+                429 => {
+                    limited_reply = Some(reply);
+                    break;
+                }
+                other => panic!("unexpected {other}"),
+            }
+        }
+        assert!((5..=20).contains(&served), "{served} PDFs before the limit");
+        assert_too_many(&limited_reply.expect("a flood of PDFs is limited"));
+        // The agenda itself (a page of JSON) is still served to that client.
+        let agenda = app
+            .client
+            .get(format!("/api/v1/events/{event}/agenda"))
+            .header("X-Forwarded-For", "203.0.113.90")
+            .send()
+            .await
+            .0;
+        assert_eq!(agenda.status().as_u16(), 200);
+        // Another client is served; an organizer is not counted at all.
+        pdf("198.51.100.91", None).await.expect(200);
+        for _ in 0..40 {
+            pdf("198.51.100.92", Some(app.organizer.clone())).await.expect(200);
+        }
+        // A forged organizer token is no way around the limit.
+        let mut forged_served = 0;
+        for _ in 0..40 {
+            let reply = pdf("198.51.100.93", Some("dlg_org_forged".into())).await;
+            if reply.status.as_u16() == 200 {
+                forged_served += 1;
+            }
+        }
+        assert!(forged_served <= 20, "{forged_served} served to a forged token");
+    }
+);
+
 db_test!(limits_are_off_only_when_asked, |app| async move {
     // Tests run with the limits off, as RATE_LIMITS=off does.
     for n in 0..150 {

@@ -601,7 +601,16 @@ db_test!(
             body["full_name"] = json!(name);
             body["organization"] = json!(organization);
             body["category"] = json!(category);
-            register(&app, &event, body).await.expect(201);
+            // The press is accredited by the organizers (not a public category).
+            let by = (category == "press").then_some(app.organizer.as_str());
+            app.call(
+                Method::POST,
+                &format!("/api/v1/events/{event}/registrations"),
+                by,
+                Some(&body),
+            )
+            .await
+            .expect(201);
         }
         let path = format!("/api/v1/events/{event}/registrations");
         let all = app.get_as(&path, &app.organizer).await;
@@ -886,6 +895,47 @@ db_test!(
             "the group's failure and its cause are logged:\n{text}"
         );
         assert_invariants(&app).await;
+    }
+);
+
+db_test!(
+    typed_text_is_trimmed_and_a_formula_behind_spaces_is_still_text,
+    |app| async move {
+        use sea_orm::ConnectionTrait;
+        let event = event_with(&app, json!({})).await;
+        let mut body = delegate("spaces@example.org", &[]);
+        body["organization"] = json!("   =HYPERLINK(\"http://evil.example\",\"x\")");
+        body["position"] = json!(" \u{a0}Head of unit  ");
+        let made = register(&app, &event, body).await;
+        made.expect(201);
+        let id = made.body["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/events/{event}/registrations");
+        let read = app.get_as(&format!("{path}/{id}"), &app.organizer).await;
+        assert_eq!(
+            read.body["organization"],
+            "=HYPERLINK(\"http://evil.example\",\"x\")"
+        );
+        assert_eq!(read.body["position"], "Head of unit");
+        // A value stored untrimmed by an earlier release is guarded too.
+        app.state
+            .writer
+            .execute_unprepared(&format!(
+                "UPDATE registrations SET position = '  +cmd|calc' WHERE id = '{id}'"
+            ))
+            .await
+            .unwrap();
+        let csv = app
+            .get_with(
+                &path,
+                &[
+                    ("Authorization", &format!("Bearer {}", app.organizer)),
+                    ("Accept", "text/csv"),
+                ],
+            )
+            .await;
+        csv.expect(200);
+        assert!(csv.text.contains("'=HYPERLINK("), "{}", csv.text);
+        assert!(csv.text.contains("'  +cmd|calc"), "{}", csv.text);
     }
 );
 

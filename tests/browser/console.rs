@@ -195,7 +195,13 @@ pub async fn organizer_journey(
         consent: true,
     };
     let manage_token =
-        match dialogue::app::registrations::register(state, "security-meeting", request, None)
+        match dialogue::app::registrations::register(
+            state,
+            dialogue::app::principal::Audience::Public,
+            "security-meeting",
+            request,
+            None,
+        )
             .await
             .expect("a registration")
         {

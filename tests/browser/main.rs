@@ -442,7 +442,9 @@ async fn delegate(
         locale: locale.into(),
         consent: true,
     };
-    match register(state, "dialogue-2026", request, None)
+    // As an organizer registers (any category; the public may choose only public ones).
+    let organizers = dialogue::app::principal::Audience::Organizers;
+    match register(state, organizers, "dialogue-2026", request, None)
         .await
         .expect("a registration")
     {

@@ -29,7 +29,7 @@ struct PrintPage {
 }
 
 /// A PDF answer, private, downloaded under `filename`.
-pub fn pdf(bytes: Vec<u8>, filename: &str) -> Response {
+pub fn pdf(bytes: impl Into<poem::Body>, filename: &str) -> Response {
     private(
         Response::builder()
             .content_type("application/pdf")

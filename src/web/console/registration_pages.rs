@@ -448,7 +448,11 @@ pub async fn delegate(
         m: m.clone(),
         r: row(m, &event, &r),
         position: reg.position.clone().unwrap_or_default(),
-        country: reg.country.clone().unwrap_or_default(),
+        country: reg
+            .country
+            .as_deref()
+            .map(|c| crate::domain::country::display(c, &m.language))
+            .unwrap_or_default(),
         locale: m.language_name(&reg.locale),
         erased,
         can_approve: reg.status == RegistrationStatus::Pending,

@@ -326,7 +326,7 @@ pub async fn day_view(
             })
             .collect(),
         day_title: m.date_long(day),
-        zone_note: m.t_with("times-in-zone", &[("zone", event.timezone.clone())]),
+        zone_note: m.zone_note(&event.timezone, event.starts_on),
         headings,
         rows: grid_rows,
         list,

@@ -1,0 +1,147 @@
+//! Drawn PDFs (badge sheets, single badges, certificates) kept per version, like the agenda:
+//! each entry is stored with the fingerprint of everything it was drawn from (the rows, the
+//! event, the signing key, the selection), which the request computes from what it reads
+//! anyway. The same inputs answer the same bytes without drawing again; any change gives
+//! another fingerprint and a new drawing. Bounded in bytes (a sheet of 1,000 badges is about
+//! 11 MB), least recently used first out; every instance keeps its own.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
+
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// Bytes of PDFs kept per instance.
+pub const PDF_CACHE_BYTES: u64 = 48 * 1024 * 1024;
+
+/// One drawn PDF, what it belongs to and the fingerprint of what it was drawn from.
+struct Kept {
+    owner: Uuid,
+    variant: String,
+    version: [u8; 32],
+    body: Bytes,
+}
+
+/// PDFs by owner (an event or a registration) and variant (which PDF, which filters), the
+/// most recently used last. A few dozen entries at most: a list is enough.
+pub struct PdfCache {
+    capacity: u64,
+    entries: Mutex<Vec<Kept>>,
+}
+
+impl Default for PdfCache {
+    fn default() -> Self {
+        PdfCache::new(PDF_CACHE_BYTES)
+    }
+}
+
+impl PdfCache {
+    /// A cache of at most `bytes` of PDFs; a PDF larger than that is not kept.
+    pub fn new(bytes: u64) -> Self {
+        PdfCache {
+            capacity: bytes,
+            entries: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The PDF of `(owner, variant)` if it was drawn from `version`.
+    pub fn get(&self, owner: Uuid, variant: &str, version: &[u8; 32]) -> Option<Bytes> {
+        let mut entries = self.entries.lock().ok()?;
+        let index = entries
+            .iter()
+            .position(|kept| kept.owner == owner && kept.variant == variant)?;
+        if &entries[index].version != version {
+            return None;
+        }
+        let kept = entries.remove(index);
+        let body = kept.body.clone();
+        entries.push(kept);
+        Some(body)
+    }
+
+    /// Keeps a drawn PDF, replacing older versions of the same variant and dropping the
+    /// least recently used beyond the capacity.
+    pub fn put(&self, owner: Uuid, variant: String, version: [u8; 32], body: Bytes) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        entries.retain(|kept| !(kept.owner == owner && kept.variant == variant));
+        if body.len() as u64 > self.capacity {
+            return;
+        }
+        entries.push(Kept {
+            owner,
+            variant,
+            version,
+            body,
+        });
+        let mut total: u64 = entries.iter().map(|kept| kept.body.len() as u64).sum();
+        while total > self.capacity && !entries.is_empty() {
+            total -= entries.remove(0).body.len() as u64;
+        }
+    }
+}
+
+/// The fingerprint of what a PDF is drawn from, fed piece by piece.
+#[derive(Default)]
+pub struct Fingerprint(Sha256);
+
+impl Fingerprint {
+    /// Adds the debug form of a value (database rows print every column).
+    pub fn add(&mut self, value: &impl std::fmt::Debug) -> &mut Self {
+        self.0.update(format!("{value:?}").as_bytes());
+        self.0.update([0x1f]);
+        self
+    }
+
+    /// Adds a hashable value.
+    pub fn add_hash(&mut self, value: &impl Hash) -> &mut Self {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        value.hash(&mut hasher);
+        self.0.update(hasher.finish().to_le_bytes());
+        self
+    }
+
+    pub fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_answers_only_its_own_bytes() {
+        let cache = PdfCache::new(1024);
+        let owner = Uuid::now_v7();
+        let mut one = Fingerprint::default();
+        one.add(&"row one");
+        let one = one.finish();
+        let mut two = Fingerprint::default();
+        two.add(&"row two");
+        let two = two.finish();
+        cache.put(owner, "badges".into(), one, Bytes::from_static(b"%PDF-1"));
+        assert_eq!(cache.get(owner, "badges", &one).as_deref(), Some(&b"%PDF-1"[..]));
+        assert!(cache.get(owner, "badges", &two).is_none());
+        assert!(cache.get(owner, "other", &one).is_none());
+    }
+
+    #[test]
+    fn bounded_in_bytes_least_recently_used_first_out() {
+        let cache = PdfCache::new(100);
+        let owner = Uuid::now_v7();
+        let version = Fingerprint::default().finish();
+        cache.put(owner, "big".into(), version, Bytes::from(vec![0u8; 1000]));
+        assert!(cache.get(owner, "big", &version).is_none());
+        for name in ["a", "b"] {
+            cache.put(owner, name.into(), version, Bytes::from(vec![0u8; 40]));
+        }
+        assert!(cache.get(owner, "a", &version).is_some());
+        cache.put(owner, "c".into(), version, Bytes::from(vec![0u8; 40]));
+        assert!(cache.get(owner, "b", &version).is_none());
+        assert!(cache.get(owner, "a", &version).is_some());
+        assert!(cache.get(owner, "c", &version).is_some());
+    }
+}
