@@ -130,8 +130,7 @@ async fn run_backend(backend: &str, seconds: u64, connections: usize) {
         results.push(figures);
     }
     if wanted(DRAWING) {
-        let mut figures =
-            healthz_while_drawing(&client, &base, &event, seconds, connections).await;
+        let mut figures = healthz_while_drawing(&client, &base, &event, seconds, connections).await;
         figures.rss_kib = memory_kib(pid, "VmRSS:");
         results.push(figures);
     }

@@ -18,12 +18,12 @@ use crate::cache::{HeadCache, RenderCache};
 use crate::config::Config;
 use crate::limits::ClientLimits;
 use crate::net::{ConnectionLimits, GuardedAcceptor};
+use crate::pdf_cache::PdfCache;
 use crate::sealing::MasterKey;
 use crate::store;
 use crate::store::keys::Keyring;
 use crate::store::token_lookups::TokenLookups;
 use crate::verified_codes::VerifiedCodes;
-use crate::pdf_cache::PdfCache;
 use crate::work_pool::WorkPool;
 
 /// Bytes of badge PNGs kept per instance (a badge is about 60 KB).

@@ -167,12 +167,7 @@ impl HeadCache {
 
     /// Stores categories read from the database, unless something changed since
     /// `generation`.
-    pub fn put_categories_if(
-        &self,
-        event: Uuid,
-        categories: Arc<Categories>,
-        generation: u64,
-    ) {
+    pub fn put_categories_if(&self, event: Uuid, categories: Arc<Categories>, generation: u64) {
         if let Ok(mut entries) = self.categories.write()
             && self.generation() == generation
         {

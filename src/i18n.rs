@@ -107,7 +107,10 @@ impl Messages {
                     .then(|| value.trim().parse::<f64>().ok())
                     .flatten()
                     .filter(|n| n.is_finite());
-                (*name, number.map_or_else(|| Arg::from(value.clone()), Arg::Number))
+                (
+                    *name,
+                    number.map_or_else(|| Arg::from(value.clone()), Arg::Number),
+                )
             })
             .collect();
         self.t_args(key, &args)
@@ -124,8 +127,10 @@ impl Messages {
 
     /// The message `key` in this language only if this language has it (no fallback).
     fn own(&self, key: &str, args: &[(&'static str, Arg)]) -> Option<String> {
-        let args: HashMap<&str, FluentValue<'_>> =
-            args.iter().map(|(name, value)| (*name, value.value())).collect();
+        let args: HashMap<&str, FluentValue<'_>> = args
+            .iter()
+            .map(|(name, value)| (*name, value.value()))
+            .collect();
         LOCALES.lookup_no_default_fallback(&self.id, key, Some(&args))
     }
 
@@ -231,7 +236,10 @@ impl Messages {
             .earliest()
             .map_or(0, |at| at.offset().fix().local_minus_utc());
         let offset = utc_offset(seconds);
-        let key = format!("zone-{}", zone.to_ascii_lowercase().replace(['/', '_'], "-"));
+        let key = format!(
+            "zone-{}",
+            zone.to_ascii_lowercase().replace(['/', '_'], "-")
+        );
         match self.own(&key, &[]) {
             Some(name) => format!("{name} ({offset})"),
             None => offset,
@@ -251,9 +259,29 @@ impl Messages {
         let id: LanguageIdentifier = language.parse().unwrap_or_default();
         // Every argument a message may use, so that formatting succeeds.
         let args: HashMap<&str, FluentValue<'_>> = [
-            "zone", "date", "count", "weekday", "day", "month", "year", "place", "event",
-            "session", "name", "time", "speaker", "label", "hours", "sessions", "number", "keys",
-            "from", "to", "from_month", "kind", "hours_n",
+            "zone",
+            "date",
+            "count",
+            "weekday",
+            "day",
+            "month",
+            "year",
+            "place",
+            "event",
+            "session",
+            "name",
+            "time",
+            "speaker",
+            "label",
+            "hours",
+            "sessions",
+            "number",
+            "keys",
+            "from",
+            "to",
+            "from_month",
+            "kind",
+            "hours_n",
         ]
         .into_iter()
         .map(|name| (name, FluentValue::from("1")))

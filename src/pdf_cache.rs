@@ -123,7 +123,10 @@ mod tests {
         two.add(&"row two");
         let two = two.finish();
         cache.put(owner, "badges".into(), one, Bytes::from_static(b"%PDF-1"));
-        assert_eq!(cache.get(owner, "badges", &one).as_deref(), Some(&b"%PDF-1"[..]));
+        assert_eq!(
+            cache.get(owner, "badges", &one).as_deref(),
+            Some(&b"%PDF-1"[..])
+        );
         assert!(cache.get(owner, "badges", &two).is_none());
         assert!(cache.get(owner, "other", &one).is_none());
     }

@@ -63,7 +63,6 @@ agenda-session-count = { $count ->
     [many] { $count } сессий
    *[other] { $count } сессии
 }
-}
 session-time = Время
 session-room = Зал
 session-track = Направление
@@ -117,7 +116,6 @@ seats-left = { $count ->
     [few] Осталось { $count } места
     [many] Осталось { $count } мест
    *[other] Осталось { $count } места
-}
 }
 seats-full = Мест нет
 session-add-to-calendar = Добавить в мой календарь (.ics)

@@ -8,7 +8,6 @@ certificate-attended = { $kind ->
     [training] aşakdaky okuw maksatnamasy boýunça okuwy tamamlandygy üçin
    *[other] aşakdaky çärä gatnaşandygy üçin
 }
-}
 certificate-hours = { $hours } sagat · gatnaşylan sapaklar: { $sessions }
 certificate-partners = Hyzmatdaşlar:
 certificate-number = № { $number }

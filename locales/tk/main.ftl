@@ -98,6 +98,7 @@ day-ordinal = { $day ->
     [29] { $day }-njy
     [30] { $day }-njy
    *[other] { $day }-nji
+}
 from-ordinal = { $from ->
     [6] { $from }-njy
     [9] { $from }-njy
@@ -108,7 +109,6 @@ from-ordinal = { $from ->
     [29] { $from }-njy
     [30] { $from }-njy
    *[other] { $from }-nji
-}
 }
 date-long = { day-ordinal } { $month } { $year } ý., { $weekday }
 date-short = { day-ordinal } { $month } { $year } ý.

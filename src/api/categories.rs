@@ -82,12 +82,8 @@ impl CategoriesApi {
         /// The event's id or slug.
         event: Path<String>,
     ) -> Result<Json<Vec<EventCategory>>, ReadError> {
-        let categories = categories_app::list(
-            &self.state,
-            &event.0,
-            Audience::of(auth.is_organizer()),
-        )
-        .await?;
+        let categories =
+            categories_app::list(&self.state, &event.0, Audience::of(auth.is_organizer())).await?;
         Ok(Json(body_of(&categories)))
     }
 

@@ -9,7 +9,12 @@ use sha2::{Digest, Sha256};
 /// The policy for `html`: every inline `<script>` of it allowed by hash.
 pub fn for_page(html: &str) -> String {
     let hashes: Vec<String> = inline_scripts(html)
-        .map(|script| format!("'sha256-{}'", BASE64.encode(&Sha256::digest(script.as_bytes()))))
+        .map(|script| {
+            format!(
+                "'sha256-{}'",
+                BASE64.encode(&Sha256::digest(script.as_bytes()))
+            )
+        })
         .collect();
     format!(
         "default-src 'none'; script-src {}; style-src 'unsafe-inline'; img-src 'self' data:; \

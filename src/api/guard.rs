@@ -11,8 +11,8 @@ use crate::api::problem::Problem;
 use crate::app::principal::{Denied, Principal, principal_of};
 use crate::application::AppState;
 use crate::error::AppError;
-use crate::web::console::SIGN_IN_COOKIE;
 use crate::limits::RetryAfter;
+use crate::web::console::SIGN_IN_COOKIE;
 
 /// Applies the limits to `req`, runs it within the request timeout, and completes the
 /// response's security headers.

@@ -555,7 +555,11 @@ pub async fn pdf(
     let public = state.config.public_url.trim_end_matches('/').to_owned();
     let variant = "certificates.pdf";
     let mut version = Fingerprint::default();
-    version.add(&variant).add(event).add(&rules_row).add(&public);
+    version
+        .add(&variant)
+        .add(event)
+        .add(&rules_row)
+        .add(&public);
     for row in &rows {
         version.add(row).add(&names.get(&row.registration_id));
     }
@@ -591,7 +595,9 @@ pub async fn pdf(
         )
     })
     .await?;
-    state.pdfs.put(owner, variant.to_owned(), version, pdf.clone());
+    state
+        .pdfs
+        .put(owner, variant.to_owned(), version, pdf.clone());
     Ok(pdf)
 }
 

@@ -179,7 +179,10 @@ async fn prepare(
         errors.required_text("nonce", nonce, 100);
     }
     let tz = parse_timezone(&event.timezone).map_err(AppError::unexpected)?;
-    if input.scanned_at.is_some_and(|at| at > now + Duration::minutes(5)) {
+    if input
+        .scanned_at
+        .is_some_and(|at| at > now + Duration::minutes(5))
+    {
         errors.add("scanned_at", "must not be in the future");
     }
     errors.into_result(())?;

@@ -115,7 +115,10 @@ pub async fn badge(
         return Ok(pdf);
     }
     let svg = badges::svg(state, row, event)?;
-    let pdf = draw(state, move || print::single_badge(&svg, crate::badge::fonts())).await?;
+    let pdf = draw(state, move || {
+        print::single_badge(&svg, crate::badge::fonts())
+    })
+    .await?;
     state.pdfs.put(owner, variant, version, pdf.clone());
     Ok(pdf)
 }

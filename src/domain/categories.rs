@@ -221,12 +221,7 @@ mod tests {
         let fields: Vec<&str> = errors.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            vec![
-                "[0].color",
-                "[0].translations.de",
-                "[1].key",
-                "[2].key"
-            ]
+            vec!["[0].color", "[0].translations.de", "[1].key", "[2].key"]
         );
     }
 

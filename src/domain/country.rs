@@ -163,7 +163,10 @@ mod tests {
         for c in all() {
             assert_eq!(c.code.len(), 2, "{c:?}");
             assert!(c.code.chars().all(|ch| ch.is_ascii_uppercase()), "{c:?}");
-            assert!(!c.en.is_empty() && !c.ru.is_empty() && !c.tk.is_empty(), "{c:?}");
+            assert!(
+                !c.en.is_empty() && !c.ru.is_empty() && !c.tk.is_empty(),
+                "{c:?}"
+            );
         }
         let mut codes: Vec<_> = all().iter().map(|c| c.code).collect();
         codes.sort_unstable();

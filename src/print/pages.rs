@@ -56,7 +56,11 @@ where
 }
 
 /// The pages of `range`, prepared by `workers` threads (page `i` by worker `i % workers`).
-fn prepare_window<T, P>(range: Range<usize>, workers: usize, prepare: &P) -> Result<Vec<T>, PrintError>
+fn prepare_window<T, P>(
+    range: Range<usize>,
+    workers: usize,
+    prepare: &P,
+) -> Result<Vec<T>, PrintError>
 where
     T: Send,
     P: Fn(usize) -> Result<T, PrintError> + Sync,
@@ -107,11 +111,15 @@ mod tests {
     fn pages_arrive_in_order_once_each() {
         for count in [0, 1, 5, 37, 100] {
             let mut seen = Vec::new();
-            in_order(count, |i| Ok(i * 10), |i, page| {
-                assert_eq!(page, i * 10);
-                seen.push(i);
-                Ok(())
-            })
+            in_order(
+                count,
+                |i| Ok(i * 10),
+                |i, page| {
+                    assert_eq!(page, i * 10);
+                    seen.push(i);
+                    Ok(())
+                },
+            )
             .expect("drawn");
             assert_eq!(seen, (0..count).collect::<Vec<_>>());
         }

@@ -13,11 +13,11 @@ use uuid::Uuid;
 
 use entities::events;
 
-use super::manage_link::{self, Offer};
 use super::chrome::{Chrome, asked, query_pairs};
 use super::delegate_cookie::{self, forget, private, see_other};
 use super::forms::{CSRF_FIELD, FormErrors, Posted, SelectOption, language_options, session_ids};
 use super::i18n::{Asked, Messages};
+use super::manage_link::{self, Offer};
 use super::public::{event_title, failure, not_found, render, secure, zone};
 use super::session_view::SessionView;
 use crate::app::agenda::References;

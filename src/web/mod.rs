@@ -56,7 +56,11 @@ pub fn routes(state: &AppState) -> impl Endpoint<Output = Response> + use<> {
             .key(key)
             // `__Host-`: only this host over https with `Path=/` may set it, so a sibling
             // subdomain cannot plant a token of its own.
-            .cookie_name(if secure { "__Host-dlg_csrf" } else { "dlg_csrf" })
+            .cookie_name(if secure {
+                "__Host-dlg_csrf"
+            } else {
+                "dlg_csrf"
+            })
             .same_site(SameSite::Lax)
             .secure(secure)
             .http_only(true)

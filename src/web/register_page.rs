@@ -16,7 +16,9 @@ use entities::events;
 
 use super::chrome::{Chrome, asked};
 use super::delegate_cookie::{private, remember, see_other};
-use super::forms::{CSRF_FIELD, FormErrors, Posted, SelectOption, country_options, language_options, session_ids};
+use super::forms::{
+    CSRF_FIELD, FormErrors, Posted, SelectOption, country_options, language_options, session_ids,
+};
 use super::i18n::{Asked, Messages};
 use super::public::{event_title, failure, public_event, registration_state, render, secure, zone};
 use super::session_view::SessionView;

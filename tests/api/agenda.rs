@@ -262,7 +262,10 @@ db_test!(
                 speakers[1]["organization"],
                 "Ministry of Digital Development"
             );
-            assert_eq!(speakers[1]["country"], "TM", "stored and answered as its code");
+            assert_eq!(
+                speakers[1]["country"], "TM",
+                "stored and answered as its code"
+            );
             assert_eq!(speakers[1]["photo_url"], "https://example.org/aman.jpg");
             for speaker in speakers {
                 assert!(speaker.get("email").is_none(), "{speaker}");

@@ -42,8 +42,16 @@ db_test!(
             .collect();
         assert_eq!(public, ["delegate", "observer"]);
         assert_eq!(listed.body.as_array().unwrap().len(), 6);
-        for (n, category) in ["speaker", "organizer", "press", "staff"].iter().enumerate() {
-            let reply = register(&app, &event, with_category(&format!("p{n}@example.org"), category)).await;
+        for (n, category) in ["speaker", "organizer", "press", "staff"]
+            .iter()
+            .enumerate()
+        {
+            let reply = register(
+                &app,
+                &event,
+                with_category(&format!("p{n}@example.org"), category),
+            )
+            .await;
             reply.expect_problem(422);
             assert_eq!(reply.error_fields(), ["category"], "{category}");
         }
@@ -57,7 +65,11 @@ db_test!(
             )
             .await;
         assert_ne!(forged.status.as_u16(), 201, "{}", forged.text);
-        assert_eq!(app.count_rows("registrations").await, 0, "nothing registered");
+        assert_eq!(
+            app.count_rows("registrations").await,
+            0,
+            "nothing registered"
+        );
         register(&app, &event, with_category("o@example.org", "observer"))
             .await
             .expect(201);
@@ -135,9 +147,15 @@ db_test!(
 
         // The form offers press (in the page's language) and observer, nothing else.
         let mut visitor = Visitor::new(&app);
-        let form = visitor.get(&format!("/events/{slug}/register?lang=ru")).await;
+        let form = visitor
+            .get(&format!("/events/{slug}/register?lang=ru"))
+            .await;
         form.expect(200);
-        assert!(form.text.contains(r#"<option value="press""#), "{}", form.text);
+        assert!(
+            form.text.contains(r#"<option value="press""#),
+            "{}",
+            form.text
+        );
         assert!(form.text.contains("Журналист"));
         assert!(form.text.contains(r#"<option value="observer""#));
         for hidden in ["delegate", "speaker", "organizer", "staff"] {
@@ -174,8 +192,11 @@ db_test!(
         app.get(&format!("/api/v1/events/{draft}/categories"))
             .await
             .expect_problem(404);
-        app.get_as(&format!("/api/v1/events/{draft}/categories"), &app.organizer)
-            .await
-            .expect(200);
+        app.get_as(
+            &format!("/api/v1/events/{draft}/categories"),
+            &app.organizer,
+        )
+        .await
+        .expect(200);
     }
 );

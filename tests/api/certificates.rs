@@ -516,12 +516,18 @@ db_test!(
             .unwrap()
             .to_owned();
         let registration = app
-            .get(&format!(
-                "/api/v1/events/{}/registrations/{}",
-                c.event, c.delegates[0].0
-            ))
+            .get_as(
+                &format!(
+                    "/api/v1/events/{}/registrations/{}",
+                    c.event, c.delegates[0].0
+                ),
+                &app.organizer,
+            )
             .await;
-        let calendar = registration.body["calendar_url"].as_str().unwrap().to_owned();
+        let calendar = registration.body["calendar_url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let calendar = &calendar[calendar.find("/api/").unwrap()..];
         app.get(calendar).await.expect(200);
         app.delete(&format!(
@@ -539,9 +545,13 @@ db_test!(
         assert_eq!(verified.body["full_name"], "");
         let page = app.get(&format!("/verify/{code}?lang=en")).await;
         page.expect(200);
-        assert!(page.text.contains("personal data was erased"), "{}", page.text);
+        assert!(
+            page.text.contains("personal data was erased"),
+            "{}",
+            page.text
+        );
         assert!(!page.text.contains(NAMES[0]));
-        let listed = app.get(&base).await;
+        let listed = app.get_as(&base, &app.organizer).await;
         let revoked = listed.body["items"]
             .as_array()
             .unwrap()

@@ -308,9 +308,7 @@ db_test!(
         let session = app.create_session(&event, json!({})).await.id();
         let (_, _, code) = attendee(&app, &event, "a@example.org", &[]).await;
         let code = code.unwrap();
-        let door = |when: String| {
-            json!({"code": code, "device": "d", "session_id": session, "scanned_at": when})
-        };
+        let door = |when: String| json!({"code": code, "device": "d", "session_id": session, "scanned_at": when});
         let reply = scan(&app, &event, &scanner, door(at(19, "09:30:00"))).await;
         reply.expect_problem(422);
         assert_eq!(reply.error_fields(), ["scanned_at"]);

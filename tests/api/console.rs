@@ -896,11 +896,7 @@ db_test!(certificates_from_the_console, |app| async move {
     sign_in(&mut v, &app.organizer).await.expect(303);
     let page = v.get(&format!("{base}?lang=en")).await;
     page.expect(200);
-    assert!(
-        page.text.contains("Misses by 2 sessions"),
-        "{}",
-        page.text
-    );
+    assert!(page.text.contains("Misses by 2 sessions"), "{}", page.text);
     // An event where no session counts says so rather than "misses by 0".
     let talks = app.published_event(json!({})).await;
     let talks = talks["slug"].as_str().unwrap().to_owned();

@@ -415,20 +415,28 @@ db_test!(
         let theirs = theirs.body["manage_token"].as_str().unwrap().to_owned();
         let mut visitor = Visitor::new(&app);
         visitor.get(&format!("/r/{mine}")).await.expect(303);
-        assert!(visitor.get("/me?lang=en").await.text.contains("mine@example.org"));
+        assert!(
+            visitor
+                .get("/me?lang=en")
+                .await
+                .text
+                .contains("mine@example.org")
+        );
         // A link to someone else's registration (sent by mail, or planted by a page): the
         // browser keeps its own until the delegate says otherwise.
         visitor.get(&format!("/r/{theirs}")).await.expect(303);
         let question = visitor.get("/me?lang=en").await;
         question.expect(200);
         assert_private(&question);
-        assert!(question.text.contains("Open another registration?"), "{}", question.text);
+        assert!(
+            question.text.contains("Open another registration?"),
+            "{}",
+            question.text
+        );
         assert!(!question.text.contains("planted@example.org"));
         assert_eq!(visitor.cookies.get("dlg_manage"), Some(&mine));
         // Without the CSRF token nothing changes; "keep" keeps.
-        visitor
-            .post("/me/switch", &[("choice", "linked")])
-            .await;
+        visitor.post("/me/switch", &[("choice", "linked")]).await;
         assert_eq!(visitor.cookies.get("dlg_manage"), Some(&mine));
         let csrf = field(&question.text, "csrf_token");
         visitor
@@ -437,7 +445,13 @@ db_test!(
             .expect(303);
         assert_eq!(visitor.cookies.get("dlg_manage"), Some(&mine));
         assert!(!visitor.cookies.contains_key("dlg_offer"));
-        assert!(visitor.get("/me?lang=en").await.text.contains("mine@example.org"));
+        assert!(
+            visitor
+                .get("/me?lang=en")
+                .await
+                .text
+                .contains("mine@example.org")
+        );
         // Asked again, the delegate opens the linked one.
         visitor.get(&format!("/r/{theirs}")).await.expect(303);
         let question = visitor.get("/me?lang=en").await;
@@ -447,7 +461,13 @@ db_test!(
             .await
             .expect(303);
         assert_eq!(visitor.cookies.get("dlg_manage"), Some(&theirs));
-        assert!(visitor.get("/me?lang=en").await.text.contains("planted@example.org"));
+        assert!(
+            visitor
+                .get("/me?lang=en")
+                .await
+                .text
+                .contains("planted@example.org")
+        );
     }
 );
 

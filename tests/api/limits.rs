@@ -142,7 +142,12 @@ db_test_with!(guessing_tokens_is_slowed_down, limited, |app| async move {
 });
 
 /// Registers from `client` presenting `authorization` (or no header), counting 201 and 429.
-async fn burst_with(app: &TestApp, event: &str, client: &str, authorization: Option<&str>) -> (usize, usize) {
+async fn burst_with(
+    app: &TestApp,
+    event: &str,
+    client: &str,
+    authorization: Option<&str>,
+) -> (usize, usize) {
     let (mut created, mut refused) = (0, 0);
     for n in 0..100 {
         let mut request = app
@@ -178,7 +183,10 @@ db_test_with!(
             .unwrap()
             .to_owned();
         let (plain_created, plain_refused) = burst_with(&app, &event, "203.0.113.10", None).await;
-        assert!(plain_refused >= 60, "{plain_created} created, {plain_refused} refused");
+        assert!(
+            plain_refused >= 60,
+            "{plain_created} created, {plain_refused} refused"
+        );
         for (n, forged) in [
             "Bearer dlg_org_anything",
             "Bearer dlg_org_0123456789abcdefghijklmnopqrstuvwxyzABCD",
@@ -255,7 +263,9 @@ db_test_with!(
         // Another client is served; an organizer is not counted at all.
         pdf("198.51.100.91", None).await.expect(200);
         for _ in 0..40 {
-            pdf("198.51.100.92", Some(app.organizer.clone())).await.expect(200);
+            pdf("198.51.100.92", Some(app.organizer.clone()))
+                .await
+                .expect(200);
         }
         // A forged organizer token is no way around the limit.
         let mut forged_served = 0;
@@ -265,7 +275,10 @@ db_test_with!(
                 forged_served += 1;
             }
         }
-        assert!(forged_served <= 20, "{forged_served} served to a forged token");
+        assert!(
+            forged_served <= 20,
+            "{forged_served} served to a forged token"
+        );
     }
 );
 

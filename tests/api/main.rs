@@ -29,6 +29,7 @@ mod pages;
 mod print;
 mod programme;
 mod registrations;
+mod review_holes;
 mod scan_audit;
 mod scanner_js;
 mod scanner_tokens;

@@ -901,7 +901,6 @@ db_test!(
 db_test!(
     typed_text_is_trimmed_and_a_formula_behind_spaces_is_still_text,
     |app| async move {
-        use sea_orm::ConnectionTrait;
         let event = event_with(&app, json!({})).await;
         let mut body = delegate("spaces@example.org", &[]);
         body["organization"] = json!("   =HYPERLINK(\"http://evil.example\",\"x\")");
@@ -917,13 +916,16 @@ db_test!(
         );
         assert_eq!(read.body["position"], "Head of unit");
         // A value stored untrimmed by an earlier release is guarded too.
-        app.state
-            .writer
-            .execute_unprepared(&format!(
-                "UPDATE registrations SET position = '  +cmd|calc' WHERE id = '{id}'"
-            ))
-            .await
-            .unwrap();
+        {
+            use entities::registrations;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+            registrations::Entity::update_many()
+                .col_expr(registrations::Column::Position, Expr::value("  +cmd|calc"))
+                .filter(registrations::Column::Id.eq(id.parse::<uuid::Uuid>().unwrap()))
+                .exec(&app.state.writer)
+                .await
+                .unwrap();
+        }
         let csv = app
             .get_with(
                 &path,

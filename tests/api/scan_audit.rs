@@ -103,7 +103,11 @@ db_test!(
         .await
         .unwrap();
         migration::Migrator::up(db, None).await.unwrap();
-        assert_eq!(app.count_rows("scans").await, 3, "the kept scans stay in the log");
+        assert_eq!(
+            app.count_rows("scans").await,
+            3,
+            "the kept scans stay in the log"
+        );
         // Nonces kept before they were scoped to tokens answer nothing any more: they were
         // keyed by a free-text device name any token could claim. The same nonces are new
         // scans now, decided afresh (the badge was admitted: already checked in).

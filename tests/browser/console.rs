@@ -194,25 +194,24 @@ pub async fn organizer_journey(
         locale: "tk".into(),
         consent: true,
     };
-    let manage_token =
-        match dialogue::app::registrations::register(
-            state,
-            dialogue::app::principal::Audience::Public,
-            "security-meeting",
-            request,
-            None,
-        )
-            .await
-            .expect("a registration")
-        {
-            dialogue::app::registrations::Registration::Created {
-                manage_token, row, ..
-            } => {
-                assert_eq!(row.registration.status.as_str(), "pending");
-                manage_token
-            }
-            _ => panic!("a new registration"),
-        };
+    let manage_token = match dialogue::app::registrations::register(
+        state,
+        dialogue::app::principal::Audience::Public,
+        "security-meeting",
+        request,
+        None,
+    )
+    .await
+    .expect("a registration")
+    {
+        dialogue::app::registrations::Registration::Created {
+            manage_token, row, ..
+        } => {
+            assert_eq!(row.registration.status.as_str(), "pending");
+            manage_token
+        }
+        _ => panic!("a new registration"),
+    };
     client
         .goto(&format!(
             "{base}/admin/events/security-meeting/registrations?status=pending&lang=en"
