@@ -21,13 +21,19 @@ struct Kept {
     variant: String,
     version: [u8; 32],
     body: Bytes,
+    etag: String,
 }
+
+/// Stripes of the locks that let one request draw a PDF while the others asking for the
+/// same one wait for it (instead of all drawing it at once when it is not kept yet).
+const STRIPES: usize = 64;
 
 /// PDFs by owner (an event or a registration) and variant (which PDF, which filters), the
 /// most recently used last. A few dozen entries at most: a list is enough.
 pub struct PdfCache {
     capacity: u64,
     entries: Mutex<Vec<Kept>>,
+    drawing: Vec<tokio::sync::Mutex<()>>,
 }
 
 impl Default for PdfCache {
@@ -42,11 +48,33 @@ impl PdfCache {
         PdfCache {
             capacity: bytes,
             entries: Mutex::new(Vec::new()),
+            drawing: (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
         }
     }
 
     /// The PDF of `(owner, variant)` if it was drawn from `version`.
     pub fn get(&self, owner: Uuid, variant: &str, version: &[u8; 32]) -> Option<Bytes> {
+        self.get_tagged(owner, variant, version)
+            .map(|(body, _)| body)
+    }
+
+    /// The turn to draw `(owner, variant)`: held while drawing it, so that others asking for
+    /// the same PDF wait and then find it kept. Look the PDF up again once it is granted.
+    pub async fn drawing(&self, owner: Uuid, variant: &str) -> tokio::sync::MutexGuard<'_, ()> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (owner, variant).hash(&mut hasher);
+        let stripe = (hasher.finish() % STRIPES as u64) as usize;
+        self.drawing[stripe].lock().await
+    }
+
+    /// The PDF of `(owner, variant)` and its `ETag` (a hash of its bytes) if it was drawn
+    /// from `version`.
+    pub fn get_tagged(
+        &self,
+        owner: Uuid,
+        variant: &str,
+        version: &[u8; 32],
+    ) -> Option<(Bytes, String)> {
         let mut entries = self.entries.lock().ok()?;
         let index = entries
             .iter()
@@ -55,14 +83,15 @@ impl PdfCache {
             return None;
         }
         let kept = entries.remove(index);
-        let body = kept.body.clone();
+        let found = (kept.body.clone(), kept.etag.clone());
         entries.push(kept);
-        Some(body)
+        Some(found)
     }
 
     /// Keeps a drawn PDF, replacing older versions of the same variant and dropping the
     /// least recently used beyond the capacity.
     pub fn put(&self, owner: Uuid, variant: String, version: [u8; 32], body: Bytes) {
+        let etag = etag_of(&body);
         let Ok(mut entries) = self.entries.lock() else {
             return;
         };
@@ -75,12 +104,31 @@ impl PdfCache {
             variant,
             version,
             body,
+            etag,
         });
         let mut total: u64 = entries.iter().map(|kept| kept.body.len() as u64).sum();
         while total > self.capacity && !entries.is_empty() {
             total -= entries.remove(0).body.len() as u64;
         }
     }
+}
+
+/// A strong `ETag` of a body: a hash of its bytes and its length.
+pub fn etag_of(body: &[u8]) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    format!("\"{:016x}{:x}\"", hasher.finish(), body.len())
+}
+
+/// Whether an `If-None-Match` value names `etag` (weak comparison, RFC 9110 §13.1.2).
+pub fn names(if_none_match: Option<&str>, etag: &str) -> bool {
+    if_none_match.is_some_and(|value| {
+        value.split(',').any(|tag| {
+            let tag = tag.trim();
+            let tag = tag.strip_prefix("W/").unwrap_or(tag);
+            tag == "*" || tag == etag
+        })
+    })
 }
 
 /// The fingerprint of what a PDF is drawn from, fed piece by piece.

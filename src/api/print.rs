@@ -15,8 +15,8 @@ use crate::app::events::reader_language;
 use crate::app::principal::Audience;
 use crate::app::print::{self as print_app, BadgeSelection};
 use crate::application::AppState;
-use crate::cache::Rendered;
 use crate::domain::enums as domain;
+use crate::pdf_cache::Fingerprint;
 
 #[derive(ApiResponse)]
 enum PrivatePdf {
@@ -176,34 +176,26 @@ impl PrintApi {
         let head = cached_visible_event(&self.state, &event.0, organizer).await?;
         let reader = reader_language(&head, lang.0.as_deref(), accept_language.0.as_deref());
         let variant = format!("agenda.pdf:{reader}");
-        let rendered = match self
-            .state
-            .render_cache
-            .get(head.id, &variant, head.agenda_version)
-        {
-            Some(hit) => hit,
-            None => {
-                let (_, pdf) = print_app::agenda(
+        let mut version = Fingerprint::default();
+        version.add(&head.agenda_version).add(&reader);
+        let (body, etag) =
+            print_app::kept_or_drawn(&self.state, head.id, variant, version.finish(), || async {
+                print_app::agenda(
                     &self.state,
                     &head.id.to_string(),
                     Audience::of(organizer),
                     &reader,
                 )
-                .await?;
-                self.state.render_cache.put(
-                    head.id,
-                    variant,
-                    Rendered::new(head.agenda_version, pdf),
-                )
-            }
-        };
-        let answer = rendered.answer(None, if_none_match.0.as_deref());
-        let Some(body) = answer.body else {
-            return Ok(AgendaPdf::NotModified(answer.etag));
-        };
+                .await
+                .map(|(_, pdf)| pdf)
+            })
+            .await?;
+        if crate::pdf_cache::names(if_none_match.0.as_deref(), &etag) {
+            return Ok(AgendaPdf::NotModified(etag));
+        }
         Ok(AgendaPdf::Pdf(
             Binary(body),
-            answer.etag,
+            etag,
             "public, no-cache".into(),
             reader,
             "Accept-Language".into(),

@@ -567,9 +567,6 @@ pub async fn pdf(
         version.add(&row.session);
     }
     let version = version.finish();
-    if let Some(pdf) = state.pdfs.get(owner, variant, &version) {
-        return Ok(pdf);
-    }
     let pages = Pages {
         event: event.clone(),
         titles: sessions
@@ -580,24 +577,24 @@ pub async fn pdf(
         public,
         names,
     };
-    let pdf = super::print::draw(state, move || {
-        crate::print::certificates(
-            rows.len(),
-            |index| {
-                pages
-                    .svg(&rows[index])
-                    .map_err(|e| crate::print::PrintError::Page {
-                        index,
-                        message: e.to_string(),
-                    })
-            },
-            crate::badge::fonts(),
-        )
-    })
-    .await?;
-    state
-        .pdfs
-        .put(owner, variant.to_owned(), version, pdf.clone());
+    let draw = || {
+        super::print::draw(state, move || {
+            crate::print::certificates(
+                rows.len(),
+                |index| {
+                    pages
+                        .svg(&rows[index])
+                        .map_err(|e| crate::print::PrintError::Page {
+                            index,
+                            message: e.to_string(),
+                        })
+                },
+                crate::badge::fonts(),
+            )
+        })
+    };
+    let (pdf, _) =
+        super::print::kept_or_drawn(state, owner, variant.to_owned(), version, draw).await?;
     Ok(pdf)
 }
 

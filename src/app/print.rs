@@ -86,19 +86,17 @@ pub async fn badge_sheets(
     which.add(selection);
     let variant = format!("badges.pdf:{}", hex::encode(&which.finish()[..12]));
     let version = badge_version(state, &event, &rows, &variant);
-    if let Some(pdf) = state.pdfs.get(event.id, &variant, &version) {
-        return Ok((event, pdf));
-    }
     let (drawing_state, drawn_event) = (state.clone(), event.clone());
-    let pdf = draw(state, move || {
-        print::badge_sheets(
-            rows.len(),
-            |index| badge_svg(&drawing_state, &rows[index], &drawn_event, index),
-            crate::badge::fonts(),
-        )
+    let (pdf, _) = kept_or_drawn(state, event.id, variant, version, || {
+        draw(state, move || {
+            print::badge_sheets(
+                rows.len(),
+                |index| badge_svg(&drawing_state, &rows[index], &drawn_event, index),
+                crate::badge::fonts(),
+            )
+        })
     })
     .await?;
-    state.pdfs.put(event.id, variant, version, pdf.clone());
     Ok((event, pdf))
 }
 
@@ -110,16 +108,13 @@ pub async fn badge(
 ) -> Result<Bytes, AppError> {
     let variant = "badge.pdf".to_owned();
     let version = badge_version(state, event, std::slice::from_ref(row), &variant);
-    let owner = row.registration.id;
-    if let Some(pdf) = state.pdfs.get(owner, &variant, &version) {
-        return Ok(pdf);
-    }
     let svg = badges::svg(state, row, event)?;
-    let pdf = draw(state, move || {
-        print::single_badge(&svg, crate::badge::fonts())
+    let (pdf, _) = kept_or_drawn(state, row.registration.id, variant, version, || {
+        draw(state, move || {
+            print::single_badge(&svg, crate::badge::fonts())
+        })
     })
     .await?;
-    state.pdfs.put(owner, variant, version, pdf.clone());
     Ok(pdf)
 }
 
@@ -162,11 +157,11 @@ pub async fn agenda(
     event: &str,
     audience: Audience,
     language: &str,
-) -> Result<(events::Model, Vec<u8>), AppError> {
+) -> Result<(events::Model, Bytes), AppError> {
     let event = visible(state, event, audience).await?;
     let document = agenda_document(state, &event, language).await?;
     let pdf = draw(state, move || print::agenda(&document)).await?;
-    Ok((event, pdf.to_vec()))
+    Ok((event, pdf))
 }
 
 async fn agenda_document(
@@ -269,6 +264,32 @@ async fn agenda_document(
             Utc::now().with_timezone(&tz).format("%Y-%m-%d %H:%M")
         ),
     })
+}
+
+/// The PDF `(owner, variant)` drawn from `version`, with its `ETag`: the one kept, or drawn
+/// by `draw` and kept. Requests for the same PDF wait while one of them draws it.
+pub(crate) async fn kept_or_drawn<F, Fut>(
+    state: &AppState,
+    owner: Uuid,
+    variant: String,
+    version: [u8; 32],
+    draw: F,
+) -> Result<(Bytes, String), AppError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Bytes, AppError>>,
+{
+    if let Some(kept) = state.pdfs.get_tagged(owner, &variant, &version) {
+        return Ok(kept);
+    }
+    let _turn = state.pdfs.drawing(owner, &variant).await;
+    if let Some(kept) = state.pdfs.get_tagged(owner, &variant, &version) {
+        return Ok(kept);
+    }
+    let pdf = draw().await?;
+    let etag = crate::pdf_cache::etag_of(&pdf);
+    state.pdfs.put(owner, variant, version, pdf.clone());
+    Ok((pdf, etag))
 }
 
 /// Runs a drawing on a blocking thread of the bounded pool ([`crate::work_pool`]).

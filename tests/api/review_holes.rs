@@ -30,10 +30,20 @@ db_test_with!(
         let event = app.published_event(serde_json::json!({})).await;
         let slug = event["slug"].as_str().unwrap();
         let mut visitor = Visitor::new(&app);
-        let form = visitor.get(&format!("/events/{slug}/register?lang=ru")).await;
+        let form = visitor
+            .get(&format!("/events/{slug}/register?lang=ru"))
+            .await;
         form.expect(200);
-        assert!(visitor.cookies.contains_key("__Host-dlg_csrf"), "{:?}", visitor.cookies);
-        assert!(visitor.cookies.contains_key("__Host-lang"), "{:?}", visitor.cookies);
+        assert!(
+            visitor.cookies.contains_key("__Host-dlg_csrf"),
+            "{:?}",
+            visitor.cookies
+        );
+        assert!(
+            visitor.cookies.contains_key("__Host-lang"),
+            "{:?}",
+            visitor.cookies
+        );
         assert!(!visitor.cookies.contains_key("dlg_csrf"));
         // The remembered language is read back from the `__Host-` cookie.
         let page = visitor.get("/").await;
@@ -45,7 +55,12 @@ db_test_with!(
     over_plain_http_there_is_no_hsts,
     |_config| {},
     |app| async move {
-        assert_eq!(app.get("/healthz").await.header("strict-transport-security"), None);
+        assert_eq!(
+            app.get("/healthz")
+                .await
+                .header("strict-transport-security"),
+            None
+        );
     }
 );
 
@@ -55,7 +70,10 @@ db_test_with!(
     |app| async move {
         let docs = app.get("/docs").await;
         docs.expect(200);
-        let policy = docs.header("content-security-policy").unwrap_or_default().to_owned();
+        let policy = docs
+            .header("content-security-policy")
+            .unwrap_or_default()
+            .to_owned();
         assert!(policy.contains("default-src 'none'"), "{policy}");
         assert!(policy.contains("connect-src 'self'"), "{policy}");
         let script_src = policy
@@ -76,7 +94,8 @@ db_test_with!(
 async fn first_token_goes_to_a_private_file(backend: Backend) {
     run(backend, |db: TestDb| async move {
         // A fresh database, not yet migrated: the binary's first start.
-        let data_dir = std::env::temp_dir().join(format!("dialogue-first-{}", uuid::Uuid::new_v4()));
+        let data_dir =
+            std::env::temp_dir().join(format!("dialogue-first-{}", uuid::Uuid::new_v4()));
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -107,14 +126,20 @@ async fn first_token_goes_to_a_private_file(backend: Backend) {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        let token = std::fs::read_to_string(&file).expect("the token file").trim().to_owned();
+        let token = std::fs::read_to_string(&file)
+            .expect("the token file")
+            .trim()
+            .to_owned();
         assert!(token.starts_with("dlg_org_"), "{token}");
         assert!(!said.contains(&token), "the token was printed: {said}");
         assert!(said.contains("first-organizer-token"), "{said}");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&file).expect("metadata").permissions().mode();
+            let mode = std::fs::metadata(&file)
+                .expect("metadata")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600, "{mode:o}");
         }
         let _ = std::fs::remove_dir_all(&data_dir);

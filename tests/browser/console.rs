@@ -241,6 +241,15 @@ pub async fn organizer_journey(
         .goto(&format!("{base}/r/{manage_token}"))
         .await
         .expect("the delegate's link");
+    // This browser holds another registration already: the link asks before replacing it.
+    if client
+        .find(Locator::Css("button[value=linked]"))
+        .await
+        .is_ok()
+    {
+        accessible(client, "the question before replacing a registration").await;
+        follow(client, "button[value=linked]").await;
+    }
     let status = client
         .find(Locator::Css("[data-status]"))
         .await

@@ -521,6 +521,32 @@ async fn scanner(client: &Client, base: &str, state: &dialogue::AppState) {
         "the pairing is kept on the device"
     );
     accessible(client, "scanner (ru)").await;
+    // A stray or forged pairing link does not replace this pairing unasked.
+    client
+        .goto(&format!(
+            "{base}/scan?lang=en#token=dlg_chk_forgedforgedforged&event=another-event"
+        ))
+        .await
+        .expect("a stray pairing link");
+    let pairing = "return JSON.parse(localStorage.getItem('dialogue.scanner')).token;";
+    assert_eq!(
+        script(client, "return document.getElementById('repair').hidden;").await,
+        Value::Bool(false),
+        "the scanner asks before replacing its pairing"
+    );
+    assert_eq!(script(client, pairing).await, Value::String(token.clone()));
+    accessible(client, "scanner asking to replace its pairing").await;
+    screenshot(client, "scanner-repair-360").await;
+    click(client, "#repair-no").await;
+    assert_eq!(
+        script(client, "return document.getElementById('repair').hidden;").await,
+        Value::Bool(true)
+    );
+    assert_eq!(
+        script(client, pairing).await,
+        Value::String(token.clone()),
+        "the pairing is kept"
+    );
     offline(client, state, &token).await;
 }
 
