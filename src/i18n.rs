@@ -134,10 +134,11 @@ impl Messages {
         LOCALES.lookup_no_default_fallback(&self.id, key, Some(&args))
     }
 
-    /// A language's name in this language (its code when Dialogue does not name it).
+    /// A language's name in this language, "Rusça", «Английский» (its code when Dialogue
+    /// does not name it); the language switch names each language in itself (`lang-…`).
     pub fn language_name(&self, code: &str) -> String {
         if language::is_supported(code) {
-            self.t(&format!("lang-{code}"))
+            self.t(&format!("language-{code}"))
         } else {
             code.to_owned()
         }

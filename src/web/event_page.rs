@@ -130,7 +130,7 @@ pub async fn event_page(
             .languages
             .0
             .iter()
-            .map(|code| messages.t(&format!("lang-{code}")))
+            .map(|code| messages.language_name(code))
             .collect::<Vec<_>>()
             .join(", "),
         description: texts

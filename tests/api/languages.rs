@@ -312,7 +312,7 @@ db_test!(calendar_feeds_follow_the_language, |app| async move {
     assert!(ru.contains("SUMMARY:Открытие"), "{ru}");
     assert!(ru.contains("Конгресс-центр"), "the venue in Russian: {ru}");
     assert!(
-        ru.contains("Язык: English"),
+        ru.contains("Язык: Английский"),
         "the feed's own words too: {ru}"
     );
     let one = format!(
