@@ -41,6 +41,11 @@ pub enum BadgeError {
     Raster(String),
 }
 
+/// The standard band colour of a category (an event may set its own).
+pub fn standard_color(category: Category) -> &'static str {
+    band(category)
+}
+
 /// The band colour of a category.
 fn band(category: Category) -> &'static str {
     match category {

@@ -223,6 +223,13 @@ console-done-revoked = The token is revoked; its scanners stop at their next req
 console-done-signed-in = Signed in.
 # Certificates of attendance
 console-menu-certificates = Certificates
+console-menu-categories = Categories
+console-categories-help = Which categories delegates may choose themselves on the registration form and in the API; the others are given by the organizers. The colour is the badge's band (empty: the standard colour); a name left empty uses the standard name.
+console-category-public = The public may choose it
+console-category-color = Badge colour (#rrggbb)
+console-category-name = Name
+console-category-bad-color = the colour must look like #1f6feb
+console-category-bad-name = a name is one line of at most 40 characters
 console-certificate-counts = Counts for the report
 console-attended = Attended
 console-certified = Certified

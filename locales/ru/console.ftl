@@ -226,6 +226,13 @@ console-done-revoked = Токен отозван; его сканеры пере
 console-done-signed-in = Вы вошли в систему.
 # Сертификаты об участии
 console-menu-certificates = Сертификаты
+console-menu-categories = Категории
+console-categories-help = Какие категории участники могут выбрать сами в форме регистрации и через API; остальные назначают организаторы. Цвет — полоса бейджа (пусто: стандартный цвет); пустое название заменяется стандартным.
+console-category-public = Доступна для самостоятельного выбора
+console-category-color = Цвет бейджа (#rrggbb)
+console-category-name = Название
+console-category-bad-color = цвет указывается в виде #1f6feb
+console-category-bad-name = название — одна строка не длиннее 40 символов
 console-certificate-counts = Итоги для отчёта
 console-attended = Посетили
 console-certified = Получили сертификат

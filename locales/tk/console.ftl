@@ -217,6 +217,13 @@ console-done-revoked = Belgi ýatyryldy; onuň skanerleri indiki haýyşda işle
 console-done-signed-in = Siz girdiňiz.
 # Gatnaşandygy barada şahadatnamalar
 console-menu-certificates = Şahadatnamalar
+console-menu-categories = Gatnaşyş görnüşleri
+console-categories-help = Gatnaşyjylaryň hasaba alyş görnüşinde we API arkaly özleri saýlap biljek gatnaşyş görnüşleri; galanlaryny guramaçylar belleýär. Reňk — nyşanyň zolagynyň reňki (boş bolsa: adaty reňk); boş galdyrylan at adaty at bilen çalşyrylýar.
+console-category-public = Gatnaşyjylar özleri saýlap bilýär
+console-category-color = Nyşanyň reňki (#rrggbb)
+console-category-name = Ady
+console-category-bad-color = reňk #1f6feb görnüşinde ýazylýar
+console-category-bad-name = at iň köp 40 harpdan ybarat bir setir bolmaly
 console-certificate-counts = Hasabat üçin jemler
 console-attended = Gatnaşdy
 console-certified = Şahadatnama aldy

@@ -308,5 +308,5 @@ scan-camera-denied = Kamera açylmady: bu sahypa üçin oňa rugsat beriň ýa-d
 scan-repair-question = Bu salgy skaneri başga bir tokeniň üsti bilen täzeden baglar. Häzirki baglanyşygy çalyşmalymy?
 scan-repair-current = Häzir baglanan
 scan-repair-offered = Salgydaky
-scan-repair-yes = Baglanyşygy çalyşmak
-scan-repair-no = Häzirki baglanyşygy saklamak
+scan-repair-yes = Baglanyşygy çalyşyň
+scan-repair-no = Häzirki baglanyşygy saklaň

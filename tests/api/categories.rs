@@ -200,3 +200,94 @@ db_test!(
         .expect(200);
     }
 );
+
+db_test!(
+    organizers_set_the_categories_in_the_console,
+    |app| async move {
+        let (event, slug) = open_event(&app).await;
+        let mut visitor = Visitor::new(&app);
+        crate::console::sign_in(&mut visitor, &app.organizer)
+            .await
+            .expect(303);
+        let path = format!("/admin/events/{slug}/categories");
+        let page = visitor.get(&format!("{path}?lang=en")).await;
+        page.expect(200);
+        assert!(
+            page.text.contains("The public may choose it"),
+            "{}",
+            page.text
+        );
+        assert!(page.text.contains(r#"name="public_delegate" checked"#));
+        assert!(!page.text.contains(r#"name="public_speaker" checked"#));
+        let csrf = field(&page.text, "csrf_token");
+        // A bad colour: the form again with its error and the values typed; nothing kept.
+        let refused = visitor
+            .post(
+                &format!("{path}?lang=en"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("public_delegate", "on"),
+                    ("public_press", "on"),
+                    ("color_press", "orange"),
+                    ("name_press_ru", "Журналист"),
+                ],
+            )
+            .await;
+        refused.expect(422);
+        assert!(
+            refused.text.contains("the colour must look like #1f6feb"),
+            "{}",
+            refused.text
+        );
+        assert!(refused.text.contains(r#"value="orange""#));
+        assert!(refused.text.contains("Журналист"));
+        assert_eq!(app.count_rows("event_categories").await, 0);
+        // Without the CSRF token nothing changes.
+        visitor
+            .post(&path, &[("public_speaker", "on")])
+            .await
+            .expect(403);
+        assert_eq!(app.count_rows("event_categories").await, 0);
+        let saved = visitor
+            .post(
+                &path,
+                &[
+                    ("csrf_token", &csrf),
+                    ("public_delegate", "on"),
+                    ("public_press", "on"),
+                    ("color_press", "#AA3300"),
+                    ("name_press_ru", "Журналист"),
+                ],
+            )
+            .await;
+        saved.expect(303);
+        let read = app.get(&format!("/api/v1/events/{event}/categories")).await;
+        let press = read
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["key"] == "press")
+            .unwrap()
+            .clone();
+        assert_eq!(press["public"], true);
+        assert_eq!(press["color"], "#aa3300");
+        assert_eq!(press["translations"]["ru"], "Журналист");
+        let observer = read
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["key"] == "observer")
+            .unwrap()
+            .clone();
+        assert_eq!(observer["public"], false, "unticked: not public any more");
+        // The public form follows at once.
+        register(&app, &event, with_category("p@example.org", "press"))
+            .await
+            .expect(201);
+        register(&app, &event, with_category("o@example.org", "observer"))
+            .await
+            .expect_problem(422);
+    }
+);

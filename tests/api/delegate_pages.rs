@@ -611,7 +611,8 @@ db_test!(
             .expect(303);
         let me = visitor.get("/me?lang=en").await;
         assert!(
-            me.text.contains("You are on the waiting list, place 2."),
+            me.text
+                .contains("You are on the waiting list. Your place in the list: 2."),
             "{}",
             me.text
         );
@@ -629,7 +630,11 @@ db_test!(
         let mut visitor = Visitor::new(&app);
         visitor.get(&format!("/r/{token}")).await;
         let me = visitor.get("/me?lang=en").await;
-        assert!(me.text.contains("waiting list, place 1"), "{}", me.text);
+        assert!(
+            me.text.contains("waiting list, your place: 1"),
+            "{}",
+            me.text
+        );
         // The form says the session is full and has a waiting list.
         let form = visitor
             .get(&format!("/events/{}/register?lang=en", fx2.slug))

@@ -12,10 +12,12 @@
 //!   export, one delegate's page, erasure.
 //! - [`door_pages`]: scanner tokens with their pairing QR, live attendance.
 //! - [`outbox_pages`]: the e-mails sent and failed, sending again.
+//! - [`category_pages`]: which categories the public may choose, their colours and names.
 //! - [`certificate_pages`]: certificates of attendance: rules, who qualifies, issuing, revoking, counts.
 //! - [`print_pages`]: badge sheets, one badge and the agenda as PDF.
 //! - [`texts`]: reading and showing texts in the three languages side by side.
 
+pub mod category_pages;
 pub mod certificate_pages;
 pub mod door_pages;
 pub mod event_pages;
@@ -261,6 +263,7 @@ impl EventMenu {
             ("programme", "/programme"),
             ("sessions", "/sessions"),
             ("registrations", "/registrations"),
+            ("categories", "/categories"),
             ("doors", "/doors"),
             ("outbox", "/outbox"),
             ("print", "/print"),
@@ -410,6 +413,12 @@ pub fn add_routes(route: Route, csrf: impl Fn() -> poem::middleware::Csrf) -> Ro
         .at(
             "/admin/events/:event/registrations/:id/badge.pdf",
             get(print_pages::one_badge).with(csrf()),
+        )
+        .at(
+            "/admin/events/:event/categories",
+            get(category_pages::categories_page)
+                .post(category_pages::save)
+                .with(csrf()),
         )
         .at(
             "/admin/events/:event/doors",
