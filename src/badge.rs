@@ -27,6 +27,8 @@ pub struct BadgeContent<'a> {
     pub category: Category,
     /// The category's name in the delegate's language (the band's text).
     pub category_label: &'a str,
+    /// The band's colour the event chose for the category (`#rrggbb`); none: the standard.
+    pub band_color: Option<&'a str>,
     pub code: &'a str,
 }
 
@@ -71,7 +73,7 @@ pub fn qr(code: &str) -> Result<QrCode, BadgeError> {
 /// The badge as an SVG document (A6, millimetre units).
 pub fn svg(content: &BadgeContent<'_>) -> Result<String, BadgeError> {
     let qr = qr(content.code)?;
-    let color = band(content.category);
+    let color = content.band_color.unwrap_or(band(content.category));
     let label = escape(&content.category_label.to_uppercase());
     let mut out = String::with_capacity(16 * 1024);
     out.push_str(&format!(

@@ -60,7 +60,10 @@ impl BadgesApi {
     )]
     async fn my_svg(&self, auth: DelegateAuth) -> Result<SvgBadge, BadgeError> {
         let (row, event) = self.mine(&auth).await?;
-        Ok(SvgBadge::Svg(PlainText(self.svg(&row, &event)?), private()))
+        Ok(SvgBadge::Svg(
+            PlainText(self.svg(&row, &event).await?),
+            private(),
+        ))
     }
 
     /// My badge (PNG)
@@ -92,7 +95,10 @@ impl BadgesApi {
         id: Path<String>,
     ) -> Result<SvgBadge, BadgeError> {
         let (row, event) = self.organizers(&event.0, &id.0).await?;
-        Ok(SvgBadge::Svg(PlainText(self.svg(&row, &event)?), private()))
+        Ok(SvgBadge::Svg(
+            PlainText(self.svg(&row, &event).await?),
+            private(),
+        ))
     }
 
     /// A delegate's badge (PNG)
@@ -140,8 +146,8 @@ impl BadgesApi {
         Ok((row, event))
     }
 
-    fn svg(&self, row: &RegistrationRow, event: &events::Model) -> Result<String, AppError> {
-        crate::app::badges::svg(&self.state, row, event)
+    async fn svg(&self, row: &RegistrationRow, event: &events::Model) -> Result<String, AppError> {
+        crate::app::badges::svg(&self.state, row, event).await
     }
 
     async fn png(&self, row: &RegistrationRow, event: &events::Model) -> Result<Vec<u8>, AppError> {

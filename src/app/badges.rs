@@ -14,6 +14,7 @@ use super::events::reader_language;
 use crate::application::AppState;
 use crate::badge::{self, BadgeContent};
 use crate::domain::badge_code;
+use crate::domain::categories::Categories;
 use crate::domain::enums::RegistrationStatus;
 use crate::domain::language::Texts;
 use crate::error::AppError;
@@ -32,15 +33,21 @@ pub fn code_for(state: &AppState, event_id: uuid::Uuid, registration_id: uuid::U
 }
 
 /// The words of a badge in the delegate's language: the event's title (where the event has
-/// it) and the category's name.
+/// it) and the category's name (the event's own, or the standard one), and the band's colour
+/// the event chose.
 struct Words {
     language: String,
     category: String,
+    color: Option<String>,
     /// The country's name in the badge's language (a value that is not a code as written).
     country: Option<String>,
 }
 
-fn words(row: &RegistrationRow, event: &events::Model) -> Result<Words, AppError> {
+fn words(
+    row: &RegistrationRow,
+    event: &events::Model,
+    categories: &Categories,
+) -> Result<Words, AppError> {
     let status: RegistrationStatus = row.registration.status;
     if status != RegistrationStatus::Confirmed {
         return Err(AppError::refused(format!(
@@ -49,8 +56,15 @@ fn words(row: &RegistrationRow, event: &events::Model) -> Result<Words, AppError
     }
     let language = reader_language(event, Some(&row.registration.locale), None);
     let messages = Messages::new(&row.registration.locale);
+    let setting = categories.get(row.registration.category);
     Ok(Words {
-        category: messages.t(&format!("category-{}", row.registration.category.as_str())),
+        category: setting
+            .name_in(&row.registration.locale)
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                messages.t(&format!("category-{}", row.registration.category.as_str()))
+            }),
+        color: setting.color.clone(),
         country: row
             .registration
             .country
@@ -73,17 +87,29 @@ fn content<'a>(
         country: words.country.as_deref(),
         category: row.registration.category,
         category_label: &words.category,
+        band_color: words.color.as_deref(),
         code,
     }
 }
 
-/// The badge as SVG.
-pub fn svg(
+/// The badge as SVG, with the event's categories.
+pub async fn svg(
     state: &AppState,
     row: &RegistrationRow,
     event: &events::Model,
 ) -> Result<String, AppError> {
-    let words = words(row, event)?;
+    let categories = super::categories::of_event(state, event.id).await?;
+    svg_with(state, row, event, &categories)
+}
+
+/// The badge as SVG with `categories` already read (for the drawing threads).
+pub fn svg_with(
+    state: &AppState,
+    row: &RegistrationRow,
+    event: &events::Model,
+    categories: &Categories,
+) -> Result<String, AppError> {
+    let words = words(row, event, categories)?;
     let code = code_for(state, event.id, row.registration.id);
     badge::svg(&content(row, event, &words, &code)).map_err(|e| AppError::unexpected(e.to_string()))
 }
@@ -120,7 +146,7 @@ pub async fn png(
     row: &RegistrationRow,
     event: &events::Model,
 ) -> Result<Bytes, AppError> {
-    let svg = svg(state, row, event)?;
+    let svg = svg(state, row, event).await?;
     let version: [u8; 32] = Sha256::digest(svg.as_bytes()).into();
     let images = state.badge_images.clone();
     if let Some(png) = images.drawn.get(&version) {

@@ -15,6 +15,7 @@ use super::badges;
 use super::events::visible;
 use super::principal::Audience;
 use crate::application::AppState;
+use crate::domain::categories::Categories;
 use crate::domain::enums::{Category, RegistrationStatus, SessionStatus};
 use crate::domain::event::parse_timezone;
 use crate::domain::language::Texts;
@@ -85,13 +86,22 @@ pub async fn badge_sheets(
     let mut which = Fingerprint::default();
     which.add(selection);
     let variant = format!("badges.pdf:{}", hex::encode(&which.finish()[..12]));
-    let version = badge_version(state, &event, &rows, &variant);
+    let categories = super::categories::of_event(state, event.id).await?;
+    let version = badge_version(state, &event, &categories, &rows, &variant);
     let (drawing_state, drawn_event) = (state.clone(), event.clone());
     let (pdf, _) = kept_or_drawn(state, event.id, variant, version, || {
         draw(state, move || {
             print::badge_sheets(
                 rows.len(),
-                |index| badge_svg(&drawing_state, &rows[index], &drawn_event, index),
+                |index| {
+                    badge_svg(
+                        &drawing_state,
+                        &rows[index],
+                        &drawn_event,
+                        &categories,
+                        index,
+                    )
+                },
                 crate::badge::fonts(),
             )
         })
@@ -107,8 +117,15 @@ pub async fn badge(
     event: &events::Model,
 ) -> Result<Bytes, AppError> {
     let variant = "badge.pdf".to_owned();
-    let version = badge_version(state, event, std::slice::from_ref(row), &variant);
-    let svg = badges::svg(state, row, event)?;
+    let categories = super::categories::of_event(state, event.id).await?;
+    let version = badge_version(
+        state,
+        event,
+        &categories,
+        std::slice::from_ref(row),
+        &variant,
+    );
+    let svg = badges::svg_with(state, row, event, &categories)?;
     let (pdf, _) = kept_or_drawn(state, row.registration.id, variant, version, || {
         draw(state, move || {
             print::single_badge(&svg, crate::badge::fonts())
@@ -118,11 +135,12 @@ pub async fn badge(
     Ok(pdf)
 }
 
-/// What a badge PDF is drawn from: the registrations (every column), the event, the key
-/// that signs the codes, and which PDF it is.
+/// What a badge PDF is drawn from: the registrations (every column), the event and its
+/// categories (colours and names), the key that signs the codes, and which PDF it is.
 fn badge_version(
     state: &AppState,
     event: &events::Model,
+    categories: &Categories,
     rows: &[RegistrationRow],
     variant: &str,
 ) -> [u8; 32] {
@@ -130,6 +148,7 @@ fn badge_version(
     version
         .add(&variant)
         .add(event)
+        .add(categories)
         .add(&state.keyring().active_kid);
     for row in rows {
         version.add(&row.registration);
@@ -142,9 +161,10 @@ fn badge_svg(
     state: &AppState,
     row: &RegistrationRow,
     event: &events::Model,
+    categories: &Categories,
     index: usize,
 ) -> Result<String, print::PrintError> {
-    badges::svg(state, row, event).map_err(|e| print::PrintError::Page {
+    badges::svg_with(state, row, event, categories).map_err(|e| print::PrintError::Page {
         index,
         message: e.to_string(),
     })

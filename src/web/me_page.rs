@@ -531,6 +531,7 @@ pub async fn badge(req: &Request, state: Data<&AppState>) -> Response {
     };
     let drawn = match file.as_str() {
         "badge.svg" => crate::app::badges::svg(&state, &row, &event)
+            .await
             .map(|svg| ("image/svg+xml", svg.into_bytes())),
         "badge.png" => crate::app::badges::png(&state, &row, &event)
             .await

@@ -291,3 +291,43 @@ db_test!(
             .expect_problem(422);
     }
 );
+
+db_test!(
+    badges_wear_the_events_colour_and_name_of_the_category,
+    |app| async move {
+        let (event, _) = open_event(&app).await;
+        let mut body = with_category("press@example.org", "press");
+        body["locale"] = json!("ru");
+        let made = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/events/{event}/registrations"),
+                Some(&app.organizer),
+                Some(&body),
+            )
+            .await;
+        made.expect(201);
+        let id = made.id();
+        let badge = format!("/api/v1/events/{event}/registrations/{id}/badge.svg");
+        let before = app.get_as(&badge, &app.organizer).await;
+        before.expect(200);
+        assert!(
+            before.text.contains("#F39C12"),
+            "the standard colour of press"
+        );
+        app.call(
+            Method::PUT,
+            &format!("/api/v1/events/{event}/categories"),
+            Some(&app.organizer),
+            Some(&json!([{"key": "press", "color": "#AA3300",
+                          "translations": {"ru": "Журналист"}}])),
+        )
+        .await
+        .expect(200);
+        let after = app.get_as(&badge, &app.organizer).await;
+        after.expect(200);
+        assert!(after.text.contains("#aa3300"), "{}", after.text);
+        assert!(after.text.contains("ЖУРНАЛИСТ"), "{}", after.text);
+        assert!(!after.text.contains("#F39C12"));
+    }
+);

@@ -416,16 +416,18 @@ pub async fn delegate(
     };
     let reg = &r.registration;
     let erased = reg.erased_at.is_some();
-    let badge_svg = (reg.status == RegistrationStatus::Confirmed && !erased)
-        .then(|| crate::app::badges::svg(&state, &r, &event).ok())
-        .flatten()
-        .map(|svg| {
-            svg.replacen(
-                "<svg ",
-                "<svg role=\"img\" aria-label=\"badge\" class=\"badge-preview\" ",
-                1,
-            )
-        });
+    let badge_svg = if reg.status == RegistrationStatus::Confirmed && !erased {
+        crate::app::badges::svg(&state, &r, &event).await.ok()
+    } else {
+        None
+    };
+    let badge_svg = badge_svg.map(|svg| {
+        svg.replacen(
+            "<svg ",
+            "<svg role=\"img\" aria-label=\"badge\" class=\"badge-preview\" ",
+            1,
+        )
+    });
     let chosen = r
         .choices
         .iter()
