@@ -47,6 +47,8 @@
     $("repair-current").textContent = load().event;
     $("repair-offered").textContent = offered.event;
     ask.hidden = false;
+    ask.scrollIntoView({ block: "start" });
+    $("repair-no").focus();
     $("repair-yes").addEventListener("click", function () {
       save(offered);
       location.reload();
@@ -481,6 +483,8 @@
 
   var code = $("code");
   function focusCode() {
+    // While the scanner asks about a new pairing, the question keeps the focus.
+    if (!$("repair").hidden) { return; }
     if (document.activeElement !== $("q")) { code.focus(); }
   }
   $("scan-form").addEventListener("submit", function (e) {
