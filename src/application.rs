@@ -27,7 +27,7 @@ use crate::verified_codes::VerifiedCodes;
 use crate::work_pool::WorkPool;
 
 /// Bytes of badge PNGs kept per instance (a badge is about 60 KB).
-const BADGE_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+const BADGE_CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// What every request handler may use.
 #[derive(Clone)]

@@ -36,9 +36,11 @@
 //! - [`schedule`]: the schedule for conference apps (frab `schedule.xml`, c3voc `schedule.json`).
 //! - [`bootstrap`]: the demo programme (its Turkmen and Russian texts in `bootstrap_texts`).
 
+pub mod allocator;
 pub mod api;
 pub mod app;
 pub mod application;
+pub mod background;
 pub mod badge;
 pub mod batcher;
 pub mod bootstrap;

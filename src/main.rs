@@ -111,6 +111,7 @@ enum Role {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    dialogue::allocator::return_freed_memory_at_once();
     let cli = Cli::parse();
     // The service logs to stdout; the other commands keep stdout for what they print
     // (a token, a token list, the OpenAPI document), so `$(dialogue token create …)` works.

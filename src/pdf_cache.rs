@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// Bytes of PDFs kept per instance.
-pub const PDF_CACHE_BYTES: u64 = 48 * 1024 * 1024;
+pub const PDF_CACHE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// One drawn PDF, what it belongs to and the fingerprint of what it was drawn from.
 struct Kept {

@@ -167,3 +167,21 @@ pub async fn png(
     images.drawn.insert(version, png.clone());
     Ok(png)
 }
+
+/// The badge as PNG for an e-mail: drawn on the background thread of the lowest priority
+/// ([`crate::background`]), as nobody waits for it, and not kept (the delegate's own requests
+/// keep theirs).
+pub async fn png_for_mail(
+    state: &AppState,
+    row: &RegistrationRow,
+    event: &events::Model,
+) -> Result<Bytes, AppError> {
+    let svg = svg(state, row, event).await?;
+    let version: [u8; 32] = Sha256::digest(svg.as_bytes()).into();
+    if let Some(png) = state.badge_images.drawn.get(&version) {
+        return Ok(png);
+    }
+    crate::background::run(move || badge::png_of_svg(&svg).map(Bytes::from))
+        .await?
+        .map_err(|err| AppError::unexpected(err.to_string()))
+}

@@ -395,13 +395,14 @@ async fn attachments(
     Ok(files)
 }
 
-/// The badge drawn off the request threads (drawing a PNG takes milliseconds of CPU).
+/// The badge drawn off the request threads at the lowest priority (drawing a PNG takes
+/// milliseconds of CPU, and nobody waits for an e-mail).
 async fn badge_png(
     state: &AppState,
     registration: &RegistrationRow,
     event: &events::Model,
 ) -> Result<Vec<u8>, AppError> {
-    Ok(crate::app::badges::png(state, registration, event)
+    Ok(crate::app::badges::png_for_mail(state, registration, event)
         .await?
         .to_vec())
 }
