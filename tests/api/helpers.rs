@@ -29,15 +29,35 @@ pub enum Backend {
     Postgres,
 }
 
-/// The PostgreSQL server tests create their databases on.
+#[path = "postgres_cluster.rs"]
+mod postgres_cluster;
+
+/// The PostgreSQL server tests create their databases on (see [`postgres_cluster`]).
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    match postgres_cluster::server() {
+        postgres_cluster::Server::At(url) => url.clone(),
+        postgres_cluster::Server::Missing(_) => {
+            "postgres://postgres@127.0.0.1:5432/postgres".to_owned()
+        }
+    }
 }
 
-/// Whether PostgreSQL tests were explicitly turned off (never in CI).
+/// Whether PostgreSQL tests are skipped: turned off explicitly, or PostgreSQL is not
+/// installed here; never in CI, where a missing PostgreSQL fails.
 pub fn postgres_skipped() -> bool {
-    std::env::var("DIALOGUE_TEST_SKIP_POSTGRES").is_ok_and(|v| v == "1")
+    if std::env::var("DIALOGUE_TEST_SKIP_POSTGRES").is_ok_and(|v| v == "1") {
+        return true;
+    }
+    match postgres_cluster::server() {
+        postgres_cluster::Server::At(_) => false,
+        postgres_cluster::Server::Missing(why) => {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true"),
+                "CI=true and there is no PostgreSQL to test on: {why}"
+            );
+            true
+        }
+    }
 }
 
 /// A fresh, migrated database of one backend; remove it with [`TestDb::drop_db`].
@@ -144,7 +164,6 @@ where
     Fut: Future<Output = ()>,
 {
     if backend == Backend::Postgres && postgres_skipped() {
-        eprintln!("PostgreSQL test skipped (DIALOGUE_TEST_SKIP_POSTGRES=1)");
         return;
     }
     let db = TestDb::create(backend).await;

@@ -294,7 +294,7 @@ pub async fn organizer_journey(
                  return s && s.event;",
             )
             .await;
-            if event == Value::from("security-meeting") {
+            if event == "security-meeting" {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
