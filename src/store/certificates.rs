@@ -175,14 +175,7 @@ pub async fn revoke<C: ConnectionTrait>(
     reason: &str,
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    certificates::Entity::update_many()
-        .col_expr(certificates::Column::RevokedAt, Expr::value(at))
-        .col_expr(certificates::Column::RevokeReason, Expr::value(reason))
-        .filter(certificates::Column::Id.eq(id))
-        .filter(certificates::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
+    revoke_where(db, certificates::Column::Id.eq(id), reason, at).await
 }
 
 /// Revokes the certificate of a registration, if it has one that is not revoked yet.
@@ -192,10 +185,21 @@ pub async fn revoke_of_registration<C: ConnectionTrait>(
     reason: &str,
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let which = certificates::Column::RegistrationId.eq(registration_id);
+    revoke_where(db, which, reason, at).await
+}
+
+/// Revokes the certificates `which` picks that are not revoked yet.
+async fn revoke_where<C: ConnectionTrait>(
+    db: &C,
+    which: sea_orm::sea_query::SimpleExpr,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
     certificates::Entity::update_many()
         .col_expr(certificates::Column::RevokedAt, Expr::value(at))
         .col_expr(certificates::Column::RevokeReason, Expr::value(reason))
-        .filter(certificates::Column::RegistrationId.eq(registration_id))
+        .filter(which)
         .filter(certificates::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
