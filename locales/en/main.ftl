@@ -293,6 +293,6 @@ scan-torch = Torch
 scan-camera-denied = The camera could not be started: allow it for this page, or use a scanner or type the code.
 scan-repair-question = This link would pair this scanner anew, with another token. Replace the current pairing?
 scan-repair-current = Paired now
-scan-repair-offered = The link's
+scan-repair-offered = In the link
 scan-repair-yes = Replace the pairing
 scan-repair-no = Keep the current pairing
