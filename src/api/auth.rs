@@ -5,6 +5,7 @@ use poem::Request;
 use poem_openapi::{SecurityScheme, auth::Bearer};
 use uuid::Uuid;
 
+use super::guard::VerifiedToken;
 pub use crate::app::principal::{Principal, principal_of};
 use crate::application::AppState;
 use crate::error::AppError;
@@ -48,6 +49,11 @@ impl OptionalAuth {
 }
 
 async fn resolve_token(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
+    if let Some(verified) = req.data::<VerifiedToken>()
+        && verified.token == bearer.token
+    {
+        return Ok(verified.principal.clone());
+    }
     let state = req
         .data::<AppState>()
         .ok_or_else(|| AppError::unexpected("application state missing"))?;

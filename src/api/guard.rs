@@ -18,7 +18,7 @@ use crate::web::console::SIGN_IN_COOKIE;
 /// response's security headers.
 pub async fn guard<E: Endpoint>(
     next: Arc<E>,
-    req: Request,
+    mut req: Request,
     state: AppState,
 ) -> poem::Result<Response> {
     let limits = state.limits.clone();
@@ -49,7 +49,15 @@ pub async fn guard<E: Endpoint>(
         // prefix alone proves nothing.
         let staff = match kind.staff_bearer.as_deref() {
             Some(token) if kind.limited() => match verified_staff(&state, token).await {
-                Verified::Staff => true,
+                Verified::Staff(principal) => {
+                    // The API's security scheme takes it from here instead of looking the
+                    // token up a second time.
+                    req.set_data(VerifiedToken {
+                        token: token.to_owned(),
+                        principal,
+                    });
+                    true
+                }
                 Verified::Unknown => {
                     limits.failed_lookup(client);
                     lookup_counted = true;
@@ -118,10 +126,17 @@ fn has_cookie(req: &Request, name: &str) -> bool {
         })
 }
 
+/// A bearer token this request's guard already found live, and whose it is.
+#[derive(Clone)]
+pub struct VerifiedToken {
+    pub token: String,
+    pub principal: Principal,
+}
+
 /// What a staff token presented to a limited request turned out to be.
 enum Verified {
     /// A live organizer or check-in token.
-    Staff,
+    Staff(Principal),
     /// Unknown, revoked or expired: counted as a failed look-up.
     Unknown,
     /// Could not be told (the store did not answer), or a token of another kind.
@@ -130,7 +145,9 @@ enum Verified {
 
 async fn verified_staff(state: &AppState, token: &str) -> Verified {
     match principal_of(state, token).await {
-        Ok(Principal::Organizer { .. } | Principal::Checkin { .. }) => Verified::Staff,
+        Ok(principal @ (Principal::Organizer { .. } | Principal::Checkin { .. })) => {
+            Verified::Staff(principal)
+        }
         Ok(Principal::Delegate { .. }) => Verified::NotStaff,
         Err(AppError::Denied(Denied::Unauthenticated)) => Verified::Unknown,
         Err(_) => Verified::NotStaff,

@@ -140,6 +140,12 @@ impl BadgeImages {
     }
 }
 
+/// The version of a badge drawn from `svg`, and its PNG if one is kept.
+fn kept(state: &AppState, svg: &str) -> ([u8; 32], Option<Bytes>) {
+    let version: [u8; 32] = Sha256::digest(svg.as_bytes()).into();
+    (version, state.badge_images.drawn.get(&version))
+}
+
 /// The badge as PNG.
 pub async fn png(
     state: &AppState,
@@ -147,11 +153,11 @@ pub async fn png(
     event: &events::Model,
 ) -> Result<Bytes, AppError> {
     let svg = svg(state, row, event).await?;
-    let version: [u8; 32] = Sha256::digest(svg.as_bytes()).into();
-    let images = state.badge_images.clone();
-    if let Some(png) = images.drawn.get(&version) {
+    let (version, kept) = kept(state, &svg);
+    if let Some(png) = kept {
         return Ok(png);
     }
+    let images = state.badge_images.clone();
     let png = state
         .work_pool
         .run(move || {
@@ -163,8 +169,7 @@ pub async fn png(
         })
         .await?
         .map_err(|err| AppError::unexpected(err.to_string()))?;
-    let images = state.badge_images.clone();
-    images.drawn.insert(version, png.clone());
+    state.badge_images.drawn.insert(version, png.clone());
     Ok(png)
 }
 
@@ -177,8 +182,7 @@ pub async fn png_for_mail(
     event: &events::Model,
 ) -> Result<Bytes, AppError> {
     let svg = svg(state, row, event).await?;
-    let version: [u8; 32] = Sha256::digest(svg.as_bytes()).into();
-    if let Some(png) = state.badge_images.drawn.get(&version) {
+    if let (_, Some(png)) = kept(state, &svg) {
         return Ok(png);
     }
     crate::background::run(move || badge::png_of_svg(&svg).map(Bytes::from))

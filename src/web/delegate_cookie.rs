@@ -22,23 +22,29 @@ pub fn token(req: &Request) -> Option<String> {
 
 /// Keeps `token` in the browser.
 pub fn remember(jar: &CookieJar, token: &str, secure: bool) {
-    let mut cookie = Cookie::new_with_str(MANAGE_COOKIE, token);
-    cookie.set_path(COOKIE_PATH);
-    cookie.set_http_only(true);
-    cookie.set_same_site(SameSite::Lax);
-    cookie.set_secure(secure);
-    cookie.set_max_age(KEPT_FOR);
-    jar.add(cookie);
+    set_for_me(jar, MANAGE_COOKIE, token, KEPT_FOR, secure);
 }
 
 /// Makes the browser forget the token.
 pub fn forget(jar: &CookieJar, secure: bool) {
-    let mut cookie = Cookie::new_with_str(MANAGE_COOKIE, "");
+    set_for_me(jar, MANAGE_COOKIE, "", std::time::Duration::ZERO, secure);
+}
+
+/// Sets cookie `name` for the delegate's pages only (`HttpOnly`, `SameSite=Lax`), kept for
+/// `max_age` (zero: removed).
+pub fn set_for_me(
+    jar: &CookieJar,
+    name: &'static str,
+    value: &str,
+    max_age: std::time::Duration,
+    secure: bool,
+) {
+    let mut cookie = Cookie::new_with_str(name, value);
     cookie.set_path(COOKIE_PATH);
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Lax);
     cookie.set_secure(secure);
-    cookie.set_max_age(std::time::Duration::ZERO);
+    cookie.set_max_age(max_age);
     jar.add(cookie);
 }
 

@@ -7,13 +7,13 @@
 
 use askama::Template;
 use poem::http::StatusCode;
-use poem::web::cookie::{Cookie, CookieJar, SameSite};
+use poem::web::cookie::CookieJar;
 use poem::web::{CsrfToken, CsrfVerifier, Data, Path};
 use poem::{Request, Response, handler};
 use uuid::Uuid;
 
 use super::chrome::{Chrome, asked};
-use super::delegate_cookie::{self, private, remember, see_other};
+use super::delegate_cookie::{self, private, remember, see_other, set_for_me};
 use super::forms::{CSRF_FIELD, Posted};
 use super::i18n::{Asked, Messages};
 use super::public::{event_title, not_found, render, secure};
@@ -23,8 +23,6 @@ use crate::application::AppState;
 
 /// The cookie that holds a link's token until `/me` takes it or the delegate decides.
 const OFFER_COOKIE: &str = "dlg_offer";
-/// Sent to the delegate's pages only, like the manage cookie.
-const COOKIE_PATH: &str = "/me";
 /// How long an offer waits for a decision.
 const OFFER_KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(600);
 
@@ -58,17 +56,17 @@ fn lang_query(asked: &Asked) -> String {
 
 /// Keeps (`Some`) or drops (`None`) the offered token.
 fn offer(jar: &CookieJar, token: Option<&str>, secure: bool) {
-    let mut cookie = Cookie::new_with_str(OFFER_COOKIE, token.unwrap_or_default());
-    cookie.set_path(COOKIE_PATH);
-    cookie.set_http_only(true);
-    cookie.set_same_site(SameSite::Lax);
-    cookie.set_secure(secure);
-    cookie.set_max_age(if token.is_some() {
-        OFFER_KEPT_FOR
-    } else {
-        std::time::Duration::ZERO
-    });
-    jar.add(cookie);
+    let kept_for = match token {
+        Some(_) => OFFER_KEPT_FOR,
+        None => std::time::Duration::ZERO,
+    };
+    set_for_me(
+        jar,
+        OFFER_COOKIE,
+        token.unwrap_or_default(),
+        kept_for,
+        secure,
+    );
 }
 
 /// The registration a live token stands for.
