@@ -204,7 +204,7 @@ me-help-text = To see your registration, open the link in the e-mail we sent you
 me-help-lost = Lost the e-mail? Ask the organizers of your event to send it again.
 me-switch-title = Open another registration?
 me-switch-holds = This browser opens the registration of
-me-switch-linked = The link you followed is for a registration at
+me-switch-linked = The link you followed opens the registration of
 me-switch-open-linked = Open the linked registration
 me-switch-keep = Keep the current one
 

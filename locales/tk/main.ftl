@@ -218,7 +218,7 @@ me-help-text = Hasaba alşyňyzy görmek üçin hasaba duranyňyzda size iberen 
 me-help-lost = Hat ýitdimi? Çäräňiziň guramaçylaryndan ony täzeden ibermegini haýyş ediň.
 me-switch-title = Başga bir hasaba alyşy açmalymy?
 me-switch-holds = Bu brauzerde açyk duran hasaba alyş:
-me-switch-linked = Geçen salgyňyz şu çäräniň hasaba alyşyna degişli:
+me-switch-linked = Geçen salgyňyz şu hasaba alyşy açýar:
 me-switch-open-linked = Salgydaky hasaba alyşy açyň
 me-switch-keep = Häzirkisini galdyryň
 

@@ -125,6 +125,7 @@ struct SwitchPage {
     current_event: String,
     current_name: String,
     offered_event: String,
+    offered_name: String,
     csrf_field: &'static str,
     csrf: String,
 }
@@ -139,7 +140,7 @@ async fn question(
 ) -> Response {
     let asked = asked(req);
     let messages = Messages::new(&asked.choose(None, "tk"));
-    let (Ok((current_row, current_event)), Ok((_, offered_event))) = (
+    let (Ok((current_row, current_event)), Ok((offered_row, offered_event))) = (
         registrations_app::mine(state, current).await,
         registrations_app::mine(state, offered).await,
     ) else {
@@ -150,6 +151,9 @@ async fn question(
         current_event: event_title(&current_event, &messages.language),
         current_name: current_row.registration.full_name.clone(),
         offered_event: event_title(&offered_event, &messages.language),
+        // Whoever holds the link may open that registration anyway: its name tells the two
+        // apart when both are for the same event.
+        offered_name: offered_row.registration.full_name.clone(),
         csrf_field: CSRF_FIELD,
         csrf: csrf.0.clone(),
         m: messages,
