@@ -46,6 +46,42 @@ impl<I: Send + 'static, A: Send + 'static> Batcher<I, A> {
         Batcher { name, sender }
     }
 
+    /// [`Batcher::start`] on a thread of its own (a runtime of one thread), for a queue whose
+    /// groups are a chain of database round trips (the group commits): on the shared runtime
+    /// each step of a group waited behind the requests its previous group had just answered,
+    /// which made every group a millisecond longer. The thread ends when the last sender is
+    /// dropped.
+    pub fn start_on_own_thread<F, Fut>(
+        name: &'static str,
+        max_items: usize,
+        group: F,
+        failed: fn() -> A,
+    ) -> Self
+    where
+        F: FnMut(Vec<I>) -> Fut + Send + 'static,
+        Fut: Future<Output = Vec<A>> + 'static,
+    {
+        let (sender, receiver) = mpsc::channel(4096);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .thread_name(format!("dialogue-{name}"))
+            .build();
+        match runtime {
+            Ok(runtime) => {
+                let started = std::thread::Builder::new()
+                    .name(format!("dialogue-{name}"))
+                    .spawn(move || runtime.block_on(run(name, max_items, receiver, group, failed)));
+                if let Err(err) = started {
+                    tracing::error!(batcher = name, error = %err, "cannot start the queue's thread");
+                }
+            }
+            Err(err) => {
+                tracing::error!(batcher = name, error = %err, "cannot build the queue's runtime");
+            }
+        }
+        Batcher { name, sender }
+    }
+
     /// Submits a job and waits for its answers, one per item in order; `None` when the task
     /// has stopped.
     pub async fn submit(&self, items: Vec<I>) -> Option<Vec<A>> {

@@ -53,7 +53,7 @@ enum Command {
         command: MailCommand,
     },
     /// Copy the SQLite database, consistent and while the service runs, to a new file
-    /// (PostgreSQL: use pg_dump, see the README).
+    /// (PostgreSQL: use pg_dump, see docs/operations.md).
     Backup {
         /// The file to write (must not exist).
         path: std::path::PathBuf,

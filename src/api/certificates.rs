@@ -215,7 +215,7 @@ pub struct CertificateKey {
 #[derive(Object, Debug)]
 pub struct CertificateKeys {
     pub keys: Vec<CertificateKey>,
-    /// How a code is built (see the README).
+    /// How a code is built (see docs/certificates.md).
     pub format: String,
 }
 

@@ -14,7 +14,7 @@ use crate::error::AppError;
 pub async fn backup(state: &AppState, path: &Path) -> Result<u64, AppError> {
     if crate::store::is_postgres(&state.db) {
         return Err(AppError::refused(
-            "the database is PostgreSQL: back it up with pg_dump (see the README)",
+            "the database is PostgreSQL: back it up with pg_dump (see docs/operations.md)",
         ));
     }
     if path.exists() {

@@ -62,7 +62,7 @@ impl RegistrationQueue {
     pub fn start(db: DatabaseConnection, secret: Arc<Vec<u8>>) -> Self {
         let lose_answer = LostAnswer::default();
         let lose = lose_answer.clone();
-        let batcher = Batcher::start(
+        let batcher = Batcher::start_on_own_thread(
             "registration",
             MAX_GROUP,
             move |group: Vec<PendingRegistration>| {
@@ -226,7 +226,7 @@ async fn in_one_transaction(
     chosen.dedup();
     let sessions = registering::sessions_among(txn, &chosen).await?;
     let mut made = Vec::with_capacity(group.len());
-    let mut happened = Vec::with_capacity(group.len());
+    let mut writes = registering::GroupWrites::default();
     for pending in group {
         let event = events
             .get(&pending.event_id)
@@ -242,11 +242,13 @@ async fn in_one_transaction(
                 },
                 secret,
                 &sessions,
-                &mut happened,
+                &mut writes,
             )
             .await?,
         );
     }
+    let happened = std::mem::take(&mut writes.happened);
+    registering::write_group(txn, writes).await?;
     work.commit_at(&happened).await?;
     Ok(made)
 }

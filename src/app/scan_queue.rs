@@ -35,11 +35,11 @@ pub struct ScanQueue {
 impl ScanQueue {
     /// Starts the deciding task on `db`. One task: while it decides a group the next one
     /// gathers, and on PostgreSQL bigger groups beat overlapping smaller ones (two tasks were
-    /// measured slower, at a longer tail; see the README's benchmark).
+    /// measured slower, at a longer tail; see docs/benchmarks.md).
     pub fn start(db: DatabaseConnection) -> Self {
         let lose_answer = LostAnswer::default();
         let lose = lose_answer.clone();
-        let batcher = Batcher::start(
+        let batcher = Batcher::start_on_own_thread(
             "check-in",
             MAX_GROUP,
             move |scans: Vec<PendingScan>| {

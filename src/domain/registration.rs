@@ -177,6 +177,43 @@ pub fn initial_status(mode: RegistrationMode) -> RegistrationStatus {
     }
 }
 
+/// The event's seats as read under its lock, counted down as a group of registrations takes
+/// them in arrival order; the group writes `taken_now` back once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventSeats {
+    capacity: Option<i32>,
+    taken: i32,
+    taken_now: i32,
+}
+
+impl EventSeats {
+    /// The seats of an event with `capacity` (none: unlimited) of which `taken` are taken.
+    pub fn new(capacity: Option<i32>, taken: i32) -> Self {
+        EventSeats {
+            capacity,
+            taken,
+            taken_now: 0,
+        }
+    }
+
+    /// Takes a seat if one is free: `false` when the event is full.
+    pub fn take(&mut self) -> bool {
+        let free = match self.capacity {
+            None => true,
+            Some(capacity) => self.taken + self.taken_now < capacity,
+        };
+        if free {
+            self.taken_now += 1;
+        }
+        free
+    }
+
+    /// How many seats this group took.
+    pub fn taken_now(&self) -> i32 {
+        self.taken_now
+    }
+}
+
 /// Why an organizer's decision on a registration is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("a {from} registration cannot be {action}")]
@@ -234,6 +271,19 @@ mod tests {
         assert!(r.validate().is_ok());
         r.consent = false;
         assert_eq!(r.validate().unwrap_err().errors[0].field, "consent");
+    }
+
+    #[test]
+    fn a_group_takes_the_free_seats_in_order_and_no_more() {
+        let mut seats = EventSeats::new(Some(3), 1);
+        assert_eq!(
+            (0..4).map(|_| seats.take()).collect::<Vec<_>>(),
+            [true, true, false, false]
+        );
+        assert_eq!(seats.taken_now(), 2);
+        let mut unlimited = EventSeats::new(None, 500);
+        assert!((0..10).all(|_| unlimited.take()));
+        assert_eq!(unlimited.taken_now(), 10);
     }
 
     #[test]

@@ -4,8 +4,7 @@
 use crate::domain::refusal::Reason;
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -20,7 +19,8 @@ use crate::domain::enums::{
 };
 use crate::domain::happened::Happened;
 use crate::domain::registration::{
-    Choice, RegistrationClosed, ValidRegistration, check_open, initial_status, overlapping_pair,
+    Choice, EventSeats, RegistrationClosed, ValidRegistration, check_open, initial_status,
+    overlapping_pair,
 };
 use crate::domain::token::{self, TokenKind};
 use crate::domain::validation::ValidationErrors;
@@ -121,7 +121,7 @@ pub async fn register_in<C: ConnectionTrait>(
     to_register: ToRegister<'_>,
     secret: &[u8],
     sessions: &[sessions::Model],
-    happened: &mut Vec<(Uuid, Happened)>,
+    group: &mut GroupWrites,
 ) -> Result<Registered, AppError> {
     let ToRegister {
         id,
@@ -156,7 +156,7 @@ pub async fn register_in<C: ConnectionTrait>(
     check_chosen(sessions, event.id, &request.session_ids)?;
     let status = match initial_status(mode) {
         RegistrationStatus::Confirmed => {
-            if seats::take_event_seat(txn, event.id).await? {
+            if group.event_seats(event).take() {
                 RegistrationStatus::Confirmed
             } else if event.waitlist_enabled {
                 RegistrationStatus::Waitlisted
@@ -206,20 +206,9 @@ pub async fn register_in<C: ConnectionTrait>(
         erased_at: None,
         revoked_seq: None,
     };
-    let inserted =
-        registrations::Entity::insert(registrations::ActiveModel::from(registration.clone()))
-            .exec_without_returning(txn)
-            .await;
-    match inserted {
-        Ok(_) => {}
-        Err(err) if is_unique_violation(&err) => {
-            return Err(AppError::refused_because(
-                Reason::EmailTaken,
-                "this e-mail address is already registered for this event",
-            ));
-        }
-        Err(err) => return Err(err.into()),
-    };
+    group
+        .registrations
+        .push(registrations::ActiveModel::from(registration.clone()));
     let choices: Claimed = if status == RegistrationStatus::Confirmed {
         seats::claim_sessions(txn, &request.session_ids, event.waitlist_enabled).await?
     } else {
@@ -229,7 +218,18 @@ pub async fn register_in<C: ConnectionTrait>(
             .map(|id| (*id, ChoiceStatus::Pending))
             .collect()
     };
-    seats::insert_choices(txn, id, &choices, now).await?;
+    group
+        .choices
+        .extend(
+            choices
+                .iter()
+                .map(|(session_id, status)| registration_sessions::ActiveModel {
+                    registration_id: Set(id),
+                    session_id: Set(*session_id),
+                    status: Set(*status),
+                    queued_at: Set(now),
+                }),
+        );
     let mut chosen: Vec<registration_sessions::Model> = choices
         .iter()
         .map(|(session_id, status)| registration_sessions::Model {
@@ -244,7 +244,7 @@ pub async fn register_in<C: ConnectionTrait>(
         choices: chosen,
         registration,
     };
-    happened.push((
+    group.happened.push((
         event.id,
         Happened::Registered {
             registration: id,
@@ -254,7 +254,7 @@ pub async fn register_in<C: ConnectionTrait>(
     if let Some(idempotency) = idempotency {
         let body = serde_json::to_string(&RecordedAnswer::of(&row))
             .map_err(|err| AppError::unexpected(err.to_string()))?;
-        idempotency_keys::ActiveModel {
+        group.idempotency.push(idempotency_keys::ActiveModel {
             event_id: Set(event.id),
             key: Set(idempotency.key.clone()),
             request_hash: Set(idempotency.request_hash.clone()),
@@ -262,9 +262,77 @@ pub async fn register_in<C: ConnectionTrait>(
             status: Set(201),
             response: Set(body),
             created_at: Set(now),
-        }
-        .insert(txn)
-        .await?;
+        });
     }
     Ok(Registered::Created(Box::new(row)))
+}
+
+/// What a group of registrations writes, gathered by [`register_in`] and written by
+/// [`write_group`] in a few statements instead of several per registration.
+#[derive(Default)]
+pub struct GroupWrites {
+    registrations: Vec<registrations::ActiveModel>,
+    choices: Vec<registration_sessions::ActiveModel>,
+    idempotency: Vec<idempotency_keys::ActiveModel>,
+    /// The seats of each event of the group, as read under its lock.
+    seats: Vec<(Uuid, EventSeats)>,
+    /// What happened, for the caller to journal in the same transaction.
+    pub happened: Vec<(Uuid, Happened)>,
+}
+
+impl GroupWrites {
+    fn event_seats(&mut self, event: &events::Model) -> &mut EventSeats {
+        let at = match self.seats.iter().position(|(id, _)| *id == event.id) {
+            Some(at) => at,
+            None => {
+                self.seats
+                    .push((event.id, EventSeats::new(event.capacity, event.seats_taken)));
+                self.seats.len() - 1
+            }
+        };
+        &mut self.seats[at].1
+    }
+}
+
+/// Writes what [`register_in`] gathered: the registrations, their choices and idempotency
+/// records (a statement each) and the seats each event gave (a statement per event). A
+/// repeated e-mail anywhere in the group refuses the group (its registrations are then made
+/// one by one, each with its own answer).
+pub async fn write_group<C: ConnectionTrait>(txn: &C, group: GroupWrites) -> Result<(), AppError> {
+    let GroupWrites {
+        registrations: rows,
+        choices,
+        idempotency,
+        seats: event_seats,
+        happened: _,
+    } = group;
+    if !rows.is_empty() {
+        match registrations::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await
+        {
+            Ok(_) => {}
+            Err(err) if is_unique_violation(&err) => {
+                return Err(AppError::refused_because(
+                    Reason::EmailTaken,
+                    "this e-mail address is already registered for this event",
+                ));
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
+    if !choices.is_empty() {
+        registration_sessions::Entity::insert_many(choices)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    if !idempotency.is_empty() {
+        idempotency_keys::Entity::insert_many(idempotency)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    for (event_id, event_seats) in event_seats {
+        seats::add_event_seats(txn, event_id, event_seats.taken_now()).await?;
+    }
+    Ok(())
 }

@@ -42,10 +42,17 @@ pub async fn lock_event_row<C: ConnectionTrait>(
     db: &C,
     event_id: Uuid,
 ) -> Result<events::Model, AppError> {
-    lock_event(db, event_id).await?;
-    events::Entity::find_by_id(event_id)
-        .one(db)
+    // The lock and the read in one statement (`UPDATE … RETURNING`): one round trip less on
+    // every write that decides from the event.
+    events::Entity::update_many()
+        .col_expr(
+            events::Column::SeatsTaken,
+            Expr::col(events::Column::SeatsTaken),
+        )
+        .filter(events::Column::Id.eq(event_id))
+        .exec_with_returning(db)
         .await?
+        .pop()
         .ok_or(AppError::NotFound("event"))
 }
 
@@ -65,6 +72,42 @@ pub async fn take_event_seat<C: ConnectionTrait>(db: &C, event_id: Uuid) -> Resu
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Adds the `count` seats a group of registrations took, as counted from the event's row read
+/// under its lock (which no other transaction can change before this one ends); the capacity
+/// is checked again here, so a miscount fails the transaction instead of overfilling.
+pub async fn add_event_seats<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    count: i32,
+) -> Result<(), AppError> {
+    if count == 0 {
+        return Ok(());
+    }
+    let result = events::Entity::update_many()
+        .col_expr(
+            events::Column::SeatsTaken,
+            Expr::col(events::Column::SeatsTaken).add(count),
+        )
+        .filter(events::Column::Id.eq(event_id))
+        .filter(
+            Condition::any()
+                .add(events::Column::Capacity.is_null())
+                .add(
+                    Expr::col(events::Column::SeatsTaken)
+                        .add(count)
+                        .lte(Expr::col(events::Column::Capacity)),
+                ),
+        )
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(AppError::unexpected(
+            "the event's seats changed under its lock",
+        ));
+    }
+    Ok(())
 }
 
 /// Gives one of the event's seats back.

@@ -85,7 +85,7 @@ impl TestDb {
                 let admin_url = postgres_admin_url();
                 let admin = Database::connect(&admin_url).await.unwrap_or_else(|err| {
                     panic!(
-                        "PostgreSQL is not reachable at {admin_url}: {err}. Start it (see README) \
+                        "PostgreSQL is not reachable at {admin_url}: {err}. Start it (see docs/testing.md) \
                          or set DIALOGUE_TEST_SKIP_POSTGRES=1 to skip PostgreSQL tests locally."
                     )
                 });

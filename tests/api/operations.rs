@@ -410,7 +410,7 @@ async fn postgresql_is_backed_up_and_restored_with_its_own_tools() {
             .await
             .expect_err("refused");
         assert!(refused.to_string().contains("pg_dump"));
-        // As the README says: pg_dump, createdb, pg_restore.
+        // As docs/operations.md says: pg_dump, createdb, pg_restore.
         let event = app.published_event(json!({})).await["id"]
             .as_str()
             .unwrap()
