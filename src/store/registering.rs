@@ -218,18 +218,7 @@ pub async fn register_in<C: ConnectionTrait>(
             .map(|id| (*id, ChoiceStatus::Pending))
             .collect()
     };
-    group
-        .choices
-        .extend(
-            choices
-                .iter()
-                .map(|(session_id, status)| registration_sessions::ActiveModel {
-                    registration_id: Set(id),
-                    session_id: Set(*session_id),
-                    status: Set(*status),
-                    queued_at: Set(now),
-                }),
-        );
+    group.choices.extend(seats::choice_rows(id, &choices, now));
     let mut chosen: Vec<registration_sessions::Model> = choices
         .iter()
         .map(|(session_id, status)| registration_sessions::Model {

@@ -246,6 +246,23 @@ pub async fn record_claims<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The rows of a registration's choices, as [`insert_choices`] writes them (a group of
+/// registrations writes the rows of all its members at once).
+pub fn choice_rows(
+    registration_id: Uuid,
+    choices: &[(Uuid, ChoiceStatus)],
+    now: DateTime<Utc>,
+) -> impl Iterator<Item = registration_sessions::ActiveModel> + '_ {
+    choices.iter().map(
+        move |(session_id, status)| registration_sessions::ActiveModel {
+            registration_id: Set(registration_id),
+            session_id: Set(*session_id),
+            status: Set(*status),
+            queued_at: Set(now),
+        },
+    )
+}
+
 /// Inserts choice rows.
 pub async fn insert_choices<C: ConnectionTrait>(
     db: &C,
@@ -256,15 +273,7 @@ pub async fn insert_choices<C: ConnectionTrait>(
     if choices.is_empty() {
         return Ok(());
     }
-    let rows = choices
-        .iter()
-        .map(|(session_id, status)| registration_sessions::ActiveModel {
-            registration_id: Set(registration_id),
-            session_id: Set(*session_id),
-            status: Set(*status),
-            queued_at: Set(now),
-        });
-    registration_sessions::Entity::insert_many(rows)
+    registration_sessions::Entity::insert_many(choice_rows(registration_id, choices, now))
         .exec(db)
         .await?;
     Ok(())
