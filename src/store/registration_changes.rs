@@ -128,14 +128,15 @@ async fn stamp_revocation<C: ConnectionTrait>(
     Ok(seq)
 }
 
-/// Erases a delegate's personal data: a live registration is cancelled first (its seats
-/// freed, waiting delegates promoted), then the name, e-mail, organization, position,
-/// country and search texts are blanked, the manage token stops working, and e-mails not
-/// yet sent fail as "the registration no longer exists". The row, its choices and its
-/// admissions stay, so counts and the audit log stay right without naming anyone.
 /// The revocation reason of a certificate whose holder's data was erased.
 pub const ERASED_REASON: &str = "holder's data erased";
 
+/// Erases a delegate's personal data: a live registration is cancelled first (its seats
+/// freed, waiting delegates promoted), then the name, e-mail, organization, position,
+/// country and search texts are blanked, the manage token stops working, the personal
+/// calendar link is retired and the certificate revoked, and e-mails not yet sent fail as
+/// "the registration no longer exists". The row, its choices and its admissions stay, so
+/// counts and the audit log stay right without naming anyone.
 pub async fn erase(
     txn: &DatabaseTransaction,
     event: &events::Model,

@@ -19,16 +19,19 @@ use crate::domain::enums::{ChoiceStatus, RegistrationStatus};
 use crate::domain::happened::Happened;
 use crate::error::AppError;
 
-/// Locks the event's row for the rest of the transaction. Run it first.
-pub async fn lock_event<C: ConnectionTrait>(db: &C, event_id: Uuid) -> Result<(), AppError> {
-    let result = events::Entity::update_many()
+/// The update that locks an event's row and changes nothing in it.
+fn lock_of(event_id: Uuid) -> sea_orm::UpdateMany<events::Entity> {
+    events::Entity::update_many()
         .col_expr(
             events::Column::SeatsTaken,
             Expr::col(events::Column::SeatsTaken),
         )
         .filter(events::Column::Id.eq(event_id))
-        .exec(db)
-        .await?;
+}
+
+/// Locks the event's row for the rest of the transaction. Run it first.
+pub async fn lock_event<C: ConnectionTrait>(db: &C, event_id: Uuid) -> Result<(), AppError> {
+    let result = lock_of(event_id).exec(db).await?;
     if result.rows_affected == 0 {
         return Err(AppError::NotFound("event"));
     }
@@ -44,12 +47,7 @@ pub async fn lock_event_row<C: ConnectionTrait>(
 ) -> Result<events::Model, AppError> {
     // The lock and the read in one statement (`UPDATE … RETURNING`): one round trip less on
     // every write that decides from the event.
-    events::Entity::update_many()
-        .col_expr(
-            events::Column::SeatsTaken,
-            Expr::col(events::Column::SeatsTaken),
-        )
-        .filter(events::Column::Id.eq(event_id))
+    lock_of(event_id)
         .exec_with_returning(db)
         .await?
         .pop()
@@ -58,33 +56,33 @@ pub async fn lock_event_row<C: ConnectionTrait>(
 
 /// Takes one of the event's seats if one is free (or the event is unlimited).
 pub async fn take_event_seat<C: ConnectionTrait>(db: &C, event_id: Uuid) -> Result<bool, AppError> {
-    let result = events::Entity::update_many()
-        .col_expr(
-            events::Column::SeatsTaken,
-            Expr::col(events::Column::SeatsTaken).add(1),
-        )
-        .filter(events::Column::Id.eq(event_id))
-        .filter(
-            Condition::any()
-                .add(events::Column::Capacity.is_null())
-                .add(Expr::col(events::Column::SeatsTaken).lt(Expr::col(events::Column::Capacity))),
-        )
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected == 1)
+    take_event_seats(db, event_id, 1).await
 }
 
 /// Adds the `count` seats a group of registrations took, as counted from the event's row read
 /// under its lock (which no other transaction can change before this one ends); the capacity
-/// is checked again here, so a miscount fails the transaction instead of overfilling.
+/// is checked again by the database, so a miscount fails the transaction instead of
+/// overfilling.
 pub async fn add_event_seats<C: ConnectionTrait>(
     db: &C,
     event_id: Uuid,
     count: i32,
 ) -> Result<(), AppError> {
-    if count == 0 {
+    if count == 0 || take_event_seats(db, event_id, count).await? {
         return Ok(());
     }
+    Err(AppError::unexpected(
+        "the event's seats changed under its lock",
+    ))
+}
+
+/// Takes `count` of the event's seats if that many are free (or the event is unlimited): one
+/// conditional update, so the database decides.
+async fn take_event_seats<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    count: i32,
+) -> Result<bool, AppError> {
     let result = events::Entity::update_many()
         .col_expr(
             events::Column::SeatsTaken,
@@ -102,12 +100,7 @@ pub async fn add_event_seats<C: ConnectionTrait>(
         )
         .exec(db)
         .await?;
-    if result.rows_affected != 1 {
-        return Err(AppError::unexpected(
-            "the event's seats changed under its lock",
-        ));
-    }
-    Ok(())
+    Ok(result.rows_affected == 1)
 }
 
 /// Gives one of the event's seats back.
