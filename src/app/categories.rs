@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use super::events::visible;
+use super::events::{visible, visible_cached};
 use super::principal::{Audience, Principal};
 use crate::application::AppState;
 use crate::domain::categories::{self, Categories, CategoryInput};
@@ -19,7 +19,7 @@ pub async fn list(
     event: &str,
     audience: Audience,
 ) -> Result<Arc<Categories>, AppError> {
-    let event = visible(state, event, audience).await?;
+    let event = visible_cached(state, event, audience).await?;
     of_event(state, event.id).await
 }
 
@@ -49,6 +49,8 @@ pub async fn replace(
     let event = visible(state, event, Audience::Organizers).await?;
     let categories = categories::parse(input)?;
     let work = super::work::Work::begin(&state.writer).await?;
+    // Like every write of an event: under its lock, so two replacements follow each other.
+    store::seats::lock_event(work.db(), event.id).await?;
     store::categories::replace(work.db(), event.id, &categories.0).await?;
     store::events::notify_change(work.db()).await?;
     work.commit_quietly().await?;
