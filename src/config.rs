@@ -85,7 +85,7 @@ pub struct LimitsConfig {
     pub request_timeout: std::time::Duration,
     /// Most connections served at once; more wait to be accepted.
     pub max_connections: usize,
-    /// Expensive drawings (PDFs, badge images, exports) made at once, on blocking threads
+    /// Expensive drawings (PDFs, badge images) made at once, on blocking threads
     /// off the request workers (`crate::work_pool`).
     pub drawing_pool: usize,
     /// Requests that may wait for the drawing pool; more are answered `503` at once.
@@ -202,6 +202,12 @@ impl MailConfig {
 }
 
 impl Config {
+    /// Whether the service is reached over https (`PUBLIC_URL`): HSTS and `__Host-`/`Secure`
+    /// cookies then.
+    pub fn behind_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
     /// The database to use: `database_url` or the embedded SQLite file.
     pub fn effective_database_url(&self) -> String {
         match &self.database_url {
@@ -345,7 +351,7 @@ pub struct Settings {
         global = true
     )]
     pub max_connections_per_client: usize,
-    /// Expensive drawings (PDFs, badge images, exports) made at once; 0: one per core.
+    /// Expensive drawings (PDFs, badge images) made at once; 0: one per core.
     #[arg(long, env = "DRAWING_POOL", default_value_t = 0, global = true)]
     pub drawing_pool: usize,
     /// Requests that may wait for a drawing; more are answered 503 with Retry-After.

@@ -52,7 +52,10 @@ async fn resolve_token(req: &Request, bearer: Bearer) -> poem::Result<Principal>
     if let Some(verified) = req.data::<VerifiedToken>()
         && verified.token == bearer.token
     {
-        return Ok(verified.principal.clone());
+        return Ok(verified
+            .principal
+            .clone()
+            .ok_or_else(AppError::unauthenticated)?);
     }
     let state = req
         .data::<AppState>()

@@ -22,7 +22,7 @@ pub async fn guard<E: Endpoint>(
     state: AppState,
 ) -> poem::Result<Response> {
     let limits = state.limits.clone();
-    let https = state.config.public_url.starts_with("https://");
+    let https = state.config.behind_https();
     let kind = Kind::of(&req);
     let client = limits.on().then(|| {
         let peer = req.remote_addr().as_socket_addr().map(|addr| addr.ip());
@@ -54,11 +54,15 @@ pub async fn guard<E: Endpoint>(
                     // token up a second time.
                     req.set_data(VerifiedToken {
                         token: token.to_owned(),
-                        principal,
+                        principal: Some(principal),
                     });
                     true
                 }
                 Verified::Unknown => {
+                    req.set_data(VerifiedToken {
+                        token: token.to_owned(),
+                        principal: None,
+                    });
                     limits.failed_lookup(client);
                     lookup_counted = true;
                     false
@@ -130,7 +134,8 @@ fn has_cookie(req: &Request, name: &str) -> bool {
 #[derive(Clone)]
 pub struct VerifiedToken {
     pub token: String,
-    pub principal: Principal,
+    /// `None`: the token is unknown or revoked (answered 401 without a second look-up).
+    pub principal: Option<Principal>,
 }
 
 /// What a staff token presented to a limited request turned out to be.

@@ -122,7 +122,7 @@ pub(super) fn page_for(
 
 /// Whether cookies must be `Secure` (the public URL is https).
 pub(super) fn secure(state: &AppState) -> bool {
-    state.config.public_url.starts_with("https://")
+    state.config.behind_https()
 }
 
 /// A published event and the messages of the page's language for it; for anything else the
