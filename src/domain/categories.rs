@@ -85,7 +85,7 @@ impl Categories {
 
     /// Whether the public may register with `key`.
     pub fn is_public(&self, key: Category) -> bool {
-        self.get(key).public
+        self.0.iter().any(|c| c.key == key && c.public)
     }
 
     /// The categories the public may choose, in order.

@@ -84,11 +84,28 @@ pub fn find(value: &str) -> Option<&'static Country> {
 
 /// The country with this stored code (exactly; not a name).
 pub fn by_code(code: &str) -> Option<&'static Country> {
-    all().iter().find(|c| c.code == code)
+    // The look-up first; a name of another country that reads like this code falls back to
+    // the list.
+    find(code)
+        .filter(|c| c.code == code)
+        .or_else(|| all().iter().find(|c| c.code == code))
 }
 
+/// The lists of [`choices`], sorted once: Turkmen, Russian, English.
+static CHOICES: LazyLock<[Vec<(&'static str, &'static str)>; 3]> =
+    LazyLock::new(|| ["tk", "ru", "en"].map(sorted_choices));
+
 /// Every country named in `language`, sorted by that language's alphabet: (code, name).
-pub fn choices(language: &str) -> Vec<(&'static str, &'static str)> {
+pub fn choices(language: &str) -> &'static [(&'static str, &'static str)] {
+    let at = match language {
+        "tk" => 0,
+        "ru" => 1,
+        _ => 2,
+    };
+    &CHOICES[at]
+}
+
+fn sorted_choices(language: &str) -> Vec<(&'static str, &'static str)> {
     let mut list: Vec<_> = all().iter().map(|c| (c.code, c.name(language))).collect();
     list.sort_by_cached_key(|(_, name)| sort_key(name, language));
     list
@@ -189,7 +206,7 @@ mod tests {
 
     #[test]
     fn choices_follow_the_turkmen_alphabet() {
-        let names: Vec<_> = choices("tk").into_iter().map(|(_, n)| n).collect();
+        let names: Vec<_> = choices("tk").iter().map(|(_, n)| *n).collect();
         let position = |n: &str| names.iter().position(|x| *x == n);
         // "Ç" comes after "B" and before "D" in Turkmen.
         assert!(position("Bolgariýa") < position("Çad"));

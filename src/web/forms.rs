@@ -110,8 +110,8 @@ pub fn country_options(messages: &Messages, selected: &str) -> Vec<SelectOption>
     })
     .chain(
         crate::domain::country::choices(&messages.language)
-            .into_iter()
-            .map(|(code, name)| SelectOption {
+            .iter()
+            .map(|&(code, name)| SelectOption {
                 value: code.to_owned(),
                 label: name.to_owned(),
                 selected: chosen == Some(code),
