@@ -109,9 +109,22 @@ enum Role {
     Checkin,
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // Before the runtime starts its threads: the allocator's options are set once, alone.
     dialogue::allocator::return_freed_memory_at_once();
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(start()),
+        Err(err) => {
+            eprintln!("cannot start the async runtime: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start() -> ExitCode {
     let cli = Cli::parse();
     // The service logs to stdout; the other commands keep stdout for what they print
     // (a token, a token list, the OpenAPI document), so `$(dialogue token create …)` works.
