@@ -28,9 +28,7 @@ pub struct Rendered {
 
 impl Rendered {
     pub fn new(version: i64, body: Vec<u8>) -> Self {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        body.hash(&mut hasher);
-        let etag = format!("\"{:016x}{:x}\"", hasher.finish(), body.len());
+        let etag = etag_of(&body);
         let gzip = gzip(&body);
         Rendered {
             version,
@@ -48,14 +46,27 @@ impl Rendered {
     /// Whether an `If-None-Match` value names this document (weak comparison, RFC 9110
     /// §13.1.2: a `W/` prefix added by a compressing proxy still matches).
     pub fn matches(&self, if_none_match: Option<&str>) -> bool {
-        if_none_match.is_some_and(|value| {
-            value.split(',').any(|tag| {
-                let tag = tag.trim();
-                let tag = tag.strip_prefix("W/").unwrap_or(tag);
-                tag == "*" || tag == self.etag || tag == self.gzip_etag()
-            })
-        })
+        names(if_none_match, &self.etag) || names(if_none_match, &self.gzip_etag())
     }
+}
+
+/// A strong `ETag` of a body: a hash of its bytes and its length.
+pub fn etag_of(body: &[u8]) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    format!("\"{:016x}{:x}\"", hasher.finish(), body.len())
+}
+
+/// Whether an `If-None-Match` value names `etag` (weak comparison, RFC 9110 §13.1.2: a `W/`
+/// prefix added by a compressing proxy still matches).
+pub fn names(if_none_match: Option<&str>, etag: &str) -> bool {
+    if_none_match.is_some_and(|value| {
+        value.split(',').any(|tag| {
+            let tag = tag.trim();
+            let tag = tag.strip_prefix("W/").unwrap_or(tag);
+            tag == "*" || tag == etag
+        })
+    })
 }
 
 impl Rendered {

@@ -12,6 +12,8 @@ use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::cache::etag_of;
+
 /// Bytes of PDFs kept per instance.
 pub const PDF_CACHE_BYTES: u64 = 32 * 1024 * 1024;
 
@@ -52,12 +54,6 @@ impl PdfCache {
         }
     }
 
-    /// The PDF of `(owner, variant)` if it was drawn from `version`.
-    pub fn get(&self, owner: Uuid, variant: &str, version: &[u8; 32]) -> Option<Bytes> {
-        self.get_tagged(owner, variant, version)
-            .map(|(body, _)| body)
-    }
-
     /// The turn to draw `(owner, variant)`: held while drawing it, so that others asking for
     /// the same PDF wait and then find it kept. Look the PDF up again once it is granted.
     pub async fn drawing(&self, owner: Uuid, variant: &str) -> tokio::sync::MutexGuard<'_, ()> {
@@ -89,46 +85,29 @@ impl PdfCache {
     }
 
     /// Keeps a drawn PDF, replacing older versions of the same variant and dropping the
-    /// least recently used beyond the capacity.
-    pub fn put(&self, owner: Uuid, variant: String, version: [u8; 32], body: Bytes) {
+    /// least recently used beyond the capacity; answers its `ETag`.
+    pub fn put(&self, owner: Uuid, variant: String, version: [u8; 32], body: Bytes) -> String {
         let etag = etag_of(&body);
         let Ok(mut entries) = self.entries.lock() else {
-            return;
+            return etag;
         };
         entries.retain(|kept| !(kept.owner == owner && kept.variant == variant));
         if body.len() as u64 > self.capacity {
-            return;
+            return etag;
         }
         entries.push(Kept {
             owner,
             variant,
             version,
             body,
-            etag,
+            etag: etag.clone(),
         });
         let mut total: u64 = entries.iter().map(|kept| kept.body.len() as u64).sum();
         while total > self.capacity && !entries.is_empty() {
             total -= entries.remove(0).body.len() as u64;
         }
+        etag
     }
-}
-
-/// A strong `ETag` of a body: a hash of its bytes and its length.
-pub fn etag_of(body: &[u8]) -> String {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    body.hash(&mut hasher);
-    format!("\"{:016x}{:x}\"", hasher.finish(), body.len())
-}
-
-/// Whether an `If-None-Match` value names `etag` (weak comparison, RFC 9110 §13.1.2).
-pub fn names(if_none_match: Option<&str>, etag: &str) -> bool {
-    if_none_match.is_some_and(|value| {
-        value.split(',').any(|tag| {
-            let tag = tag.trim();
-            let tag = tag.strip_prefix("W/").unwrap_or(tag);
-            tag == "*" || tag == etag
-        })
-    })
 }
 
 /// The fingerprint of what a PDF is drawn from, fed piece by piece.
@@ -143,14 +122,6 @@ impl Fingerprint {
         self
     }
 
-    /// Adds a hashable value.
-    pub fn add_hash(&mut self, value: &impl Hash) -> &mut Self {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        value.hash(&mut hasher);
-        self.0.update(hasher.finish().to_le_bytes());
-        self
-    }
-
     pub fn finish(self) -> [u8; 32] {
         self.0.finalize().into()
     }
@@ -158,6 +129,13 @@ impl Fingerprint {
 
 #[cfg(test)]
 mod tests {
+    /// The PDF of `(owner, variant)` if it was drawn from `version`.
+    fn get(cache: &PdfCache, owner: Uuid, variant: &str, version: &[u8; 32]) -> Option<Bytes> {
+        cache
+            .get_tagged(owner, variant, version)
+            .map(|(body, _)| body)
+    }
+
     use super::*;
 
     #[test]
@@ -172,11 +150,11 @@ mod tests {
         let two = two.finish();
         cache.put(owner, "badges".into(), one, Bytes::from_static(b"%PDF-1"));
         assert_eq!(
-            cache.get(owner, "badges", &one).as_deref(),
+            get(&cache, owner, "badges", &one).as_deref(),
             Some(&b"%PDF-1"[..])
         );
-        assert!(cache.get(owner, "badges", &two).is_none());
-        assert!(cache.get(owner, "other", &one).is_none());
+        assert!(get(&cache, owner, "badges", &two).is_none());
+        assert!(get(&cache, owner, "other", &one).is_none());
     }
 
     #[test]
@@ -185,14 +163,14 @@ mod tests {
         let owner = Uuid::now_v7();
         let version = Fingerprint::default().finish();
         cache.put(owner, "big".into(), version, Bytes::from(vec![0u8; 1000]));
-        assert!(cache.get(owner, "big", &version).is_none());
+        assert!(get(&cache, owner, "big", &version).is_none());
         for name in ["a", "b"] {
             cache.put(owner, name.into(), version, Bytes::from(vec![0u8; 40]));
         }
-        assert!(cache.get(owner, "a", &version).is_some());
+        assert!(get(&cache, owner, "a", &version).is_some());
         cache.put(owner, "c".into(), version, Bytes::from(vec![0u8; 40]));
-        assert!(cache.get(owner, "b", &version).is_none());
-        assert!(cache.get(owner, "a", &version).is_some());
-        assert!(cache.get(owner, "c", &version).is_some());
+        assert!(get(&cache, owner, "b", &version).is_none());
+        assert!(get(&cache, owner, "a", &version).is_some());
+        assert!(get(&cache, owner, "c", &version).is_some());
     }
 }

@@ -190,7 +190,7 @@ impl PrintApi {
                 .map(|(_, pdf)| pdf)
             })
             .await?;
-        if crate::pdf_cache::names(if_none_match.0.as_deref(), &etag) {
+        if crate::cache::names(if_none_match.0.as_deref(), &etag) {
             return Ok(AgendaPdf::NotModified(etag));
         }
         Ok(AgendaPdf::Pdf(

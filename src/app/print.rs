@@ -307,8 +307,7 @@ where
         return Ok(kept);
     }
     let pdf = draw().await?;
-    let etag = crate::pdf_cache::etag_of(&pdf);
-    state.pdfs.put(owner, variant, version, pdf.clone());
+    let etag = state.pdfs.put(owner, variant, version, pdf.clone());
     Ok((pdf, etag))
 }
 
