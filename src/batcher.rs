@@ -33,25 +33,13 @@ impl<I, A> Clone for Batcher<I, A> {
 }
 
 impl<I: Send + 'static, A: Send + 'static> Batcher<I, A> {
-    /// Starts the task. `group` gets at most `max_items` items (more when one job alone is
+    /// Starts the task on a thread of its own (a runtime of one thread): a group is a chain
+    /// of database round trips, and on the shared runtime each step of a group waited behind
+    /// the requests its previous group had just answered, which made every group a
+    /// millisecond longer. `group` gets at most `max_items` items (more when one job alone is
     /// bigger) and answers one per item, in order; `failed` is the answer of an item whose
-    /// group panicked.
-    pub fn start<F, Fut>(name: &'static str, max_items: usize, group: F, failed: fn() -> A) -> Self
-    where
-        F: FnMut(Vec<I>) -> Fut + Send + 'static,
-        Fut: Future<Output = Vec<A>> + Send + 'static,
-    {
-        let (sender, receiver) = mpsc::channel(4096);
-        tokio::spawn(run(name, max_items, receiver, group, failed));
-        Batcher { name, sender }
-    }
-
-    /// [`Batcher::start`] on a thread of its own (a runtime of one thread), for a queue whose
-    /// groups are a chain of database round trips (the group commits): on the shared runtime
-    /// each step of a group waited behind the requests its previous group had just answered,
-    /// which made every group a millisecond longer. The thread ends when the last sender is
-    /// dropped.
-    pub fn start_on_own_thread<F, Fut>(
+    /// group panicked. The thread ends when the last sender is dropped.
+    pub fn start<F, Fut>(
         name: &'static str,
         max_items: usize,
         group: F,

@@ -1,4 +1,4 @@
-//! The bounded pool in front of expensive work: PDFs, badge images and exports are drawn
+//! The bounded pool in front of expensive work: PDFs and badge images are drawn
 //! only while holding one of a few permits (by default one per core), a few more requests
 //! may queue for one, and anything beyond is refused at once ([`Failure::Busy`], answered
 //! `503` with `Retry-After`). A flood of PDF requests therefore occupies at most the pool's
@@ -19,7 +19,6 @@ const LONGEST_WAIT: Duration = Duration::from_secs(10);
 /// Permits for expensive work, with a short queue.
 pub struct WorkPool {
     permits: Arc<Semaphore>,
-    size: usize,
     /// Requests waiting for a permit now.
     waiting: AtomicUsize,
     /// The most requests that may wait.
@@ -46,15 +45,9 @@ impl WorkPool {
         let size = size.max(1);
         WorkPool {
             permits: Arc::new(Semaphore::new(size)),
-            size,
             waiting: AtomicUsize::new(0),
             queue,
         }
-    }
-
-    /// The number of permits.
-    pub fn size(&self) -> usize {
-        self.size
     }
 
     /// Requests waiting for a permit now.

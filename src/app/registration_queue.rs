@@ -62,7 +62,7 @@ impl RegistrationQueue {
     pub fn start(db: DatabaseConnection, secret: Arc<Vec<u8>>) -> Self {
         let lose_answer = LostAnswer::default();
         let lose = lose_answer.clone();
-        let batcher = Batcher::start_on_own_thread(
+        let batcher = Batcher::start(
             "registration",
             MAX_GROUP,
             move |group: Vec<PendingRegistration>| {

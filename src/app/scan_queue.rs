@@ -39,7 +39,7 @@ impl ScanQueue {
     pub fn start(db: DatabaseConnection) -> Self {
         let lose_answer = LostAnswer::default();
         let lose = lose_answer.clone();
-        let batcher = Batcher::start_on_own_thread(
+        let batcher = Batcher::start(
             "check-in",
             MAX_GROUP,
             move |scans: Vec<PendingScan>| {

@@ -26,7 +26,7 @@ pub struct TokenLookups {
 impl TokenLookups {
     /// Starts the look-up task on `db`.
     pub fn start(db: DatabaseConnection) -> Self {
-        let batcher = Batcher::start_on_own_thread(
+        let batcher = Batcher::start(
             "token look-up",
             MAX_GROUP,
             move |hashes: Vec<String>| {
