@@ -20,18 +20,21 @@
 //! own address).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use super::principal::Audience;
 use super::work::Work;
 use crate::batcher::{Batcher, LostAnswer};
+use crate::domain::categories::Categories;
 use crate::domain::registration::ValidRegistration;
 use crate::error::{AppError, Failure};
 use crate::store::idempotency::{Idempotency, Registered};
 use crate::store::registrations::{self, RegistrationRow};
-use crate::store::{registering, seats};
+use crate::store::{self, registering, seats};
 
 /// How long a failed group waits to learn whether it committed when the database seems down.
 const UNAVAILABLE_CHECK: std::time::Duration = std::time::Duration::from_secs(1);
@@ -47,6 +50,8 @@ pub struct PendingRegistration {
     pub event_id: Uuid,
     pub request: ValidRegistration,
     pub idempotency: Option<Idempotency>,
+    /// Who registers: the public may only choose the event's public categories.
+    pub by: Audience,
 }
 
 /// The queue in front of the task that makes registrations.
@@ -225,6 +230,15 @@ async fn in_one_transaction(
     chosen.sort_unstable();
     chosen.dedup();
     let sessions = registering::sessions_among(txn, &chosen).await?;
+    // The categories of the events the public registers for, read under their locks (a
+    // replacement takes the same lock), so a category closed a moment ago is refused here.
+    let mut public_categories = HashMap::new();
+    for pending in group.iter().filter(|p| p.by == Audience::Public) {
+        if let Entry::Vacant(slot) = public_categories.entry(pending.event_id) {
+            let stored = store::categories::of_event(txn, pending.event_id).await?;
+            slot.insert(Categories::from_stored(stored));
+        }
+    }
     let mut made = Vec::with_capacity(group.len());
     let mut writes = registering::GroupWrites::default();
     for pending in group {
@@ -239,6 +253,7 @@ async fn in_one_transaction(
                     id: pending.id,
                     request: &pending.request,
                     idempotency: pending.idempotency.as_ref(),
+                    public_categories: public_categories.get(&pending.event_id),
                 },
                 secret,
                 &sessions,

@@ -92,6 +92,7 @@ pub async fn register(
             event_id: event.id,
             request,
             idempotency,
+            by,
         })
         .await?;
     Ok(answer(state, event, outcome))

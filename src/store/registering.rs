@@ -14,6 +14,7 @@ use super::idempotency::{Idempotency, RecordedAnswer, Registered, replay};
 use super::is_unique_violation;
 use super::registrations::RegistrationRow;
 use super::seats::{self, Claimed};
+use crate::domain::categories::Categories;
 use crate::domain::enums::{
     ChoiceStatus, EventStatus, RegistrationMode, RegistrationStatus, SessionStatus,
 };
@@ -106,6 +107,9 @@ pub struct ToRegister<'a> {
     pub id: Uuid,
     pub request: &'a ValidRegistration,
     pub idempotency: Option<&'a Idempotency>,
+    /// The event's categories when the public registers (it may choose the public ones
+    /// only), read under the event's lock.
+    pub public_categories: Option<&'a Categories>,
 }
 
 /// Registers a delegate inside the caller's transaction, which holds the event's lock and
@@ -127,6 +131,7 @@ pub async fn register_in<C: ConnectionTrait>(
         id,
         request,
         idempotency,
+        public_categories,
     } = to_register;
     let now = Utc::now();
     if let Some(idempotency) = idempotency
@@ -152,6 +157,9 @@ pub async fn register_in<C: ConnectionTrait>(
                 closed.to_string(),
             ));
         }
+    }
+    if let Some(categories) = public_categories {
+        categories.check_public(request.category)?;
     }
     check_chosen(sessions, event.id, &request.session_ids)?;
     let status = match initial_status(mode) {
