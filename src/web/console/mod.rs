@@ -32,14 +32,13 @@ pub mod texts;
 use askama::Template;
 use poem::http::StatusCode;
 use poem::web::cookie::{Cookie, CookieJar, SameSite};
-use poem::web::{CsrfToken, CsrfVerifier};
+use poem::web::CsrfToken;
 use poem::{EndpointExt, Request, Response, Route, get, post};
 
 use entities::events;
 
 use super::chrome::{Chrome, asked, query_pairs};
 use super::delegate_cookie::{private, see_other};
-use super::forms::{FormErrors, Posted};
 use super::i18n::{Asked, Messages};
 use super::public::{render, secure};
 use crate::app::principal::{Audience, Principal};
@@ -175,16 +174,6 @@ impl Desk {
         back: String,
     ) -> Response {
         self.message(state, req, status, "console-not-done", text, back)
-    }
-
-    /// Whether a posted form carries this visitor's CSRF token.
-    pub fn csrf_ok(&self, posted: &Posted, verifier: &CsrfVerifier) -> bool {
-        posted.csrf_ok(verifier)
-    }
-
-    /// The errors of a form whose CSRF token is missing or stale.
-    pub fn csrf_errors(&self) -> FormErrors {
-        FormErrors::csrf(&self.m)
     }
 }
 
