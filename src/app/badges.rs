@@ -140,10 +140,9 @@ impl BadgeImages {
     }
 }
 
-/// The version of a badge drawn from `svg`, and its PNG if one is kept.
-fn kept(state: &AppState, svg: &str) -> ([u8; 32], Option<Bytes>) {
-    let version: [u8; 32] = Sha256::digest(svg.as_bytes()).into();
-    (version, state.badge_images.drawn.get(&version))
+/// The version of a badge drawn from `svg` (the hash of the SVG).
+fn version_of(svg: &str) -> [u8; 32] {
+    Sha256::digest(svg.as_bytes()).into()
 }
 
 /// The badge as PNG.
@@ -153,23 +152,24 @@ pub async fn png(
     event: &events::Model,
 ) -> Result<Bytes, AppError> {
     let svg = svg(state, row, event).await?;
-    let (version, kept) = kept(state, &svg);
-    if let Some(png) = kept {
-        return Ok(png);
-    }
-    let images = state.badge_images.clone();
+    let version = version_of(&svg);
+    // One request draws a version; the others asking for it meanwhile wait for that drawing.
+    let slot = match state
+        .badge_images
+        .drawn
+        .get_value_or_guard_async(&version)
+        .await
+    {
+        Ok(png) => return Ok(png),
+        Err(slot) => slot,
+    };
     let png = state
         .work_pool
-        .run(move || {
-            // Another request may have drawn it while this one waited.
-            match images.drawn.get(&version) {
-                Some(png) => Ok(png),
-                None => badge::png_of_svg(&svg).map(Bytes::from),
-            }
-        })
+        .run(move || badge::png_of_svg(&svg).map(Bytes::from))
         .await?
         .map_err(|err| AppError::unexpected(err.to_string()))?;
-    state.badge_images.drawn.insert(version, png.clone());
+    // Refused only when the cache already holds it: the same bytes.
+    let _ = slot.insert(png.clone());
     Ok(png)
 }
 
@@ -182,7 +182,7 @@ pub async fn png_for_mail(
     event: &events::Model,
 ) -> Result<Bytes, AppError> {
     let svg = svg(state, row, event).await?;
-    if let (_, Some(png)) = kept(state, &svg) {
+    if let Some(png) = state.badge_images.drawn.get(&version_of(&svg)) {
         return Ok(png);
     }
     crate::background::run(move || badge::png_of_svg(&svg).map(Bytes::from))
