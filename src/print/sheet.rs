@@ -3,7 +3,7 @@
 //! real (searchable, copyable) text.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use krilla::Document;
 use krilla::color::rgb;
@@ -190,16 +190,34 @@ fn parse(
     })
 }
 
-/// usvg options for krilla-svg's usvg, with the application's fonts.
-fn svg_options(fonts: &usvg::fontdb::Database) -> usvg_krilla::Options<'static> {
+/// The options last made by [`svg_options`] and the font database they were made from.
+type MadeOptions = (
+    Arc<usvg::fontdb::Database>,
+    Arc<usvg_krilla::Options<'static>>,
+);
+static LAST_OPTIONS: Mutex<Option<MadeOptions>> = Mutex::new(None);
+
+/// usvg options for krilla-svg's usvg, with the application's fonts: converted once for
+/// the process's font database (`badge::fonts`), not on every drawing.
+fn svg_options(fonts: &Arc<usvg::fontdb::Database>) -> Arc<usvg_krilla::Options<'static>> {
+    if let Ok(last) = LAST_OPTIONS.lock()
+        && let Some((made_from, options)) = last.as_ref()
+        && Arc::ptr_eq(made_from, fonts)
+    {
+        return options.clone();
+    }
     let fontdb = convert_fonts(fonts);
-    usvg_krilla::Options {
+    let options = Arc::new(usvg_krilla::Options {
         font_family: fontdb
             .family_name(&krilla_fontdb::Family::SansSerif)
             .to_owned(),
         fontdb: Arc::new(fontdb),
         ..Default::default()
+    });
+    if let Ok(mut last) = LAST_OPTIONS.lock() {
+        *last = Some((fonts.clone(), options.clone()));
     }
+    options
 }
 
 /// The application's font database (resvg's fontdb) as a database of krilla-svg's fontdb
