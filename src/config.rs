@@ -71,9 +71,11 @@ pub struct LimitsConfig {
     pub writes_burst: u32,
     /// Requests with an unknown token a client may make per minute.
     pub bad_tokens_per_minute: u32,
-    /// Expensive reads (PDFs, badge images, exports) a client may make per minute, half of
-    /// them at once; callers with a verified organizer or check-in token are not counted.
+    /// Expensive reads (PDFs, badge images, exports) a client may make per minute; callers
+    /// with a verified organizer or check-in token are not counted.
     pub heavy_reads_per_minute: u32,
+    /// Of which at once (the burst).
+    pub heavy_reads_burst: u32,
     /// Whether the client is the last address of `X-Forwarded-For` (behind a reverse proxy
     /// that appends it) rather than the peer address.
     pub trust_forwarded_for: bool,
@@ -113,6 +115,7 @@ impl LimitsConfig {
             writes_burst: 30,
             bad_tokens_per_minute: 30,
             heavy_reads_per_minute: 120,
+            heavy_reads_burst: 60,
             trust_forwarded_for: false,
             max_connections_per_client: 256,
             header_timeout: std::time::Duration::from_secs(10),
@@ -453,6 +456,7 @@ impl Settings {
                 writes_per_minute: self.rate_limit_writes_per_minute.max(1),
                 writes_burst: (self.rate_limit_writes_per_minute / 2).max(1),
                 heavy_reads_per_minute: self.rate_limit_heavy_reads_per_minute.max(1),
+                heavy_reads_burst: (self.rate_limit_heavy_reads_per_minute / 2).max(1),
                 trust_forwarded_for: self.trust_forwarded_for,
                 max_connections_per_client: self.max_connections_per_client,
                 header_timeout: std::time::Duration::from_secs(self.header_timeout_secs.max(1)),

@@ -53,7 +53,7 @@ impl ClientLimits {
             writes: RateLimiter::keyed(per_minute(config.writes_per_minute, config.writes_burst)),
             heavy_reads: RateLimiter::keyed(per_minute(
                 config.heavy_reads_per_minute,
-                (config.heavy_reads_per_minute / 2).max(1),
+                config.heavy_reads_burst,
             )),
             bad_tokens: RateLimiter::keyed(per_minute(
                 config.bad_tokens_per_minute,
@@ -90,20 +90,20 @@ impl ClientLimits {
 
     /// Counts one public write of `client`; refused when it made too many.
     pub fn write(&self, client: IpAddr) -> Result<(), RetryAfter> {
-        if !self.on {
-            return Ok(());
-        }
-        self.writes
-            .check_key(&client)
-            .map_err(|not_until| RetryAfter(not_until.wait_time_from(self.clock.now())))
+        self.count(&self.writes, client)
     }
 
     /// Counts one expensive read of `client`; refused when it made too many.
     pub fn heavy_read(&self, client: IpAddr) -> Result<(), RetryAfter> {
+        self.count(&self.heavy_reads, client)
+    }
+
+    /// Counts one request of `client` against `limiter`.
+    fn count(&self, limiter: &DefaultKeyedRateLimiter<IpAddr>, client: IpAddr) -> Result<(), RetryAfter> {
         if !self.on {
             return Ok(());
         }
-        self.heavy_reads
+        limiter
             .check_key(&client)
             .map_err(|not_until| RetryAfter(not_until.wait_time_from(self.clock.now())))
     }

@@ -216,6 +216,7 @@ db_test_with!(
     |config| {
         limited(config);
         config.limits.heavy_reads_per_minute = 20;
+        config.limits.heavy_reads_burst = 10;
     },
     |app| async move {
         let event = app.published_event(json!({})).await["id"]
