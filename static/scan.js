@@ -44,7 +44,7 @@
   }
   if (offered) {
     var ask = $("repair");
-    $("repair-current").textContent = load().event;
+    $("repair-current").textContent = previous.event;
     $("repair-offered").textContent = offered.event;
     ask.hidden = false;
     ask.scrollIntoView({ block: "start" });

@@ -44,8 +44,10 @@ pub async fn verify_page(
     let path = format!("/verify/{code}");
     let (status, page_state, verdict, facts) = match certificates_app::verify(&state, &code).await {
         Ok(found) => {
-            let facts = vec![
-                (messages.t("verify-holder"), found.full_name.clone()),
+            // Nothing of an erased holder is left to show.
+            let holder = (!found.erased)
+                .then(|| (messages.t("verify-holder"), found.full_name.clone()));
+            let about = [
                 (
                     messages.t("verify-event"),
                     event_title(&found.event, &language),
@@ -60,13 +62,14 @@ pub async fn verify_page(
                 ),
                 (messages.t("verify-number"), found.number.clone()),
             ];
+            let facts: Vec<_> = holder.into_iter().chain(about).collect();
             if found.erased {
                 // Nothing of the holder is left to show: only that it no longer stands.
                 (
                     StatusCode::OK,
                     "revoked",
                     messages.t("verify-erased"),
-                    facts.into_iter().skip(1).collect(),
+                    facts,
                 )
             } else if found.revoked {
                 (
