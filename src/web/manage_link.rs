@@ -69,8 +69,8 @@ fn offer(jar: &CookieJar, token: Option<&str>, secure: bool) {
     );
 }
 
-/// The registration a live token stands for.
-async fn registration_of(state: &AppState, token: &str) -> Option<Uuid> {
+/// The registration a live manage token stands for.
+pub(super) async fn registration_of(state: &AppState, token: &str) -> Option<Uuid> {
     match principal_of(state, token).await {
         Ok(Principal::Delegate { registration_id }) => Some(registration_id),
         _ => None,

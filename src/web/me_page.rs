@@ -21,7 +21,6 @@ use super::manage_link::{self, Offer};
 use super::public::{event_title, failure, not_found, render, secure, zone};
 use super::session_view::SessionView;
 use crate::app::agenda::References;
-use crate::app::principal::{Principal, principal_of};
 use crate::app::registrations as registrations_app;
 use crate::app::sessions::{self as sessions_app, SessionQuery};
 use crate::application::AppState;
@@ -88,10 +87,7 @@ struct CancelPage {
 /// The registration this browser's cookie stands for, if it stands for one.
 async fn delegate(state: &AppState, req: &Request) -> Option<Uuid> {
     let token = delegate_cookie::token(req)?;
-    match principal_of(state, &token).await {
-        Ok(Principal::Delegate { registration_id }) => Some(registration_id),
-        _ => None,
-    }
+    manage_link::registration_of(state, &token).await
 }
 
 /// The messages for a delegate's page: the page's language among the event's.
