@@ -17,6 +17,7 @@ use super::{ConsoleChrome, Desk, done};
 use crate::app::categories as categories_app;
 use crate::application::AppState;
 use crate::domain::categories::{Categories, CategoryInput};
+use crate::domain::enums::Category;
 use crate::domain::language::SUPPORTED;
 use crate::error::AppError;
 use crate::web::forms::{FormError, FormErrors, Posted};
@@ -47,21 +48,37 @@ struct CategoriesPage {
     errors: FormErrors,
 }
 
+impl CategoryRow {
+    /// The row of category `key` with what it holds; `name_in` gives its name in a language.
+    fn new(
+        key: Category,
+        public: bool,
+        color: Option<&str>,
+        name_in: impl Fn(&str) -> String,
+        m: &Messages,
+    ) -> Self {
+        CategoryRow {
+            key: key.as_str().to_owned(),
+            label: m.t(&format!("category-{}", key.as_str())),
+            public,
+            color: color.unwrap_or_default().to_owned(),
+            standard_color: crate::badge::standard_color(key),
+            color_invalid: false,
+            names: SUPPORTED
+                .iter()
+                .map(|l| ((*l).to_owned(), name_in(l)))
+                .collect(),
+        }
+    }
+}
+
 fn rows_of(categories: &Categories, m: &Messages) -> Vec<CategoryRow> {
     categories
         .0
         .iter()
-        .map(|c| CategoryRow {
-            key: c.key.as_str().to_owned(),
-            label: m.t(&format!("category-{}", c.key.as_str())),
-            public: c.public,
-            color: c.color.clone().unwrap_or_default(),
-            standard_color: crate::badge::standard_color(c.key),
-            color_invalid: false,
-            names: SUPPORTED
-                .iter()
-                .map(|l| ((*l).to_owned(), c.name_in(l).unwrap_or_default().to_owned()))
-                .collect(),
+        .map(|c| {
+            let name_in = |l: &str| c.name_in(l).unwrap_or_default().to_owned();
+            CategoryRow::new(c.key, c.public, c.color.as_deref(), name_in, m)
         })
         .collect()
 }
@@ -171,22 +188,15 @@ fn typed_rows(input: &[CategoryInput], m: &Messages) -> Vec<CategoryRow> {
     input
         .iter()
         .filter_map(|i| {
-            let key = i.key.parse::<crate::domain::enums::Category>().ok()?;
-            Some(CategoryRow {
-                key: i.key.clone(),
-                label: m.t(&format!("category-{}", i.key)),
-                public: i.public,
-                color: i.color.clone().unwrap_or_default(),
-                standard_color: crate::badge::standard_color(key),
-                color_invalid: false,
-                names: SUPPORTED
-                    .iter()
-                    .map(|l| {
-                        let name = i.translations.get(*l).cloned().unwrap_or_default();
-                        ((*l).to_owned(), name)
-                    })
-                    .collect(),
-            })
+            let key = i.key.parse::<Category>().ok()?;
+            let name_in = |l: &str| i.translations.get(l).cloned().unwrap_or_default();
+            Some(CategoryRow::new(
+                key,
+                i.public,
+                i.color.as_deref(),
+                name_in,
+                m,
+            ))
         })
         .collect()
 }
