@@ -381,6 +381,76 @@ async fn agenda_changes_reach_every_instance(db: crate::helpers::TestDb) {
 
 both_stores!(agenda_changes_reach_every_instance);
 
+/// A category closed on instance A is refused on instance B right after A answered, with
+/// nothing registered: B's cache is emptied by A's change notice, and the transaction decides
+/// again from the categories read under the event's lock (which of the two stops a given
+/// request depends on when the notice arrives).
+async fn a_closed_category_is_closed_on_every_instance_at_once(db: crate::helpers::TestDb) {
+    let apps = instances(&db).await;
+    let (a, b) = (&apps[0], apps.last().unwrap());
+    let event = a.published_event(json!({"capacity": null})).await;
+    let id = event["id"].as_str().unwrap().to_owned();
+    let categories = format!("/api/v1/events/{id}/categories");
+    let registrations = format!("/api/v1/events/{id}/registrations");
+    let speakers_public = |public: bool| {
+        json!([
+            {"key": "delegate", "public": true},
+            {"key": "speaker", "public": public}
+        ])
+    };
+    let speaker = |n: usize| {
+        let mut body = delegate(&format!("speaker{n}@example.org"), &[]);
+        body["category"] = json!("speaker");
+        body
+    };
+    a.call(
+        Method::PUT,
+        &categories,
+        Some(&a.organizer),
+        Some(&speakers_public(true)),
+    )
+    .await
+    .expect(200);
+    // B reads the categories once the notice of that change has reached it, and keeps them.
+    let mut open_on_b = false;
+    for n in 0..50 {
+        if b.call(Method::POST, &registrations, None, Some(&speaker(n)))
+            .await
+            .status
+            .as_u16()
+            == 201
+        {
+            open_on_b = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        open_on_b,
+        "the opened category never reached the other instance"
+    );
+    a.call(
+        Method::PUT,
+        &categories,
+        Some(&a.organizer),
+        Some(&speakers_public(false)),
+    )
+    .await
+    .expect(200);
+    // Right after A answered: refused on B too, and nothing registered.
+    let before = a.count_rows("registrations").await;
+    for n in 100..120 {
+        let reply = b
+            .call(Method::POST, &registrations, None, Some(&speaker(n)))
+            .await;
+        reply.expect_problem(422);
+        assert_eq!(reply.error_fields(), ["category"]);
+    }
+    assert_eq!(a.count_rows("registrations").await, before);
+}
+
+both_stores!(a_closed_category_is_closed_on_every_instance_at_once);
+
 /// Locks `event_id` in its own transaction, then drops the transaction (rolling it back, so
 /// a deadlock's survivor is never left waiting on the victim's locks).
 async fn lock_in(
