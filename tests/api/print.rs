@@ -147,17 +147,22 @@ fn decode_all(png: &Path) -> Vec<String> {
             parts.push(image::imageops::crop_imm(&gray, x, y, width / 2, height / 2).to_image());
         }
     }
-    let mut codes = Vec::new();
-    for part in parts.into_iter().skip(usize::from(width > 1000)) {
-        let mut prepared = rqrr::PreparedImage::prepare(part);
-        codes.extend(
-            prepared
-                .detect_grids()
-                .into_iter()
-                .filter_map(|grid| grid.decode().ok().map(|(_, text)| text)),
-        );
+    let decode = |part: image::GrayImage| -> Vec<String> {
+        rqrr::PreparedImage::prepare(part)
+            .detect_grids()
+            .into_iter()
+            .filter_map(|grid| grid.decode().ok().map(|(_, text)| text))
+            .collect()
+    };
+    let mut parts = parts.into_iter();
+    let whole = parts.next().expect("the page");
+    let codes: Vec<String> = parts.flat_map(decode).collect();
+    // A page with one code across the quarters' edges (a certificate) is read whole.
+    if codes.is_empty() {
+        decode(whole)
+    } else {
+        codes
     }
-    codes
 }
 
 fn a4(size: (f64, f64)) -> bool {
