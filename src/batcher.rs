@@ -39,12 +39,7 @@ impl<I: Send + 'static, A: Send + 'static> Batcher<I, A> {
     /// millisecond longer. `group` gets at most `max_items` items (more when one job alone is
     /// bigger) and answers one per item, in order; `failed` is the answer of an item whose
     /// group panicked. The thread ends when the last sender is dropped.
-    pub fn start<F, Fut>(
-        name: &'static str,
-        max_items: usize,
-        group: F,
-        failed: fn() -> A,
-    ) -> Self
+    pub fn start<F, Fut>(name: &'static str, max_items: usize, group: F, failed: fn() -> A) -> Self
     where
         F: FnMut(Vec<I>) -> Fut + Send + 'static,
         Fut: Future<Output = Vec<A>> + 'static,

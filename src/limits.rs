@@ -99,7 +99,11 @@ impl ClientLimits {
     }
 
     /// Counts one request of `client` against `limiter`.
-    fn count(&self, limiter: &DefaultKeyedRateLimiter<IpAddr>, client: IpAddr) -> Result<(), RetryAfter> {
+    fn count(
+        &self,
+        limiter: &DefaultKeyedRateLimiter<IpAddr>,
+        client: IpAddr,
+    ) -> Result<(), RetryAfter> {
         if !self.on {
             return Ok(());
         }

@@ -45,8 +45,8 @@ pub async fn verify_page(
     let (status, page_state, verdict, facts) = match certificates_app::verify(&state, &code).await {
         Ok(found) => {
             // Nothing of an erased holder is left to show.
-            let holder = (!found.erased)
-                .then(|| (messages.t("verify-holder"), found.full_name.clone()));
+            let holder =
+                (!found.erased).then(|| (messages.t("verify-holder"), found.full_name.clone()));
             let about = [
                 (
                     messages.t("verify-event"),

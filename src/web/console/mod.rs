@@ -31,8 +31,8 @@ pub mod texts;
 
 use askama::Template;
 use poem::http::StatusCode;
-use poem::web::cookie::{Cookie, CookieJar, SameSite};
 use poem::web::CsrfToken;
+use poem::web::cookie::{Cookie, CookieJar, SameSite};
 use poem::{EndpointExt, Request, Response, Route, get, post};
 
 use entities::events;
