@@ -97,29 +97,30 @@ async fn decide_group(
     let mut kept = HashMap::new();
     if scans.len() > 1 {
         let decided = match in_transaction(db, scans).await {
-            Ok(_) if lose_answer.take() => {
-                Err(DbErr::Custom("the commit's answer was lost (test)".into()))
-            }
+            Ok(_) if lose_answer.take() => Err(Failure::Database(DbErr::Custom(
+                "the commit's answer was lost (test)".into(),
+            ))
+            .into()),
             other => other,
         };
         match decided {
             Ok(answers) => return answers.into_iter().map(Ok).collect(),
             Err(err) => {
+                let database = database_error(&err);
                 tracing::warn!(
                     scans = scans.len(),
                     error = %err,
-                    code = ?crate::store::db_error_code(&err),
-                    race = ?crate::store::race(&err),
+                    code = ?database.and_then(crate::store::db_error_code),
+                    race = ?database.and_then(crate::store::race),
                     "check-in group failed; deciding each scan alone"
                 );
                 // Whether the group committed after all is read, not guessed; when the
                 // database is down, briefly, then every scan is answered 503 (to send again).
                 let check = answers_kept(db, scans);
-                let checked = if crate::store::is_unavailable(&err) {
-                    let down = AppError::from(err);
+                let checked = if matches!(err, AppError::Failed(Failure::Unavailable(_))) {
                     tokio::time::timeout(UNAVAILABLE_CHECK, check)
                         .await
-                        .unwrap_or_else(|_| Err(down))
+                        .unwrap_or_else(|_| Err(err))
                 } else {
                     check.await
                 };
@@ -159,36 +160,40 @@ async fn decide_alone(db: &DatabaseConnection, scan: &PendingScan) -> Result<Sca
             Err(err) if retries < 3 && is_race(&err) => {
                 tracing::debug!(
                     error = %err,
-                    race = ?crate::store::race(&err),
+                    race = ?database_error(&err).and_then(crate::store::race),
                     retry = retries + 1,
                     "check-in race; trying again"
                 );
                 retries += 1;
             }
-            Err(err) => return Err(err.into()),
+            // An unavailable database stays unavailable (503, to send again): it was turned
+            // into a database error here once, and a scan decided alone during an outage was
+            // answered 500.
+            Err(err) => return Err(err),
         }
     }
 }
 
+/// The database's own error under `err`, if it is one.
+fn database_error(err: &AppError) -> Option<&DbErr> {
+    match err {
+        AppError::Failed(Failure::Database(err)) => Some(err),
+        _ => None,
+    }
+}
+
 /// Whether another transaction caused the failure, by the database's error code.
-fn is_race(err: &DbErr) -> bool {
-    crate::store::race(err).is_some()
+fn is_race(err: &AppError) -> bool {
+    database_error(err).and_then(crate::store::race).is_some()
 }
 
 async fn in_transaction(
     db: &DatabaseConnection,
     scans: &[PendingScan],
-) -> Result<Vec<ScanAnswer>, DbErr> {
-    let work = Work::begin(db).await.map_err(into_db_err)?;
-    let answers = decide_in(work.db(), scans).await.map_err(into_db_err)?;
+) -> Result<Vec<ScanAnswer>, AppError> {
+    let work = Work::begin(db).await?;
+    let answers = decide_in(work.db(), scans).await?;
     // A scan changes no registration or session: nothing to journal.
-    work.commit_quietly().await.map_err(into_db_err)?;
+    work.commit_quietly().await?;
     Ok(answers)
-}
-
-fn into_db_err(err: AppError) -> DbErr {
-    match err {
-        AppError::Failed(Failure::Database(err)) => err,
-        other => DbErr::Custom(other.to_string()),
-    }
 }
